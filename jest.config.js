@@ -1,0 +1,21 @@
+// @swc/jest transforms both our TypeScript and Nest 12's ESM files (see ../shared/STACK.md, pitfall 2).
+const ts = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2023',
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+const js = { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' }, module: { type: 'commonjs' } };
+
+module.exports = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testRegex: '(src/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
+  transform: { '^.+\\.ts$': ['@swc/jest', ts], '^.+\\.m?js$': ['@swc/jest', js] },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type)/)'],
+  testEnvironment: 'node',
+  testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+};

@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { CompletionsModule } from './completions/completions.module';
+import { AppConfig } from './config/app-config';
+import { databaseOptions } from './config/database';
+import { HealthController } from './health/health.controller';
+import { LevelsModule } from './levels/levels.module';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { DemoModule } from './demo/demo.module';
+import { PagesModule } from './pages/pages.module';
+import { RequirementsModule } from './requirements/requirements.module';
+import { RolesModule } from './roles/roles.module';
+import { StaffModule } from './staff/staff.module';
+
+@Module({})
+export class AppModule {
+  /** The whole application for a given configuration (tests pass their own database). */
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            autoLogging: { ignore: (req) => req.url?.startsWith('/assets') ?? false },
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+          },
+        }),
+        TypeOrmModule.forRoot(databaseOptions(config)),
+        OrganisationsModule,
+        LevelsModule,
+        RolesModule,
+        RequirementsModule,
+        StaffModule,
+        CompletionsModule,
+        PagesModule,
+        DemoModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { join } from 'node:path';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { registerViewHelpers } from './common/view-helpers';
+import { projectRoot } from './config/project-root';
+
+/** Everything main.ts and the tests both need: views, assets, validation, errors, headers, docs. */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  const root = projectRoot();
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': null },
+      },
+    }),
+  );
+  app.useStaticAssets(join(root, 'node_modules/govuk-frontend/dist/govuk/assets'), { prefix: '/assets/' });
+  app.useStaticAssets(join(root, 'node_modules/govuk-frontend/dist/govuk'), { prefix: '/govuk/', index: false });
+  app.useStaticAssets(join(root, 'views/static'), { prefix: '/static/' });
+  app.setBaseViewsDir(join(root, 'views'));
+  app.setViewEngine('hbs');
+  app.set('view options', { layout: 'layouts/main' });
+  registerViewHelpers(join(root, 'views/partials'));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+    }),
+  );
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Prevent training tracker')
+      .setDescription('Organisations, staff, Prevent training completions and the reports built on them. Dates are ISO YYYY-MM-DD.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+  return app;
+}

@@ -1,0 +1,52 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
+
+/**
+ * One place that turns errors into answers: JSON for /api (and anything asking for JSON),
+ * a plain-English error page for people. A constraint the services did not foresee still
+ * answers 409, never 500; unexpected errors are logged and shown without internals.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request>();
+    const response = context.getResponse<Response>();
+    const { status, message } = this.describe(exception);
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (response.headersSent) return;
+    const wantsJson = request.path.startsWith('/api') || request.path === '/health' || !request.accepts('html');
+    if (wantsJson) {
+      response.status(status).json({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message });
+      return;
+    }
+    response.status(status).render('errors/error', {
+      title: titleFor(status),
+      status,
+      messages: Array.isArray(message) ? message : [message],
+      user: (request as Request & { user?: unknown }).user,
+    });
+  }
+
+  private describe(exception: unknown): { status: number; message: string | string[] } {
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
+      return { status: exception.getStatus(), message };
+    }
+    if (isUniqueViolation(exception)) return { status: 409, message: 'That record already exists' };
+    if (isForeignKeyViolation(exception)) return { status: 409, message: 'That record is still in use by another record' };
+    return { status: 500, message: 'Something went wrong on our side. Please try again; if it keeps happening, tell your administrator.' };
+  }
+}
+
+function titleFor(status: number): string {
+  if (status === 404) return 'Page not found';
+  if (status === 403 || status === 401) return 'You cannot see this page';
+  if (status >= 500) return 'Sorry, there is a problem with the service';
+  return 'There is a problem';
+}

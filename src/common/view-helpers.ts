@@ -1,0 +1,35 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatUkDate } from './dates';
+// hbs is CommonJS with no types of its own.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hbs = require('hbs') as {
+  registerHelper: (name: string, fn: (...args: unknown[]) => unknown) => void;
+  registerPartials: (dir: string, options?: { rename?: (name: string) => string }, done?: () => void) => void;
+  registerPartial: (name: string, text: string) => void;
+  handlebars: { Utils: { escapeExpression: (s: string) => string } };
+};
+import { readFileSync } from 'node:fs';
+
+let registered = false;
+
+/** Handlebars helpers used across the views. Output stays escaped: no helper returns SafeString. */
+export function registerViewHelpers(partialsDir: string): void {
+  if (registered) return;
+  registered = true;
+  // Synchronously, so the first request already finds every partial (hbs loads them lazily otherwise).
+  for (const file of readdirSync(partialsDir).filter((f) => f.endsWith('.hbs'))) {
+    hbs.registerPartial(file.replace(/\.hbs$/, ''), readFileSync(join(partialsDir, file), 'utf8'));
+  }
+  hbs.registerHelper('ukDate', (d: unknown) => formatUkDate(typeof d === 'string' ? d : null));
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('ne', (a: unknown, b: unknown) => a !== b);
+  hbs.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+  hbs.registerHelper('not', (a: unknown) => !a);
+  hbs.registerHelper('json', (a: unknown) => JSON.stringify(a));
+  hbs.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (Number(n) === 1 ? one : many));
+  hbs.registerHelper('number', (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-GB') : n));
+  hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
+}

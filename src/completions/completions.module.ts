@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { LevelsModule } from '../levels/levels.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { StaffModule } from '../staff/staff.module';
+import { CompletionsController } from './completions.controller';
+import { CompletionsService } from './completions.service';
+
+@Module({
+  imports: [StaffModule, LevelsModule, OrganisationsModule],
+  controllers: [CompletionsController],
+  providers: [CompletionsService],
+  exports: [CompletionsService],
+})
+export class CompletionsModule {}

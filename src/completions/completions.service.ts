@@ -1,0 +1,131 @@
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { formatUkDate, todayIso } from '../common/dates';
+import { isUniqueViolation } from '../common/db-errors';
+import { conflict, notFound } from '../common/http-errors';
+import { Page, pageOf } from '../common/paging';
+import { LevelsService } from '../levels/levels.service';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { Staff } from '../staff/staff.entity';
+import { StaffService } from '../staff/staff.service';
+import { Completion } from './completion.entity';
+import { CompletionQuery, CompletionView, CreateCompletionDto, UpdateCompletionDto } from './dto/completion.dto';
+
+@Injectable()
+export class CompletionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly staff: StaffService,
+    private readonly levels: LevelsService,
+    private readonly organisations: OrganisationsService,
+  ) {}
+
+  async list(query: CompletionQuery): Promise<Page<CompletionView>> {
+    const qb = this.dataSource
+      .getRepository(Completion)
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.staff', 's')
+      .innerJoinAndSelect('s.organisation', 'o')
+      .innerJoinAndSelect('c.level', 'l');
+    if (query.staffId) qb.andWhere('c.staff_id = :staffId', { staffId: query.staffId });
+    if (query.employeeRef) qb.andWhere('s.employee_ref = :ref', { ref: query.employeeRef });
+    if (query.organisation) {
+      const root = await this.organisations.getByCode(query.organisation);
+      qb.andWhere('s.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :root)', { root: root.id });
+    }
+    if (query.level) qb.andWhere('c.level_id = :levelId', { levelId: (await this.levels.getByCode(query.level)).id });
+    if (query.from) qb.andWhere('c.completed_on >= :from', { from: query.from });
+    if (query.to) qb.andWhere('c.completed_on <= :to', { to: query.to });
+    qb.orderBy('c.completed_on', 'DESC').addOrderBy('c.id', 'DESC');
+    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
+    const [completions, total] = await qb.getManyAndCount();
+    return pageOf(completions.map(completionView), total, query);
+  }
+
+  /** A person's whole training record, newest first. */
+  forPerson(staffId: number): Promise<Completion[]> {
+    return this.dataSource.getRepository(Completion).find({
+      where: { staffId },
+      relations: { level: true, staff: { organisation: true } },
+      order: { completedOn: 'DESC', id: 'DESC' },
+    });
+  }
+
+  async get(id: number, manager: EntityManager = this.dataSource.manager): Promise<Completion> {
+    const completion = await manager.findOne(Completion, { where: { id }, relations: { level: true, staff: { organisation: true } } });
+    if (!completion) throw notFound('completion', id);
+    return completion;
+  }
+
+  async create(dto: CreateCompletionDto, recordedBy: string | null = null): Promise<Completion> {
+    return this.dataSource.transaction(async (m) => {
+      const person = await this.staff.findByRef(dto.employeeRef, dto.organisationCode, m);
+      const level = await this.levels.resolveCode(dto.levelCode);
+      assertNotFuture(dto.completedOn);
+      const completion = m.create(Completion, {
+        staffId: person.id,
+        levelId: level.id,
+        completedOn: dto.completedOn,
+        source: dto.source,
+        evidence: dto.evidence ?? null,
+        sessionId: null,
+        recordedBy,
+      });
+      await this.save(completion, person, level.code, m);
+      return this.get(completion.id, m);
+    });
+  }
+
+  async update(id: number, dto: UpdateCompletionDto): Promise<Completion> {
+    return this.dataSource.transaction(async (m) => {
+      const completion = await this.get(id, m);
+      if (dto.completedOn !== undefined) {
+        assertNotFuture(dto.completedOn);
+        completion.completedOn = dto.completedOn;
+      }
+      if (dto.source !== undefined) completion.source = dto.source;
+      if (dto.evidence !== undefined) completion.evidence = dto.evidence;
+      await this.save(completion, completion.staff, completion.level.code, m);
+      return this.get(id, m);
+    });
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.get(id, m);
+      await m.delete(Completion, { id });
+    });
+  }
+
+  private async save(completion: Completion, person: Staff, levelCode: string, m: EntityManager): Promise<void> {
+    try {
+      await m.save(Completion, completion);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw conflict(
+          `${person.firstName} ${person.lastName} (${person.employeeRef}) already has a ${levelCode} completion on ${formatUkDate(completion.completedOn)}`,
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function assertNotFuture(completedOn: string): void {
+  if (completedOn > todayIso()) throw new UnprocessableEntityException(`completedOn: ${completedOn} is in the future`);
+}
+
+export const completionView = (c: Completion): CompletionView => ({
+  id: c.id,
+  staffId: c.staffId,
+  employeeRef: c.staff.employeeRef,
+  personName: `${c.staff.firstName} ${c.staff.lastName}`,
+  organisationCode: c.staff.organisation.code,
+  levelCode: c.level.code,
+  completedOn: c.completedOn,
+  source: c.source,
+  evidence: c.evidence,
+  sessionId: c.sessionId,
+  recordedBy: c.recordedBy,
+});

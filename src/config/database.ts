@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from '../database/entities';
+import { MIGRATIONS } from '../database/migrations';
+import { SnakeNamingStrategy } from '../database/snake-naming.strategy';
+import { AppConfig } from './app-config';
+import { projectRoot } from './project-root';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** SQLite (embedded, default) or PostgreSQL when DATABASE_URL is set. Migrations run, never synchronize. */
+export function databaseOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logging: ['error'] as ('error' | 'warn')[],
+  };
+  if (config.DATABASE_URL) {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.DATABASE_URL,
+      schema: config.DATABASE_SCHEMA,
+      // Raw report SQL names tables without a schema, so point the search path at it too.
+      extra: { max: 10, ...(config.DATABASE_SCHEMA ? { options: `-c search_path=${config.DATABASE_SCHEMA}` } : {}) },
+    };
+  }
+  const database = isAbsolute(config.DATABASE_PATH) ? config.DATABASE_PATH : join(projectRoot(), config.DATABASE_PATH);
+  mkdirSync(dirname(database), { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database,
+    enableWAL: true,
+    prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
+      // Wait for a writer rather than failing at once; NORMAL is safe under WAL and much faster.
+      db.pragma('busy_timeout = 5000');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('cache_size = -65536');
+    },
+  };
+}
+
+export function databaseKind(options: DataSourceOptions): DatabaseKind {
+  return options.type === 'postgres' ? 'postgres' : 'sqlite';
+}

@@ -1,0 +1,23 @@
+import { Completion } from '../completions/completion.entity';
+import { Level } from '../levels/level.entity';
+import { OrganisationClosure } from '../organisations/organisation-closure.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { Requirement } from '../requirements/requirement.entity';
+import { Role } from '../roles/role.entity';
+import { Booking } from '../sessions/booking.entity';
+import { SessionFeedback } from '../sessions/session-feedback.entity';
+import { TrainingSession } from '../sessions/training-session.entity';
+import { Staff } from '../staff/staff.entity';
+
+export const ENTITIES = [
+  Organisation,
+  OrganisationClosure,
+  Level,
+  Role,
+  Requirement,
+  Staff,
+  TrainingSession,
+  Booking,
+  Completion,
+  SessionFeedback,
+];

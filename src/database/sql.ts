@@ -1,0 +1,21 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs raw SQL written with PostgreSQL's $1, $2 placeholders on either database: for SQLite each
+ * $n becomes ? with its value repeated in order, since better-sqlite3 binds only plain ? from arrays.
+ */
+export function sql<T = Record<string, unknown>>(db: EntityManager | DataSource, text: string, params: unknown[] = []): Promise<T[]> {
+  const connection = 'connection' in db ? db.connection : db;
+  if (connection.options.type === 'postgres') return db.query(text, params);
+  const ordered: unknown[] = [];
+  const rewritten = text.replace(/\$(\d+)/g, (_, n: string) => {
+    ordered.push(params[Number(n) - 1]);
+    return '?';
+  });
+  return db.query(rewritten, ordered);
+}
+
+export function isPostgres(db: EntityManager | DataSource): boolean {
+  const connection = 'connection' in db ? db.connection : db;
+  return connection.options.type === 'postgres';
+}

@@ -1,0 +1,232 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { isUniqueViolation } from '../common/db-errors';
+import { sql } from '../database/sql';
+import { conflict, notFound, unknownCode } from '../common/http-errors';
+import { CreateOrganisationDto, OrganisationView, UpdateOrganisationDto } from './dto/organisation.dto';
+import { OrganisationClosure } from './organisation-closure.entity';
+import { Organisation } from './organisation.entity';
+
+export interface OrganisationNode extends OrganisationView {
+  id: number;
+  children: OrganisationNode[];
+}
+
+@Injectable()
+export class OrganisationsService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get organisations() {
+    return this.dataSource.getRepository(Organisation);
+  }
+
+  /** Every organisation in tree order (parents before children, siblings by name). */
+  async list(rootIds?: number[]): Promise<Organisation[]> {
+    const query = this.organisations.createQueryBuilder('o');
+    if (rootIds) {
+      if (rootIds.length === 0) return [];
+      query.where('o.id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id IN (:...rootIds))', { rootIds });
+    }
+    const all = await query.getMany();
+    return sortAsTree(all);
+  }
+
+  async tree(rootIds?: number[]): Promise<OrganisationNode[]> {
+    const all = await this.list(rootIds);
+    const byId = new Map<number, OrganisationNode>();
+    const codeOf = new Map(all.map((o) => [o.id, o.code]));
+    for (const o of all) byId.set(o.id, { ...toView(o, codeOf.get(o.parentId ?? -1) ?? null), id: o.id, children: [] });
+    const roots: OrganisationNode[] = [];
+    for (const o of all) {
+      const node = byId.get(o.id)!;
+      const parent = o.parentId === null ? undefined : byId.get(o.parentId);
+      (parent ? parent.children : roots).push(node);
+    }
+    return roots;
+  }
+
+  async getByCode(code: string, manager: EntityManager = this.dataSource.manager): Promise<Organisation> {
+    const organisation = await manager.findOne(Organisation, { where: { code } });
+    if (!organisation) throw notFound('organisation', code);
+    return organisation;
+  }
+
+  /** For payload fields naming an organisation: an unknown code is the client's mistake (422). */
+  async resolveCode(code: string, field: string, manager: EntityManager = this.dataSource.manager): Promise<Organisation> {
+    const organisation = await manager.findOne(Organisation, { where: { code } });
+    if (!organisation) throw unknownCode(field, 'organisation', code);
+    return organisation;
+  }
+
+  async view(organisation: Organisation): Promise<OrganisationView> {
+    const parent = organisation.parentId ? await this.organisations.findOneBy({ id: organisation.parentId }) : null;
+    return toView(organisation, parent?.code ?? null);
+  }
+
+  /** Ids of the organisation and everything below it. */
+  async subtreeIds(organisationId: number, manager: EntityManager = this.dataSource.manager): Promise<number[]> {
+    const rows = await manager.find(OrganisationClosure, { where: { ancestorId: organisationId } });
+    return rows.map((r) => r.descendantId);
+  }
+
+  async ancestorIds(organisationId: number, manager: EntityManager = this.dataSource.manager): Promise<number[]> {
+    const rows = await manager.find(OrganisationClosure, { where: { descendantId: organisationId }, order: { depth: 'DESC' } });
+    return rows.map((r) => r.ancestorId);
+  }
+
+  /** The employing body: the nearest organisation up the tree flagged as an employer, else the root. */
+  async employerOf(organisationId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const rows = await sql<{ id: number; is_employer: boolean | number }>(manager, 
+      `SELECT o.id, o.is_employer FROM organisation_closure c JOIN organisations o ON o.id = c.ancestor_id
+       WHERE c.descendant_id = $1 ORDER BY c.depth ASC`,
+      [organisationId],
+    );
+    return (rows.find((r) => Boolean(r.is_employer)) ?? rows[rows.length - 1]).id;
+  }
+
+  async create(dto: CreateOrganisationDto): Promise<Organisation> {
+    return this.dataSource.transaction(async (manager) => {
+      if (await manager.existsBy(Organisation, { code: dto.code })) {
+        throw conflict(`An organisation with code ${dto.code} already exists`);
+      }
+      const parent = dto.parentCode ? await this.resolveCode(dto.parentCode, 'parentCode', manager) : null;
+      const organisation = await manager.save(
+        manager.create(Organisation, {
+          code: dto.code,
+          name: dto.name,
+          sector: dto.sector,
+          isEmployer: dto.isEmployer ?? false,
+          parentId: parent?.id ?? null,
+          path: '/',
+          depth: parent ? parent.depth + 1 : 0,
+        }),
+      );
+      organisation.path = `${parent?.path ?? '/'}${organisation.id}/`;
+      await manager.update(Organisation, organisation.id, { path: organisation.path });
+      await sql(manager, 
+        `INSERT INTO organisation_closure (ancestor_id, descendant_id, depth)
+         SELECT ancestor_id, $1, depth + 1 FROM organisation_closure WHERE descendant_id = $2`,
+        [organisation.id, parent?.id ?? -1],
+      );
+      await manager.insert(OrganisationClosure, { ancestorId: organisation.id, descendantId: organisation.id, depth: 0 });
+      return organisation;
+    });
+  }
+
+  async update(code: string, dto: UpdateOrganisationDto): Promise<Organisation> {
+    return this.dataSource.transaction(async (manager) => {
+      const organisation = await this.getByCode(code, manager);
+      const moving = dto.parentCode !== undefined && dto.parentCode !== (await this.parentCodeOf(organisation, manager));
+      const employerChanged = dto.isEmployer !== undefined && dto.isEmployer !== organisation.isEmployer;
+      if (dto.name !== undefined) organisation.name = dto.name;
+      if (dto.sector !== undefined) organisation.sector = dto.sector;
+      if (dto.isEmployer !== undefined) organisation.isEmployer = dto.isEmployer;
+      await manager.save(organisation);
+      if (moving) await this.move(organisation, dto.parentCode ?? null, manager);
+      if (moving || employerChanged) await this.recomputeEmployers(organisation.id, manager);
+      return manager.findOneByOrFail(Organisation, { id: organisation.id });
+    });
+  }
+
+  async remove(code: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const organisation = await this.getByCode(code, manager);
+      const counts = await sql<{ staff: number; children: number; sessions: number; requirements: number }>(manager, 
+        `SELECT (SELECT COUNT(*) FROM staff WHERE organisation_id = $1 OR employer_id = $1) AS staff,
+                (SELECT COUNT(*) FROM organisations WHERE parent_id = $1) AS children,
+                (SELECT COUNT(*) FROM training_sessions WHERE host_organisation_id = $1) AS sessions,
+                (SELECT COUNT(*) FROM requirements WHERE organisation_id = $1) AS requirements`,
+        [organisation.id],
+      );
+      const { staff, children, sessions, requirements } = counts[0];
+      const blockers = [
+        [Number(staff), 'staff record', 'move or remove them first'],
+        [Number(children), 'organisation below it', 'move or delete them first'],
+        [Number(sessions), 'training session hosted by it', 'move them first'],
+        [Number(requirements), 'requirement scoped to it', 'change or delete them first'],
+      ] as const;
+      const blocking = blockers.find(([count]) => count > 0);
+      if (blocking) {
+        const [count, noun, advice] = blocking;
+        throw conflict(`${organisation.name} (${code}) still has ${count} ${noun}${count === 1 ? '' : 's'}: ${advice}`);
+      }
+      await manager.delete(OrganisationClosure, { descendantId: organisation.id });
+      await manager.delete(Organisation, { id: organisation.id });
+    });
+  }
+
+  private async parentCodeOf(organisation: Organisation, manager: EntityManager): Promise<string | null> {
+    if (organisation.parentId === null) return null;
+    return (await manager.findOneByOrFail(Organisation, { id: organisation.parentId })).code;
+  }
+
+  /** Re-hang a subtree under a new parent, keeping the closure table and paths in step. */
+  private async move(organisation: Organisation, parentCode: string | null, manager: EntityManager): Promise<void> {
+    const parent = parentCode ? await this.resolveCode(parentCode, 'parentCode', manager) : null;
+    const subtree = await this.subtreeIds(organisation.id, manager);
+    if (parent && subtree.includes(parent.id)) {
+      throw conflict(`${parentCode} is inside ${organisation.code}: an organisation cannot be moved below itself`);
+    }
+    await manager
+      .createQueryBuilder()
+      .delete()
+      .from(OrganisationClosure)
+      .where('descendant_id IN (:...subtree)', { subtree })
+      .andWhere('ancestor_id NOT IN (:...subtree)', { subtree })
+      .execute();
+    if (parent) {
+      await sql(manager, 
+        `INSERT INTO organisation_closure (ancestor_id, descendant_id, depth)
+         SELECT a.ancestor_id, d.descendant_id, a.depth + d.depth + 1
+         FROM organisation_closure a, organisation_closure d
+         WHERE a.descendant_id = $1 AND d.ancestor_id = $2`,
+        [parent.id, organisation.id],
+      );
+    }
+    await manager.update(Organisation, organisation.id, { parentId: parent?.id ?? null });
+    const moved = await manager.find(Organisation, { where: { id: In(subtree) } });
+    for (const node of moved) {
+      const ancestors = await this.ancestorIds(node.id, manager);
+      await manager.update(Organisation, node.id, { path: `/${ancestors.join('/')}/`, depth: ancestors.length - 1 });
+    }
+  }
+
+  /** Staff below an organisation whose employing body changed get the new one (refs must stay unique). */
+  private async recomputeEmployers(organisationId: number, manager: EntityManager): Promise<void> {
+    const subtree = await this.subtreeIds(organisationId, manager);
+    try {
+      for (const id of subtree) {
+        await sql(manager, `UPDATE staff SET employer_id = $1 WHERE organisation_id = $2`, [await this.employerOf(id, manager), id]);
+      }
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw conflict('This change would give two people the same employee reference within one employer: rename one of them first');
+      }
+      throw error;
+    }
+  }
+}
+
+export function toView(o: Organisation, parentCode: string | null): OrganisationView {
+  return { code: o.code, name: o.name, sector: o.sector, parentCode, isEmployer: o.isEmployer, depth: o.depth };
+}
+
+/** Depth-first order, siblings by name: the order a tree page reads in. */
+export function sortAsTree(all: Organisation[]): Organisation[] {
+  const children = new Map<number | null, Organisation[]>();
+  const ids = new Set(all.map((o) => o.id));
+  for (const o of all) {
+    const key = o.parentId !== null && ids.has(o.parentId) ? o.parentId : null;
+    children.set(key, [...(children.get(key) ?? []), o]);
+  }
+  const ordered: Organisation[] = [];
+  const visit = (key: number | null) => {
+    for (const o of (children.get(key) ?? []).sort((a, b) => a.name.localeCompare(b.name))) {
+      ordered.push(o);
+      visit(o.id);
+    }
+  };
+  visit(null);
+  return ordered;
+}

@@ -1,0 +1,80 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Organisation } from '../organisations/organisation.entity';
+import { Role } from '../roles/role.entity';
+
+/** A person whose training is tracked: employee, contractor, volunteer, councillor, governor. */
+@Entity('staff')
+@Index('uq_staff_employer_ref', ['employerId', 'employeeRef'], { unique: true })
+export class Staff {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 60 })
+  employeeRef: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  firstName: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  lastName: string;
+
+  @Index('ix_staff_email')
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  @Index('ix_staff_organisation')
+  @Column({ type: 'integer' })
+  organisationId: number;
+
+  @ManyToOne(() => Organisation, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'organisation_id' })
+  organisation: Organisation;
+
+  /** The employing body (nearest employer up the tree, else the root): scope of employeeRef. */
+  @Column({ type: 'integer' })
+  employerId: number;
+
+  @ManyToOne(() => Organisation, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'employer_id' })
+  employer?: Organisation;
+
+  @Index('ix_staff_manager')
+  @Column({ type: 'integer', nullable: true })
+  managerId: number | null;
+
+  @ManyToOne(() => Staff, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'manager_id' })
+  manager?: Staff | null;
+
+  /** ISO YYYY-MM-DD: a calendar date, never a timestamp. */
+  @Column({ type: 'varchar', length: 10 })
+  startDate: string;
+
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  endDate: string | null;
+
+  @ManyToMany(() => Role)
+  @JoinTable({
+    name: 'staff_roles',
+    joinColumn: { name: 'staff_id', referencedColumnName: 'id' },
+    inverseJoinColumn: { name: 'role_id', referencedColumnName: 'id' },
+  })
+  roles: Role[];
+
+  @CreateDateColumn()
+  createdAt: Date;
+
+  @UpdateDateColumn()
+  updatedAt: Date;
+}

@@ -1,0 +1,200 @@
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { todayIso } from '../common/dates';
+import { isUniqueViolation } from '../common/db-errors';
+import { conflict, notFound, unknownCode } from '../common/http-errors';
+import { Page, pageOf } from '../common/paging';
+import { Organisation } from '../organisations/organisation.entity';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { Role } from '../roles/role.entity';
+import { RolesService } from '../roles/roles.service';
+import { CreateStaffDto, StaffQuery, StaffView, UpdateStaffDto } from './dto/staff.dto';
+import { Staff } from './staff.entity';
+
+@Injectable()
+export class StaffService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
+    private readonly roles: RolesService,
+  ) {}
+
+  async list(query: StaffQuery): Promise<Page<StaffView>> {
+    const qb = this.dataSource
+      .getRepository(Staff)
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.organisation', 'o')
+      .leftJoinAndSelect('s.manager', 'm');
+    if (query.organisation) {
+      const root = await this.organisations.getByCode(query.organisation);
+      qb.andWhere('s.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :root)', { root: root.id });
+    }
+    if (query.role) {
+      const role = await this.roles.getByCode(query.role);
+      qb.andWhere('EXISTS (SELECT 1 FROM staff_roles sr WHERE sr.staff_id = s.id AND sr.role_id = :roleId)', { roleId: role.id });
+    }
+    const today = todayIso();
+    if (query.status === 'current') qb.andWhere('(s.end_date IS NULL OR s.end_date >= :today)', { today });
+    if (query.status === 'leavers') qb.andWhere('s.end_date < :today', { today });
+    const search = query.search?.trim().toLowerCase();
+    if (search) {
+      qb.andWhere(
+        `(LOWER(s.first_name || ' ' || s.last_name) LIKE :q OR LOWER(s.last_name) LIKE :q
+          OR LOWER(s.email) LIKE :q OR LOWER(s.employee_ref) LIKE :q)`,
+        { q: `%${search.replace(/[%_]/g, '')}%` },
+      );
+    }
+    qb.orderBy('s.last_name', 'ASC').addOrderBy('s.first_name', 'ASC').addOrderBy('s.id', 'ASC');
+    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
+    const [staff, total] = await qb.getManyAndCount();
+    await this.attachRoles(staff);
+    return pageOf(staff.map(staffView), total, query);
+  }
+
+  async get(id: number, manager: EntityManager = this.dataSource.manager): Promise<Staff> {
+    const person = await manager.findOne(Staff, { where: { id }, relations: { organisation: true, manager: true, roles: true } });
+    if (!person) throw notFound('person', id);
+    return person;
+  }
+
+  /**
+   * Finds a person by employee reference. References are unique only within an employer, so
+   * `organisationCode` (the employer or any organisation inside it) settles an ambiguous one.
+   */
+  async findByRef(
+    employeeRef: string,
+    organisationCode?: string | null,
+    manager: EntityManager = this.dataSource.manager,
+    field = 'employeeRef',
+  ): Promise<Staff> {
+    let candidates = await manager.find(Staff, { where: { employeeRef }, relations: { organisation: true } });
+    if (organisationCode) {
+      const organisation = await this.organisations.resolveCode(organisationCode, 'organisationCode', manager);
+      const employerId = await this.organisations.employerOf(organisation.id, manager);
+      const subtree = new Set(await this.organisations.subtreeIds(organisation.id, manager));
+      candidates = candidates.filter((s) => s.employerId === employerId || subtree.has(s.organisationId));
+    }
+    if (candidates.length === 0) {
+      throw new UnprocessableEntityException(
+        `${field}: no person with employee reference ${employeeRef}${organisationCode ? ` in ${organisationCode}` : ''}`,
+      );
+    }
+    if (candidates.length > 1) {
+      throw new UnprocessableEntityException(
+        `${field}: employee reference ${employeeRef} is used in ${candidates.length} employers; give organisationCode to say which`,
+      );
+    }
+    return candidates[0];
+  }
+
+  async create(dto: CreateStaffDto, manager?: EntityManager): Promise<Staff> {
+    const run = async (m: EntityManager) => {
+      const person = m.create(Staff, { roles: [] });
+      await this.apply(person, { ...dto, roleCodes: dto.roleCodes ?? [] }, m);
+      const saved = await this.save(person, m);
+      return this.get(saved.id, m);
+    };
+    return manager ? run(manager) : this.dataSource.transaction(run);
+  }
+
+  async update(id: number, dto: UpdateStaffDto): Promise<Staff> {
+    return this.dataSource.transaction(async (m) => {
+      const person = await this.get(id, m);
+      await this.apply(person, dto, m);
+      await this.save(person, m);
+      return this.get(id, m);
+    });
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.get(id, m);
+      await m.delete(Staff, { id });
+    });
+  }
+
+  /** Loads role lists for a page of people in one query. */
+  async attachRoles(staff: Staff[]): Promise<void> {
+    if (staff.length === 0) return;
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select(['sr.staff_id AS staff_id', 'r.id AS id', 'r.code AS code', 'r.name AS name'])
+      .from('staff_roles', 'sr')
+      .innerJoin(Role, 'r', 'r.id = sr.role_id')
+      .where('sr.staff_id IN (:...ids)', { ids: staff.map((s) => s.id) })
+      .getRawMany<{ staff_id: number; id: number; code: string; name: string }>();
+    const byPerson = new Map<number, Role[]>();
+    for (const row of rows) {
+      byPerson.set(row.staff_id, [...(byPerson.get(row.staff_id) ?? []), { id: row.id, code: row.code, name: row.name } as Role]);
+    }
+    for (const person of staff) person.roles = (byPerson.get(person.id) ?? []).sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  private async apply(person: Staff, dto: UpdateStaffDto, m: EntityManager): Promise<void> {
+    if (dto.firstName !== undefined) person.firstName = dto.firstName;
+    if (dto.lastName !== undefined) person.lastName = dto.lastName;
+    if (dto.email !== undefined) person.email = dto.email ? dto.email.toLowerCase() : null;
+    if (dto.employeeRef !== undefined) person.employeeRef = dto.employeeRef;
+    if (dto.startDate !== undefined) person.startDate = dto.startDate;
+    if (dto.endDate !== undefined) person.endDate = dto.endDate;
+    if (dto.organisationCode !== undefined) {
+      const organisation: Organisation = await this.organisations.resolveCode(dto.organisationCode, 'organisationCode', m);
+      person.organisationId = organisation.id;
+      person.organisation = organisation;
+      person.employerId = await this.organisations.employerOf(organisation.id, m);
+    }
+    if (dto.roleCodes !== undefined) person.roles = await this.roles.resolveCodes(dto.roleCodes);
+    if (person.endDate && person.endDate < person.startDate) {
+      throw new UnprocessableEntityException('endDate must be on or after startDate');
+    }
+    if (dto.managerEmployeeRef !== undefined) person.managerId = await this.resolveManager(person, dto.managerEmployeeRef, m);
+  }
+
+  private async resolveManager(person: Staff, managerRef: string | null, m: EntityManager): Promise<number | null> {
+    if (!managerRef) return null;
+    const manager = await m.findOne(Staff, { where: { employeeRef: managerRef, employerId: person.employerId } });
+    if (!manager) throw unknownManager(managerRef);
+    // Walk up the chain: nobody may end up managing themselves.
+    for (let current: Staff | null = manager, steps = 0; current && steps < 100; steps++) {
+      if (person.id !== undefined && current.id === person.id) {
+        throw new UnprocessableEntityException(`managerEmployeeRef: ${managerRef} reports to this person, so cannot be their manager`);
+      }
+      current = current.managerId ? await m.findOneBy(Staff, { id: current.managerId }) : null;
+    }
+    return manager.id;
+  }
+
+  private async save(person: Staff, m: EntityManager): Promise<Staff> {
+    try {
+      return await m.save(Staff, person);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const employer = await m.findOneBy(Organisation, { id: person.employerId });
+        throw conflict(`Employee reference ${person.employeeRef} is already used in ${employer?.name ?? 'this employer'}`);
+      }
+      throw error;
+    }
+  }
+}
+
+const unknownManager = (ref: string) =>
+  new UnprocessableEntityException(`managerEmployeeRef: no person with employee reference ${ref} in the same employer`);
+
+export function staffView(s: Staff): StaffView {
+  const today = todayIso();
+  return {
+    id: s.id,
+    employeeRef: s.employeeRef,
+    firstName: s.firstName,
+    lastName: s.lastName,
+    email: s.email,
+    organisationCode: s.organisation.code,
+    organisationName: s.organisation.name,
+    roleCodes: (s.roles ?? []).map((r) => r.code).sort(),
+    managerEmployeeRef: s.manager?.employeeRef ?? null,
+    startDate: s.startDate,
+    endDate: s.endDate,
+    isLeaver: s.endDate !== null && s.endDate < today,
+  };
+}
