@@ -1,16 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
 import { CompletionsModule } from './completions/completions.module';
 import { AppConfig } from './config/app-config';
 import { databaseOptions } from './config/database';
 import { HealthController } from './health/health.controller';
+import { ImportsModule } from './imports/imports.module';
 import { LevelsModule } from './levels/levels.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { DemoModule } from './demo/demo.module';
 import { PagesModule } from './pages/pages.module';
+import { ReportsModule } from './reports/reports.module';
 import { RequirementsModule } from './requirements/requirements.module';
 import { RolesModule } from './roles/roles.module';
+import { SessionsModule } from './sessions/sessions.module';
 import { StaffModule } from './staff/staff.module';
 
 @Module({})
@@ -29,12 +33,16 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot(databaseOptions(config)),
+        AuthModule,
         OrganisationsModule,
         LevelsModule,
         RolesModule,
         RequirementsModule,
         StaffModule,
         CompletionsModule,
+        SessionsModule,
+        ImportsModule,
+        ReportsModule,
         PagesModule,
         DemoModule,
       ],

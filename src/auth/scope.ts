@@ -1,0 +1,73 @@
+/** The roles a user account can have, each limited to an organisation subtree. */
+export const USER_ROLES = ['admin', 'coordinator', 'trainer', 'manager', 'viewer'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const ROLE_NAMES: Record<UserRole, string> = {
+  admin: 'Administrator',
+  coordinator: 'Coordinator',
+  trainer: 'Trainer',
+  manager: 'Manager',
+  viewer: 'Viewer (figures only)',
+};
+
+/** Who is asking, as the authentication guard found them. */
+export interface Actor {
+  userId: number;
+  email: string;
+  displayName: string;
+  role: UserRole;
+  /** Root of the organisation subtree the user is limited to. */
+  organisationId: number;
+  /** The user's own staff record, if linked (needed for managers' reports and trainers' sessions). */
+  staffId: number | null;
+}
+
+/**
+ * What a request may see and do. Built once per request by the auth guard and passed to every
+ * service method that reads or writes people, sessions or figures; ScopeService turns it into SQL.
+ * `Scope.system()` is for seeding and command-line tools only.
+ */
+export class Scope {
+  private constructor(readonly actor: Actor | null) {}
+
+  static of(actor: Actor): Scope {
+    return new Scope(actor);
+  }
+
+  static system(): Scope {
+    return new Scope(null);
+  }
+
+  get isSystem(): boolean {
+    return this.actor === null;
+  }
+
+  get role(): UserRole | 'system' {
+    return this.actor?.role ?? 'system';
+  }
+
+  /** null: no organisation limit (system). */
+  get rootOrganisationId(): number | null {
+    return this.actor?.organisationId ?? null;
+  }
+
+  /** Viewers see figures only, never a person's name, email or record. */
+  get canSeePeople(): boolean {
+    return this.role !== 'viewer';
+  }
+
+  /** Staff, completions, imports: admins and coordinators. */
+  get canEditPeople(): boolean {
+    return this.role === 'system' || this.role === 'admin' || this.role === 'coordinator';
+  }
+
+  /** Levels, roles, requirements and user accounts. */
+  get canEditFramework(): boolean {
+    return this.role === 'system' || this.role === 'admin';
+  }
+
+  /** Who recorded something, for audit fields. */
+  get recordedBy(): string {
+    return this.actor?.email ?? 'system';
+  }
+}

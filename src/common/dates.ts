@@ -1,0 +1,225 @@
+/**
+ * Calendar dates as ISO `YYYY-MM-DD` strings.
+ *
+ * A training date has no time zone: "completed on 3 March" is 3 March wherever the server runs.
+ * So every calculation here works on year/month/day integers and never builds a local Date.
+ */
+
+export type IsoDate = string;
+export type Quarter = 1 | 2 | 3 | 4;
+export interface FinancialQuarter {
+  year: number;
+  quarter: Quarter;
+  start: IsoDate;
+  end: IsoDate;
+}
+
+interface DateParts {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const UK_PATTERN = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+const UK_TWO_DIGIT_YEAR_PATTERN = /^\d{1,2}\/\d{1,2}\/\d{2}$/;
+const ACCEPTED_FORMS = 'use YYYY-MM-DD or dd/mm/yyyy';
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+function isRealDate({ year, month, day }: DateParts): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+function toIso({ year, month, day }: DateParts): IsoDate {
+  if (year < 0 || year > 9999) throw new RangeError(`year ${year} is outside 0000-9999`);
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+}
+
+function partsOf(d: IsoDate): DateParts {
+  if (!isIsoDate(d)) throw new RangeError(`${String(d)} is not a date written YYYY-MM-DD`);
+  const [year, month, day] = d.split('-').map(Number);
+  return { year, month, day };
+}
+
+function requireWholeNumber(n: number, what: string): void {
+  if (!Number.isInteger(n)) throw new RangeError(`${what} must be a whole number, got ${n}`);
+}
+
+// Day numbers counted from 1970-01-01 (H. Hinnant's civil calendar algorithms): exact for every
+// year, unlike Date.UTC, which treats years 0-99 as 1900-1999.
+function dayNumberOf({ year, month, day }: DateParts): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+function partsOfDayNumber(dayNumber: number): DateParts {
+  const z = dayNumber + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return { year, month, day };
+}
+
+/** A real calendar date written exactly `YYYY-MM-DD` (rejects 2025-02-31, 2025-2-3, 25-02-03). */
+export function isIsoDate(s: unknown): s is IsoDate {
+  if (typeof s !== 'string') return false;
+  const match = ISO_PATTERN.exec(s);
+  if (!match) return false;
+  return isRealDate({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) });
+}
+
+export function addDays(d: IsoDate, n: number): IsoDate {
+  requireWholeNumber(n, 'number of days');
+  return toIso(partsOfDayNumber(dayNumberOf(partsOf(d)) + n));
+}
+
+/** Calendar months; a day that the target month lacks becomes its last day (31 Jan + 1 = 28/29 Feb). */
+export function addMonths(d: IsoDate, n: number): IsoDate {
+  requireWholeNumber(n, 'number of months');
+  const { year, month, day } = partsOf(d);
+  const monthIndex = year * 12 + (month - 1) + n;
+  const targetYear = Math.floor(monthIndex / 12);
+  const targetMonth = monthIndex - targetYear * 12 + 1;
+  return toIso({
+    year: targetYear,
+    month: targetMonth,
+    day: Math.min(day, daysInMonth(targetYear, targetMonth)),
+  });
+}
+
+/** Days from a to b: positive when b is later. */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  return dayNumberOf(partsOf(b)) - dayNumberOf(partsOf(a));
+}
+
+/** Today's date as seen on a calendar in the given zone (`now` is there for tests). */
+export function todayIso(timeZone = 'Europe/London', now: Date = new Date()): IsoDate {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(now);
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return toIso({ year: part('year'), month: part('month'), day: part('day') });
+}
+
+/** '3 March 2026'; empty for no date. */
+export function formatUkDate(d: IsoDate | null | undefined): string {
+  if (d === null || d === undefined) return '';
+  const { year, month, day } = partsOf(d);
+  return `${day} ${MONTH_NAMES[month - 1]} ${year}`;
+}
+
+export type ImportDateResult = { ok: true; date: IsoDate } | { ok: false; reason: string };
+
+function dateFromParts(text: string, parts: DateParts): ImportDateResult {
+  if (!isRealDate(parts)) return { ok: false, reason: `${text} is not a real date` };
+  return { ok: true, date: toIso(parts) };
+}
+
+/**
+ * A date typed or exported into an import file: `YYYY-MM-DD`, or UK `dd/mm/yyyy` / `d/m/yyyy`.
+ * Slashed dates are always day first; two-digit years are refused rather than guessed.
+ */
+export function parseImportDate(s: string): ImportDateResult {
+  const text = typeof s === 'string' ? s.trim() : '';
+  if (text === '') return { ok: false, reason: `the date is blank: ${ACCEPTED_FORMS}` };
+
+  const iso = ISO_PATTERN.exec(text);
+  if (iso) {
+    return dateFromParts(text, { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) });
+  }
+  const uk = UK_PATTERN.exec(text);
+  if (uk) {
+    return dateFromParts(text, { year: Number(uk[3]), month: Number(uk[2]), day: Number(uk[1]) });
+  }
+  if (UK_TWO_DIGIT_YEAR_PATTERN.test(text)) {
+    return { ok: false, reason: `${text} has a two-digit year: ${ACCEPTED_FORMS}` };
+  }
+  return { ok: false, reason: `${text} is not a date in a form we accept: ${ACCEPTED_FORMS}` };
+}
+
+// Excel's 1900 date system counts 1900-01-01 as serial 1 and wrongly includes 29 Feb 1900
+// (serial 60), so from serial 61 on, serial 0 effectively falls on 1899-12-30.
+const EXCEL_EPOCH_AFTER_FAKE_LEAP_DAY = dayNumberOf({ year: 1899, month: 12, day: 30 });
+const EXCEL_EPOCH_BEFORE_FAKE_LEAP_DAY = dayNumberOf({ year: 1899, month: 12, day: 31 });
+const EXCEL_FAKE_LEAP_DAY = 60;
+
+/** A date cell from an Excel workbook (1900 date system). A time of day, if any, is dropped. */
+export function excelSerialToIso(serial: number): IsoDate {
+  if (!Number.isFinite(serial) || serial < 1) {
+    throw new RangeError(`${serial} is not an Excel date serial`);
+  }
+  const wholeDays = Math.floor(serial);
+  if (wholeDays === EXCEL_FAKE_LEAP_DAY) {
+    throw new RangeError('Excel serial 60 is 29 February 1900, a date that never existed');
+  }
+  const epoch =
+    wholeDays > EXCEL_FAKE_LEAP_DAY ? EXCEL_EPOCH_AFTER_FAKE_LEAP_DAY : EXCEL_EPOCH_BEFORE_FAKE_LEAP_DAY;
+  return toIso(partsOfDayNumber(epoch + wholeDays));
+}
+
+function requireQuarter(quarter: number): asserts quarter is Quarter {
+  if (![1, 2, 3, 4].includes(quarter)) throw new RangeError(`quarter must be 1, 2, 3 or 4, got ${quarter}`);
+}
+
+/** Quarter q of the UK financial year that starts on 1 April of `year` (2025 = 2025/26). */
+export function financialQuarter(year: number, quarter: Quarter): FinancialQuarter {
+  requireWholeNumber(year, 'financial year');
+  requireQuarter(quarter);
+  const start = addMonths(toIso({ year, month: 4, day: 1 }), 3 * (quarter - 1));
+  const end = addDays(addMonths(start, 3), -1);
+  return { year, quarter, start, end };
+}
+
+/** The financial year (by the year it starts) and quarter that a date falls in. */
+export function quarterOf(d: IsoDate): { year: number; quarter: Quarter } {
+  const { year, month } = partsOf(d);
+  if (month <= 3) return { year: year - 1, quarter: 4 };
+  return { year, quarter: (Math.floor((month - 4) / 3) + 1) as Quarter };
+}
+
+export function previousQuarter(year: number, quarter: Quarter): { year: number; quarter: Quarter } {
+  requireQuarter(quarter);
+  if (quarter === 1) return { year: year - 1, quarter: 4 };
+  return { year, quarter: (quarter - 1) as Quarter };
+}
