@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ScopeModule } from './auth/scope.module';
 import { CompletionsModule } from './completions/completions.module';
 import { AppConfig } from './config/app-config';
 import { databaseOptions } from './config/database';
@@ -16,6 +18,7 @@ import { RequirementsModule } from './requirements/requirements.module';
 import { RolesModule } from './roles/roles.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { StaffModule } from './staff/staff.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
@@ -33,12 +36,15 @@ export class AppModule {
           },
         }),
         TypeOrmModule.forRoot(databaseOptions(config)),
+        ScopeModule,
+        AuditModule,
         AuthModule,
         OrganisationsModule,
         LevelsModule,
         RolesModule,
         RequirementsModule,
         StaffModule,
+        UsersModule,
         CompletionsModule,
         SessionsModule,
         ImportsModule,

@@ -3,12 +3,13 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { join } from 'node:path';
+import { installWebSecurity, requireSignedIn } from './auth/web-security';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { registerViewHelpers } from './common/view-helpers';
 import { projectRoot } from './config/project-root';
 
 /** Everything main.ts and the tests both need: views, assets, validation, errors, headers, docs. */
-export function configureApp(app: NestExpressApplication): NestExpressApplication {
+export async function configureApp(app: NestExpressApplication): Promise<NestExpressApplication> {
   const root = projectRoot();
   app.use(
     helmet({
@@ -20,6 +21,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useStaticAssets(join(root, 'node_modules/govuk-frontend/dist/govuk/assets'), { prefix: '/assets/' });
   app.useStaticAssets(join(root, 'node_modules/govuk-frontend/dist/govuk'), { prefix: '/govuk/', index: false });
   app.useStaticAssets(join(root, 'views/static'), { prefix: '/static/' });
+  await installWebSecurity(app);
   app.setBaseViewsDir(join(root, 'views'));
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
@@ -42,6 +44,8 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
       .setVersion('1')
       .build(),
   );
+  // The API description is for signed-in users and scripts only, like everything but sign-in and health.
+  app.use(['/api/docs', '/api/docs-json', '/api/docs-yaml'], requireSignedIn(app));
   SwaggerModule.setup('api/docs', app, document);
   return app;
 }

@@ -23,8 +23,11 @@ export class ScopeService {
   staffPredicate(scope: Scope, alias: string): Predicate {
     const actor = scope.actor;
     if (!actor) return { sql: '1 = 1', params: {} };
-    const inSubtree = `${alias}.organisation_id IN (SELECT sc_c.descendant_id FROM organisation_closure sc_c WHERE sc_c.ancestor_id = :scopeRoot)`;
-    const params = { scopeRoot: actor.organisationId, scopeMe: actor.staffId ?? -1 };
+    const inSubtree =
+      actor.organisationId === null
+        ? '1 = 1'
+        : `${alias}.organisation_id IN (SELECT sc_c.descendant_id FROM organisation_closure sc_c WHERE sc_c.ancestor_id = :scopeRoot)`;
+    const params = { scopeRoot: actor.organisationId ?? -1, scopeMe: actor.staffId ?? -1 };
     switch (actor.role) {
       case 'admin':
       case 'coordinator':
@@ -54,8 +57,11 @@ export class ScopeService {
   sessionPredicate(scope: Scope, alias: string): Predicate {
     const actor = scope.actor;
     if (!actor) return { sql: '1 = 1', params: {} };
-    const inSubtree = `${alias}.host_organisation_id IN (SELECT sc_c.descendant_id FROM organisation_closure sc_c WHERE sc_c.ancestor_id = :scopeRoot)`;
-    const params = { scopeRoot: actor.organisationId, scopeMe: actor.staffId ?? -1 };
+    const inSubtree =
+      actor.organisationId === null
+        ? '1 = 1'
+        : `${alias}.host_organisation_id IN (SELECT sc_c.descendant_id FROM organisation_closure sc_c WHERE sc_c.ancestor_id = :scopeRoot)`;
+    const params = { scopeRoot: actor.organisationId ?? -1, scopeMe: actor.staffId ?? -1 };
     if (actor.role === 'trainer') {
       return { sql: `${alias}.id IN (SELECT sc_st.session_id FROM session_trainers sc_st WHERE sc_st.staff_id = :scopeMe)`, params };
     }

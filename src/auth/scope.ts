@@ -16,8 +16,8 @@ export interface Actor {
   email: string;
   displayName: string;
   role: UserRole;
-  /** Root of the organisation subtree the user is limited to. */
-  organisationId: number;
+  /** Root of the organisation subtree the user is limited to; null only for an administrator of everything. */
+  organisationId: number | null;
   /** The user's own staff record, if linked (needed for managers' reports and trainers' sessions). */
   staffId: number | null;
 }

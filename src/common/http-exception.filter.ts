@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
+import { SignInRequiredException } from '../auth/sign-in-required.exception';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
 
 /**
@@ -20,6 +21,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (response.headersSent) return;
     const wantsJson = request.path.startsWith('/api') || request.path === '/health' || !request.accepts('html');
+    if (!wantsJson && exception instanceof SignInRequiredException) {
+      response.redirect(303, `/sign-in?next=${encodeURIComponent(request.originalUrl)}`);
+      return;
+    }
     if (wantsJson) {
       response.status(status).json({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message });
       return;

@@ -31,5 +31,10 @@ export function registerViewHelpers(partialsDir: string): void {
   hbs.registerHelper('json', (a: unknown) => JSON.stringify(a));
   hbs.registerHelper('plural', (n: unknown, one: unknown, many: unknown) => (Number(n) === 1 ? one : many));
   hbs.registerHelper('number', (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-GB') : n));
+  hbs.registerHelper('substr', (s: unknown, start: unknown, length: unknown) => String(s ?? '').substr(Number(start), Number(length)));
+  hbs.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b));
+  hbs.registerHelper('dateTime', (d: unknown) =>
+    d ? new Date(d as string).toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'long', timeStyle: 'short' }) : '',
+  );
   hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
 }

@@ -5,6 +5,8 @@ import { formatUkDate, todayIso } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
 import { conflict, notFound } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
+import { Scope } from '../auth/scope';
+import { ScopeService } from '../auth/scope.service';
 import { LevelsService } from '../levels/levels.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Staff } from '../staff/staff.entity';
@@ -19,19 +21,24 @@ export class CompletionsService {
     private readonly staff: StaffService,
     private readonly levels: LevelsService,
     private readonly organisations: OrganisationsService,
+    private readonly scopes: ScopeService,
   ) {}
 
-  async list(query: CompletionQuery): Promise<Page<CompletionView>> {
+  /** Completions of the people the scope may see. */
+  async list(scope: Scope, query: CompletionQuery): Promise<Page<CompletionView>> {
+    this.scopes.assertCanSeePeople(scope);
+    const visible = this.scopes.staffPredicate(scope, 's');
     const qb = this.dataSource
       .getRepository(Completion)
       .createQueryBuilder('c')
       .innerJoinAndSelect('c.staff', 's')
       .innerJoinAndSelect('s.organisation', 'o')
-      .innerJoinAndSelect('c.level', 'l');
+      .innerJoinAndSelect('c.level', 'l')
+      .where(visible.sql, visible.params);
     if (query.staffId) qb.andWhere('c.staff_id = :staffId', { staffId: query.staffId });
     if (query.employeeRef) qb.andWhere('s.employee_ref = :ref', { ref: query.employeeRef });
     if (query.organisation) {
-      const root = await this.organisations.getByCode(query.organisation);
+      const root = await this.scopes.organisation(scope, query.organisation);
       qb.andWhere('s.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :root)', { root: root.id });
     }
     if (query.level) qb.andWhere('c.level_id = :levelId', { levelId: (await this.levels.getByCode(query.level)).id });
@@ -52,15 +59,24 @@ export class CompletionsService {
     });
   }
 
+  /** A completion of a person the scope may see; 404 otherwise. */
+  async visible(scope: Scope, id: number, manager: EntityManager = this.dataSource.manager): Promise<Completion> {
+    this.scopes.assertCanSeePeople(scope);
+    const completion = await this.get(id, manager);
+    if (!(await this.scopes.staffVisible(scope, completion.staffId, manager))) throw notFound('completion', id);
+    return completion;
+  }
+
   async get(id: number, manager: EntityManager = this.dataSource.manager): Promise<Completion> {
     const completion = await manager.findOne(Completion, { where: { id }, relations: { level: true, staff: { organisation: true } } });
     if (!completion) throw notFound('completion', id);
     return completion;
   }
 
-  async create(dto: CreateCompletionDto, recordedBy: string | null = null): Promise<Completion> {
+  async create(scope: Scope, dto: CreateCompletionDto): Promise<Completion> {
+    this.scopes.assertCanEditPeople(scope);
     return this.dataSource.transaction(async (m) => {
-      const person = await this.staff.findByRef(dto.employeeRef, dto.organisationCode, m);
+      const person = await this.staff.findByRef(dto.employeeRef, dto.organisationCode, m, 'employeeRef', scope);
       const level = await this.levels.resolveCode(dto.levelCode);
       assertNotFuture(dto.completedOn);
       const completion = m.create(Completion, {
@@ -70,16 +86,17 @@ export class CompletionsService {
         source: dto.source,
         evidence: dto.evidence ?? null,
         sessionId: null,
-        recordedBy,
+        recordedBy: scope.recordedBy,
       });
       await this.save(completion, person, level.code, m);
       return this.get(completion.id, m);
     });
   }
 
-  async update(id: number, dto: UpdateCompletionDto): Promise<Completion> {
+  async update(scope: Scope, id: number, dto: UpdateCompletionDto): Promise<Completion> {
+    this.scopes.assertCanEditPeople(scope);
     return this.dataSource.transaction(async (m) => {
-      const completion = await this.get(id, m);
+      const completion = await this.visible(scope, id, m);
       if (dto.completedOn !== undefined) {
         assertNotFuture(dto.completedOn);
         completion.completedOn = dto.completedOn;
@@ -91,10 +108,10 @@ export class CompletionsService {
     });
   }
 
-  async remove(id: number): Promise<void> {
+  async remove(scope: Scope, id: number): Promise<void> {
+    this.scopes.assertCanEditPeople(scope);
     await this.dataSource.transaction(async (m) => {
-      await this.get(id, m);
-      await m.delete(Completion, { id });
+      await m.remove(Completion, await this.visible(scope, id, m));
     });
   }
 

@@ -31,6 +31,50 @@ export class AppConfig {
 
   @IsString()
   TIME_ZONE = 'Europe/London';
+
+  /** The first administrator, created on first start when no account has that email. */
+  @IsOptional()
+  @IsString()
+  ADMIN_EMAIL?: string;
+
+  /** Their password; when unset a generated one is printed once. */
+  @IsOptional()
+  @IsString()
+  ADMIN_PASSWORD?: string;
+
+  /** Signs session and CSRF cookies; when unset one is generated and kept in the database. */
+  @IsOptional()
+  @IsString()
+  SESSION_SECRET?: string;
+
+  /** Hours a signed-in session lasts without activity. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SESSION_HOURS = 8;
+
+  /** Sign-in attempts allowed per minute from one address. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT = 30;
+
+  /** Wrong passwords in a row before an account is locked, and for how long. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOCKOUT_THRESHOLD = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOCKOUT_MINUTES = 15;
+
+  /** Set to the number of proxies in front (e.g. 1) when TLS ends at a proxy, so cookies are marked Secure. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  TRUST_PROXY = 0;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {

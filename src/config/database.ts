@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { AuditSubscriber } from '../audit/audit.subscriber';
 import { ENTITIES } from '../database/entities';
 import { MIGRATIONS } from '../database/migrations';
 import { SnakeNamingStrategy } from '../database/snake-naming.strategy';
@@ -14,6 +15,7 @@ export function databaseOptions(config: AppConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
+    subscribers: [AuditSubscriber],
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,

@@ -1,3 +1,6 @@
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { AppSetting } from '../auth/app-setting.entity';
+import { WebSession } from '../auth/web-session.entity';
 import { Completion } from '../completions/completion.entity';
 import { Level } from '../levels/level.entity';
 import { OrganisationClosure } from '../organisations/organisation-closure.entity';
@@ -8,6 +11,8 @@ import { Booking } from '../sessions/booking.entity';
 import { SessionFeedback } from '../sessions/session-feedback.entity';
 import { TrainingSession } from '../sessions/training-session.entity';
 import { Staff } from '../staff/staff.entity';
+import { ApiToken } from '../users/api-token.entity';
+import { User } from '../users/user.entity';
 
 export const ENTITIES = [
   Organisation,
@@ -20,4 +25,9 @@ export const ENTITIES = [
   Booking,
   Completion,
   SessionFeedback,
+  User,
+  ApiToken,
+  WebSession,
+  AppSetting,
+  AuditEntry,
 ];

@@ -1,6 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Public } from '../auth/allow.decorator';
 import { DataSource } from 'typeorm';
 
 @ApiTags('health')
@@ -9,6 +10,7 @@ export class HealthController {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   @Get()
+  @Public()
   async check(): Promise<{ status: 'ok'; database: string }> {
     try {
       await this.dataSource.query('SELECT 1');

@@ -5,6 +5,8 @@ import { todayIso } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
 import { conflict, notFound, unknownCode } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
+import { Scope } from '../auth/scope';
+import { ScopeService } from '../auth/scope.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Role } from '../roles/role.entity';
@@ -18,16 +20,21 @@ export class StaffService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsService,
     private readonly roles: RolesService,
+    private readonly scopes: ScopeService,
   ) {}
 
-  async list(query: StaffQuery): Promise<Page<StaffView>> {
+  /** The people the scope may see, filtered and paged; viewers are refused (403). */
+  async list(scope: Scope, query: StaffQuery): Promise<Page<StaffView>> {
+    this.scopes.assertCanSeePeople(scope);
+    const visible = this.scopes.staffPredicate(scope, 's');
     const qb = this.dataSource
       .getRepository(Staff)
       .createQueryBuilder('s')
       .innerJoinAndSelect('s.organisation', 'o')
-      .leftJoinAndSelect('s.manager', 'm');
+      .leftJoinAndSelect('s.manager', 'm')
+      .where(visible.sql, visible.params);
     if (query.organisation) {
-      const root = await this.organisations.getByCode(query.organisation);
+      const root = await this.scopes.organisation(scope, query.organisation);
       qb.andWhere('s.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :root)', { root: root.id });
     }
     if (query.role) {
@@ -52,6 +59,13 @@ export class StaffService {
     return pageOf(staff.map(staffView), total, query);
   }
 
+  /** A person the scope may see; 404 when unknown or out of scope alike. Viewers are refused (403). */
+  async visible(scope: Scope, id: number): Promise<Staff> {
+    this.scopes.assertCanSeePeople(scope);
+    if (!(await this.scopes.staffVisible(scope, id))) throw notFound('person', id);
+    return this.get(id);
+  }
+
   async get(id: number, manager: EntityManager = this.dataSource.manager): Promise<Staff> {
     const person = await manager.findOne(Staff, { where: { id }, relations: { organisation: true, manager: true, roles: true } });
     if (!person) throw notFound('person', id);
@@ -67,8 +81,12 @@ export class StaffService {
     organisationCode?: string | null,
     manager: EntityManager = this.dataSource.manager,
     field = 'employeeRef',
+    scope: Scope = Scope.system(),
   ): Promise<Staff> {
     let candidates = await manager.find(Staff, { where: { employeeRef }, relations: { organisation: true } });
+    // People outside the scope are treated as unknown, so their existence is not revealed.
+    const visible = await Promise.all(candidates.map((s) => this.scopes.staffVisible(scope, s.id, manager)));
+    candidates = candidates.filter((_, i) => visible[i]);
     if (organisationCode) {
       const organisation = await this.organisations.resolveCode(organisationCode, 'organisationCode', manager);
       const employerId = await this.organisations.employerOf(organisation.id, manager);
@@ -88,29 +106,33 @@ export class StaffService {
     return candidates[0];
   }
 
-  async create(dto: CreateStaffDto, manager?: EntityManager): Promise<Staff> {
+  async create(scope: Scope, dto: CreateStaffDto, manager?: EntityManager): Promise<Staff> {
+    this.scopes.assertCanEditPeople(scope);
     const run = async (m: EntityManager) => {
       const person = m.create(Staff, { roles: [] });
-      await this.apply(person, { ...dto, roleCodes: dto.roleCodes ?? [] }, m);
+      await this.apply(scope, person, { ...dto, roleCodes: dto.roleCodes ?? [] }, m);
       const saved = await this.save(person, m);
       return this.get(saved.id, m);
     };
     return manager ? run(manager) : this.dataSource.transaction(run);
   }
 
-  async update(id: number, dto: UpdateStaffDto): Promise<Staff> {
+  async update(scope: Scope, id: number, dto: UpdateStaffDto): Promise<Staff> {
+    this.scopes.assertCanEditPeople(scope);
     return this.dataSource.transaction(async (m) => {
+      if (!(await this.scopes.staffVisible(scope, id, m))) throw notFound('person', id);
       const person = await this.get(id, m);
-      await this.apply(person, dto, m);
+      await this.apply(scope, person, dto, m);
       await this.save(person, m);
       return this.get(id, m);
     });
   }
 
-  async remove(id: number): Promise<void> {
+  async remove(scope: Scope, id: number): Promise<void> {
+    this.scopes.assertCanEditPeople(scope);
     await this.dataSource.transaction(async (m) => {
-      await this.get(id, m);
-      await m.delete(Staff, { id });
+      if (!(await this.scopes.staffVisible(scope, id, m))) throw notFound('person', id);
+      await m.remove(Staff, await this.get(id, m));
     });
   }
 
@@ -131,7 +153,7 @@ export class StaffService {
     for (const person of staff) person.roles = (byPerson.get(person.id) ?? []).sort((a, b) => a.code.localeCompare(b.code));
   }
 
-  private async apply(person: Staff, dto: UpdateStaffDto, m: EntityManager): Promise<void> {
+  private async apply(scope: Scope, person: Staff, dto: UpdateStaffDto, m: EntityManager): Promise<void> {
     if (dto.firstName !== undefined) person.firstName = dto.firstName;
     if (dto.lastName !== undefined) person.lastName = dto.lastName;
     if (dto.email !== undefined) person.email = dto.email ? dto.email.toLowerCase() : null;
@@ -140,6 +162,7 @@ export class StaffService {
     if (dto.endDate !== undefined) person.endDate = dto.endDate;
     if (dto.organisationCode !== undefined) {
       const organisation: Organisation = await this.organisations.resolveCode(dto.organisationCode, 'organisationCode', m);
+      if (!(await this.scopes.organisationVisible(scope, organisation.id, m))) throw unknownCode('organisationCode', 'organisation', dto.organisationCode);
       person.organisationId = organisation.id;
       person.organisation = organisation;
       person.employerId = await this.organisations.employerOf(organisation.id, m);

@@ -9,17 +9,48 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { Scope, UserRole } from '../../src/auth/scope';
 import { loadConfig } from '../../src/config/app-config';
+import { TokensService } from '../../src/users/tokens.service';
+import { UsersService } from '../../src/users/users.service';
 import { onPostgres, POSTGRES_URL } from './postgres';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** supertest's request methods, each already carrying a bearer token. */
+export interface Client {
+  get(url: string): request.Test;
+  post(url: string): request.Test;
+  put(url: string): request.Test;
+  patch(url: string): request.Test;
+  delete(url: string): request.Test;
+}
 
 export interface TestApp {
   kind: DatabaseKind;
   app: NestExpressApplication;
   dataSource: DataSource;
-  http: () => ReturnType<typeof request>;
+  /** Requests signed in as an administrator of everything. */
+  http: () => Client;
+  /** Requests with no credentials at all. */
+  anonymous: () => ReturnType<typeof request>;
+  /** Requests signed in as a new account of that role, limited to the organisation (and linked to a staff record). */
+  as: (role: UserRole, organisationCode?: string | null, staffEmployeeRef?: string | null) => Promise<Client>;
   close: () => Promise<void>;
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+function clientFor(server: Parameters<typeof request>[0], token: string): Client {
+  const agent = request(server);
+  const auth = (test: request.Test) => test.set('Authorization', `Bearer ${token}`);
+  return {
+    get: (url) => auth(agent.get(url)),
+    post: (url) => auth(agent.post(url)),
+    put: (url) => auth(agent.put(url)),
+    patch: (url) => auth(agent.patch(url)),
+    delete: (url) => auth(agent.delete(url)),
+  };
 }
 
 /** The databases a suite runs on: SQLite always, PostgreSQL when the server is there (always under CI). */
@@ -52,14 +83,32 @@ export async function createTestApp(kind: DatabaseKind = 'sqlite', extraEnv: Rec
   const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', ...env, ...extraEnv });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-  configureApp(app);
+  await configureApp(app);
   await app.init();
   const dataSource = app.get<DataSource>(getDataSourceToken());
+  const users = app.get(UsersService);
+  const tokens = app.get(TokensService);
+  let accounts = 0;
+  const tokenFor = async (role: UserRole, organisationCode: string | null, staffEmployeeRef: string | null = null) => {
+    const { user } = await users.create(Scope.system(), {
+      email: `${role}-${++accounts}-${randomBytes(3).toString("hex")}@test.example`,
+      displayName: `Test ${role} ${accounts}`,
+      role,
+      organisationCode,
+      staffEmployeeRef,
+      password: TEST_PASSWORD,
+    });
+    return (await tokens.issue(user.id, 'tests')).token;
+  };
+  const adminToken = await tokenFor('admin', null);
   return {
     kind,
     app,
     dataSource,
-    http: () => request(app.getHttpServer()),
+    http: () => clientFor(app.getHttpServer(), adminToken),
+    anonymous: () => request(app.getHttpServer()),
+    as: async (role, organisationCode = null, staffEmployeeRef = null) =>
+      clientFor(app.getHttpServer(), await tokenFor(role, organisationCode, staffEmployeeRef)),
     close: async () => {
       await app.close();
       await drop();

@@ -1,0 +1,63 @@
+import session from 'express-session';
+import { DataSource, LessThan } from 'typeorm';
+import { WebSession } from './web-session.entity';
+
+type Callback = (error?: unknown, data?: session.SessionData | null) => void;
+
+/** express-session store in the tracker's own database, so every server instance shares sign-ins. */
+export class DatabaseSessionStore extends session.Store {
+  private lastSweep = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly ttlMs: number,
+  ) {
+    super();
+  }
+
+  private get sessions() {
+    return this.dataSource.getRepository(WebSession);
+  }
+
+  get(sid: string, callback: Callback): void {
+    this.sessions
+      .findOneBy({ sid })
+      .then((row) => callback(undefined, row && row.expiresAt > new Date().toISOString() ? (JSON.parse(row.data) as session.SessionData) : null))
+      .catch((error) => callback(error));
+  }
+
+  set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
+    const expiresAt = this.expiry(data);
+    this.sessions
+      .upsert({ sid, data: JSON.stringify(data), expiresAt }, ['sid'])
+      .then(() => this.sweep())
+      .then(() => callback?.())
+      .catch((error) => callback?.(error));
+  }
+
+  touch(sid: string, data: session.SessionData, callback?: () => void): void {
+    this.sessions
+      .update({ sid }, { expiresAt: this.expiry(data) })
+      .then(() => callback?.())
+      .catch(() => callback?.());
+  }
+
+  destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.sessions
+      .delete({ sid })
+      .then(() => callback?.())
+      .catch((error) => callback?.(error));
+  }
+
+  private expiry(data: session.SessionData): string {
+    const expires = data.cookie?.expires ? new Date(data.cookie.expires) : new Date(Date.now() + this.ttlMs);
+    return expires.toISOString();
+  }
+
+  /** Expired sessions are removed now and then, not on every request. */
+  private async sweep(): Promise<void> {
+    if (Date.now() - this.lastSweep < 10 * 60_000) return;
+    this.lastSweep = Date.now();
+    await this.sessions.delete({ expiresAt: LessThan(new Date().toISOString()) });
+  }
+}

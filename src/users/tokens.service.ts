@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { DataSource, IsNull } from 'typeorm';
+import { notFound } from '../common/http-errors';
+import { ApiToken } from './api-token.entity';
+import { User } from './user.entity';
+
+const TOKEN_PREFIX = 'ptt_';
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** last_used_at is written at most this often per token, so reads don't all become writes. */
+const TOUCH_EVERY_MS = 60_000;
+
+@Injectable()
+export class TokensService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get tokens() {
+    return this.dataSource.getRepository(ApiToken);
+  }
+
+  /** A new token for the user; the plain text is returned once and never stored. */
+  async issue(userId: number, name: string): Promise<{ token: string; record: ApiToken }> {
+    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const record = await this.tokens.save(
+      this.tokens.create({ userId, name, tokenHash: sha256(token), prefix: token.slice(0, 10), lastUsedAt: null, revokedAt: null }),
+    );
+    return { token, record };
+  }
+
+  list(userId: number): Promise<ApiToken[]> {
+    return this.tokens.find({ where: { userId }, order: { id: 'DESC' } });
+  }
+
+  async revoke(userId: number, id: number): Promise<void> {
+    const token = await this.tokens.findOneBy({ id, userId });
+    if (!token) throw notFound('token', id);
+    if (!token.revokedAt) {
+      token.revokedAt = new Date().toISOString();
+      await this.tokens.save(token);
+    }
+  }
+
+  /** The active user a bearer token belongs to, or null. */
+  async authenticate(token: string): Promise<User | null> {
+    if (!token.startsWith(TOKEN_PREFIX)) return null;
+    const record = await this.tokens.findOne({ where: { tokenHash: sha256(token), revokedAt: IsNull() }, relations: { user: true } });
+    if (!record?.user || record.user.disabled) return null;
+    const now = new Date();
+    if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
+      await this.tokens.update({ id: record.id }, { lastUsedAt: now.toISOString() });
+    }
+    return record.user;
+  }
+}

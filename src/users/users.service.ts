@@ -1,0 +1,136 @@
+import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, Scope } from '../auth/scope';
+import { ScopeService } from '../auth/scope.service';
+import { conflict, notFound } from '../common/http-errors';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { StaffService } from '../staff/staff.service';
+import { CreateUserDto, UpdateUserDto, UserView } from './dto/user.dto';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { User } from './user.entity';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
+    private readonly staff: StaffService,
+    private readonly scopes: ScopeService,
+  ) {}
+
+  private get users() {
+    return this.dataSource.getRepository(User);
+  }
+
+  /** Accounts an administrator may manage: those limited to organisations inside their own subtree. */
+  async list(scope: Scope): Promise<User[]> {
+    const qb = this.users.createQueryBuilder('u').leftJoinAndSelect('u.organisation', 'o').leftJoinAndSelect('u.staff', 's');
+    if (scope.rootOrganisationId !== null) {
+      qb.where('u.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :root)', {
+        root: scope.rootOrganisationId,
+      });
+    }
+    return qb.orderBy('u.display_name', 'ASC').getMany();
+  }
+
+  async get(scope: Scope, id: number): Promise<User> {
+    const user = await this.users.findOne({ where: { id }, relations: { organisation: true, staff: true } });
+    if (!user || !(await this.manageable(scope, user))) throw notFound('user', id);
+    return user;
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOne({ where: { email: email.trim().toLowerCase() } });
+  }
+
+  /** Creates an account; without a password a temporary one is generated and returned once. */
+  async create(scope: Scope, dto: CreateUserDto): Promise<{ user: User; temporaryPassword: string | null }> {
+    const temporaryPassword = dto.password ? null : randomBytes(12).toString('base64url');
+    const password = dto.password ?? temporaryPassword!;
+    const problem = passwordProblem(password);
+    if (problem) throw new BadRequestException(`password: ${problem}`);
+    const passwordHash = await hashPassword(password);
+    const user = await this.dataSource.transaction(async (m) => {
+      if (await m.existsBy(User, { email: dto.email })) throw conflict(`An account with email ${dto.email} already exists`);
+      const user = m.create(User, { email: dto.email, displayName: dto.displayName, role: dto.role, passwordHash, disabled: false, failedAttempts: 0 });
+      await this.applyScopeFields(scope, user, dto, m);
+      return m.save(User, user);
+    });
+    return { user: await this.get(Scope.system(), user.id), temporaryPassword };
+  }
+
+  async update(scope: Scope, id: number, dto: UpdateUserDto): Promise<User> {
+    await this.dataSource.transaction(async (m) => {
+      const user = await this.get(scope, id);
+      if (dto.displayName !== undefined) user.displayName = dto.displayName;
+      if (dto.role !== undefined) user.role = dto.role;
+      if (dto.disabled !== undefined) user.disabled = dto.disabled;
+      await this.applyScopeFields(scope, user, dto, m);
+      await m.save(User, user);
+    });
+    return this.get(scope, id);
+  }
+
+  async changePassword(userId: number, currentPassword: string, newPassword: string): Promise<void> {
+    const user = await this.users.findOneByOrFail({ id: userId });
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new UnprocessableEntityException('currentPassword: that is not your current password');
+    }
+    const problem = passwordProblem(newPassword);
+    if (problem) throw new BadRequestException(`newPassword: ${problem}`);
+    user.passwordHash = await hashPassword(newPassword);
+    await this.users.save(user);
+  }
+
+  /** Sets role scope fields: organisation (within the creator's own subtree) and the linked staff record. */
+  private async applyScopeFields(scope: Scope, user: User, dto: UpdateUserDto, m: EntityManager): Promise<void> {
+    if (dto.organisationCode !== undefined) {
+      if (dto.organisationCode === null) {
+        if (scope.rootOrganisationId !== null) throw new UnprocessableEntityException('organisationCode: you can only create accounts inside your organisation');
+        user.organisationId = null;
+      } else {
+        user.organisationId = (await this.scopes.organisation(scope, dto.organisationCode, m)).id;
+      }
+    }
+    if ((user.organisationId ?? null) === null && user.role !== 'admin') {
+      throw new UnprocessableEntityException('organisationCode: every account except an administrator must be limited to an organisation');
+    }
+    if (dto.staffEmployeeRef !== undefined) {
+      user.staffId = dto.staffEmployeeRef
+        ? (await this.staff.findByRef(dto.staffEmployeeRef, dto.organisationCode ?? undefined, m, 'staffEmployeeRef')).id
+        : null;
+    }
+  }
+
+  private async manageable(scope: Scope, user: User): Promise<boolean> {
+    if (scope.rootOrganisationId === null) return true;
+    return user.organisationId !== null && this.scopes.organisationVisible(scope, user.organisationId);
+  }
+}
+
+export function toActor(user: User): Actor {
+  return {
+    userId: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    organisationId: user.organisationId,
+    staffId: user.staffId,
+  };
+}
+
+export function userView(u: User): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    role: u.role,
+    organisationCode: u.organisation?.code ?? null,
+    staffEmployeeRef: u.staff?.employeeRef ?? null,
+    disabled: u.disabled,
+    locked: u.lockedUntil !== null && u.lockedUntil > new Date().toISOString(),
+    lastSignInAt: u.lastSignInAt,
+  };
+}
