@@ -189,13 +189,16 @@ export class StaffService {
   }
 
   private async save(person: Staff, m: EntityManager): Promise<Staff> {
+    // Checked first: on PostgreSQL a failed INSERT aborts the transaction, leaving nothing to ask.
+    const clash = await m.findOneBy(Staff, { employerId: person.employerId, employeeRef: person.employeeRef });
+    if (clash && clash.id !== person.id) {
+      const employer = await m.findOneBy(Organisation, { id: person.employerId });
+      throw conflict(`Employee reference ${person.employeeRef} is already used in ${employer?.name ?? 'this employer'}`);
+    }
     try {
       return await m.save(Staff, person);
     } catch (error) {
-      if (isUniqueViolation(error)) {
-        const employer = await m.findOneBy(Organisation, { id: person.employerId });
-        throw conflict(`Employee reference ${person.employeeRef} is already used in ${employer?.name ?? 'this employer'}`);
-      }
+      if (isUniqueViolation(error)) throw conflict(`Employee reference ${person.employeeRef} is already used in this employer`);
       throw error;
     }
   }
