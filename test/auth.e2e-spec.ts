@@ -181,7 +181,7 @@ describeEachDatabase('signing in', (kind) => {
       for (const method of scanner.getAllMethodNames(prototype)) {
         const handler = prototype[method];
         if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        const declared = [ALLOW_KEY, PUBLIC_KEY].some((key) => Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, wrapper.metatype));
+        const declared = [ALLOW_KEY, PUBLIC_KEY].some((key) => Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, wrapper.metatype as object));
         if (!declared) undeclared.push(`${wrapper.name}.${method}`);
       }
     }

@@ -57,9 +57,10 @@ export async function installWebSecurity(app: NestExpressApplication): Promise<v
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: ttlMs },
     }),
   );
-  // Pages get a CSRF token for their forms.
+  // Pages get a CSRF token for their forms, also when a POST re-renders a form with its errors.
+  // An existing token valid for this session is reused, so a form posted with it still validates.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method === 'GET' && !req.path.startsWith('/api/') && req.accepts('html')) {
+    if (!req.path.startsWith('/api/') && req.accepts('html')) {
       if (!req.session.userId) req.session.visited = true;
       res.locals.csrfToken = csrf.generateCsrfToken(req, res, { cookieOptions: { secure: req.secure } });
     }

@@ -3,11 +3,12 @@ import { LevelsModule } from '../levels/levels.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { StaffModule } from '../staff/staff.module';
 import { CompletionsController } from './completions.controller';
+import { CompletionsPagesController } from './completions.pages.controller';
 import { CompletionsService } from './completions.service';
 
 @Module({
   imports: [StaffModule, LevelsModule, OrganisationsModule],
-  controllers: [CompletionsController],
+  controllers: [CompletionsController, CompletionsPagesController],
   providers: [CompletionsService],
   exports: [CompletionsService],
 })

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { OrganisationStaffCounts } from './organisation-staff-counts';
 import { OrganisationsController } from './organisations.controller';
+import { OrganisationsPagesController } from './organisations.pages.controller';
 import { OrganisationsService } from './organisations.service';
 
 @Module({
-  controllers: [OrganisationsController],
-  providers: [OrganisationsService],
+  controllers: [OrganisationsController, OrganisationsPagesController],
+  providers: [OrganisationsService, OrganisationStaffCounts],
   exports: [OrganisationsService],
 })
 export class OrganisationsModule {}

@@ -1,0 +1,158 @@
+import { HttpException } from '@nestjs/common';
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { formatUkDate, isIsoDate } from '../common/dates';
+
+/**
+ * Helpers for the HTML forms: they run the same DTO validation as the API, then turn its
+ * field-named errors (and the services' "field: message" errors) into GOV.UK error messages.
+ */
+
+
+/** What a form field is called on the page, where its error links to, and its messages. */
+export interface FormField {
+  label: string;
+  /** Element id the error summary links to (the first input of a date or checkbox group). */
+  anchor: string;
+  /** Shown when the field was left empty. */
+  empty?: string;
+  /** Shown when it was filled in wrongly (otherwise the validator's own message). */
+  invalid?: string;
+}
+
+export type FormFields = Record<string, FormField>;
+
+export interface FormError {
+  field: string | null;
+  href: string | null;
+  text: string;
+}
+
+/** What the views use: the list for the summary, and one message per field for inline errors. */
+export interface FormErrors {
+  list: FormError[];
+  byField: Record<string, string>;
+}
+
+/** The posted form as express's urlencoded parser gives it. */
+export type PostedForm = Record<string, string | string[] | undefined>;
+
+export function text(form: PostedForm, name: string): string {
+  const value = form[name];
+  return typeof value === 'string' ? value : Array.isArray(value) ? (value[0] ?? '') : '';
+}
+
+/** Checkboxes: absent when none is ticked, a string for one, an array for several. */
+export function list(form: PostedForm, name: string): string[] {
+  const value = form[name];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v) => typeof v === 'string' && v !== '');
+}
+
+export interface DateParts {
+  day: string;
+  month: string;
+  year: string;
+}
+
+export function dateParts(form: PostedForm, name: string): DateParts {
+  return { day: text(form, `${name}-day`).trim(), month: text(form, `${name}-month`).trim(), year: text(form, `${name}-year`).trim() };
+}
+
+export function partsOfIso(iso: string | null | undefined): DateParts {
+  if (!iso) return { day: '', month: '', year: '' };
+  const [year, month, day] = iso.split('-');
+  return { day: String(Number(day)), month: String(Number(month)), year };
+}
+
+/**
+ * A GOV.UK date input as the DTO expects it: null when left blank, YYYY-MM-DD when the parts are
+ * numbers (the DTO's IsCalendarDate then rejects 31 February), otherwise a value that fails it.
+ */
+export function isoFromParts({ day, month, year }: DateParts): string | null {
+  if (!day && !month && !year) return null;
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return 'not a date';
+  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+}
+
+const isEmpty = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
+
+/** Builds the DTO from the form exactly as the API's ValidationPipe would, and validates it. */
+export async function validateForm<T extends object>(
+  dtoClass: ClassConstructor<T>,
+  values: Record<string, unknown>,
+  fields: FormFields,
+): Promise<{ dto: T; errors: FormErrors | null }> {
+  const dto = plainToInstance(dtoClass, values);
+  const failures = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  const list: FormError[] = failures.map((failure) => {
+    const field = fields[failure.property];
+    const raw = values[failure.property];
+    const fallback = Object.values(failure.constraints ?? {})[0] ?? `${failure.property} is not valid`;
+    const message = isEmpty(raw) ? (field?.empty ?? field?.invalid ?? fallback) : (field?.invalid ?? fallback);
+    return { field: failure.property, href: field ? `#${field.anchor}` : null, text: message };
+  });
+  return { dto, errors: list.length ? errorsOf(sortByForm(list, fields)) : null };
+}
+
+/**
+ * A service refusal as a form error. Services name the field first ("organisationCode: no
+ * organisation with code X", "endDate must be on or after startDate"); field names are swapped
+ * for their labels. Anything that is not a client mistake (404, 403, 500) is rethrown.
+ */
+export function serviceError(error: unknown, fields: FormFields, conflictField: string | null): { status: number; errors: FormErrors } {
+  if (!(error instanceof HttpException) || ![400, 409, 422].includes(error.getStatus())) throw error;
+  const body = error.getResponse();
+  const raw = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? error.message);
+  const message = Array.isArray(raw) ? raw.join('; ') : raw;
+  const prefixed = /^(\w+):\s*(.*)$/s.exec(message);
+  let field: string | null = null;
+  let description = message;
+  if (prefixed && fields[prefixed[1]]) {
+    field = prefixed[1];
+    description = prefixed[2];
+  } else {
+    field = Object.keys(fields).find((name) => message.startsWith(`${name} `)) ?? (error.getStatus() === 409 ? conflictField : null);
+  }
+  for (const [name, f] of Object.entries(fields)) description = description.split(name).join(f.label.toLowerCase());
+  description = description.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => (isIsoDate(iso) ? formatUkDate(iso) : iso));
+  description = description.charAt(0).toUpperCase() + description.slice(1);
+  const href = field && fields[field] ? `#${fields[field].anchor}` : null;
+  return { status: error.getStatus(), errors: errorsOf([{ field, href, text: description }]) };
+}
+
+function errorsOf(list: FormError[]): FormErrors {
+  const byField: Record<string, string> = {};
+  for (const e of list) if (e.field && !byField[e.field]) byField[e.field] = e.text;
+  return { list, byField };
+}
+
+/** The error summary lists problems in the order the fields appear on the page. */
+function sortByForm(list: FormError[], fields: FormFields): FormError[] {
+  const order = Object.keys(fields);
+  const rank = (e: FormError) => (e.field && order.includes(e.field) ? order.indexOf(e.field) : order.length);
+  return [...list].sort((a, b) => rank(a) - rank(b));
+}
+
+/** GOV.UK pagination: previous/next and page numbers with ellipses around the current page. */
+export interface Pagination {
+  previous: string | null;
+  next: string | null;
+  items: Array<{ number?: number; href?: string; current?: boolean; ellipsis?: boolean }>;
+}
+
+export function pagination(page: number, pages: number, hrefFor: (page: number) => string): Pagination | null {
+  if (pages <= 1) return null;
+  const shown = [...new Set([1, page - 1, page, page + 1, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+  const items: Pagination['items'] = [];
+  shown.forEach((n, i) => {
+    if (i > 0 && n - shown[i - 1] > 1) items.push({ ellipsis: true });
+    items.push({ number: n, href: hrefFor(n), current: n === page });
+  });
+  return {
+    previous: page > 1 ? hrefFor(page - 1) : null,
+    next: page < pages ? hrefFor(page + 1) : null,
+    items,
+  };
+}
