@@ -1,4 +1,23 @@
 import { Module } from '@nestjs/common';
+import { LevelsModule } from '../levels/levels.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { BookingsService } from './bookings.service';
+import { DocumentsService } from './documents.service';
+import { FeedbackController } from './feedback.controller';
+import { FeedbackPagesController } from './feedback.pages.controller';
+import { FeedbackService } from './feedback.service';
+import { RegisterService } from './register.service';
+import { SessionPeople } from './session-people';
+import { SessionWrites } from './session-writes';
+import { SessionsController } from './sessions.controller';
+import { SessionsPagesController } from './sessions.pages.controller';
+import { SessionsService } from './sessions.service';
 
-@Module({})
+/** Training sessions: scheduling, bookings and waiting lists, registers, feedback and certificates. */
+@Module({
+  imports: [LevelsModule, OrganisationsModule],
+  controllers: [SessionsController, FeedbackController, SessionsPagesController, FeedbackPagesController],
+  providers: [SessionWrites, SessionPeople, SessionsService, BookingsService, RegisterService, FeedbackService, DocumentsService],
+  exports: [SessionsService, BookingsService, RegisterService, FeedbackService],
+})
 export class SessionsModule {}

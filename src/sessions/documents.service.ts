@@ -1,0 +1,144 @@
+import { Injectable, InternalServerErrorException, NotFoundException } from '@nestjs/common';
+import { createEvent } from 'ics';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import { Scope } from '../auth/scope';
+import { formatUkDate } from '../common/dates';
+import { BookingsService } from './bookings.service';
+import { dateOf, timeOf, toUtcMillis } from './session-times';
+import { SessionsService } from './sessions.service';
+import { TrainingSession } from './training-session.entity';
+
+export interface Download<T> {
+  filename: string;
+  body: T;
+}
+
+/** Files made from sessions: completion certificates (PDF), calendar entries (.ics), feedback QR codes (SVG). */
+@Injectable()
+export class DocumentsService {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly bookings: BookingsService,
+  ) {}
+
+  /** A completion certificate for someone who attended a delivered session. */
+  async certificate(scope: Scope, sessionId: number, bookingId: number): Promise<Download<Buffer>> {
+    const session = await this.sessions.find(scope, sessionId);
+    const booking = await this.bookings.get(scope, sessionId, bookingId);
+    if (session.status !== 'delivered' || booking.status !== 'booked' || booking.attendance !== 'attended') {
+      throw new NotFoundException(`No certificate for booking ${bookingId}: certificates are for people the register shows attended`);
+    }
+    const person = `${booking.staff.firstName} ${booking.staff.lastName}`;
+    const body = await renderCertificate({
+      person,
+      employeeRef: booking.staff.employeeRef,
+      organisation: booking.staff.organisation.name,
+      levelCode: session.level.code,
+      levelName: session.level.name,
+      date: formatUkDate(dateOf(session.startsAt)),
+      sessionTitle: session.title,
+      trainers: trainerNames(session),
+      host: session.hostOrganisation.name,
+      reference: `Session ${session.id}, booking ${booking.id}`,
+    });
+    return { filename: `certificate-${session.level.code}-${slug(person)}-${dateOf(session.startsAt)}.pdf`, body };
+  }
+
+  /** A calendar entry for a booked place. */
+  async calendarEntry(scope: Scope, sessionId: number, bookingId: number): Promise<Download<string>> {
+    const session = await this.sessions.find(scope, sessionId);
+    const booking = await this.bookings.get(scope, sessionId, bookingId);
+    const details = [
+      `${session.level.code}: ${session.level.name}`,
+      session.onlineLink ? `Join online: ${session.onlineLink}` : null,
+      session.trainers.length > 0 || session.externalTrainer ? `Trainer: ${trainerNames(session)}` : null,
+      booking.status === 'waiting' ? 'You are on the waiting list: you will be told if a place becomes free.' : null,
+      session.notes,
+    ].filter(Boolean);
+    const { error, value } = createEvent({
+      uid: `prevent-session-${session.id}-booking-${booking.id}@prevent-training-tracker`,
+      title: session.title,
+      description: details.join('\n'),
+      location: session.venue ?? session.onlineLink ?? undefined,
+      url: session.onlineLink ?? undefined,
+      start: toUtcMillis(session.startsAt),
+      startInputType: 'utc',
+      startOutputType: 'utc',
+      end: toUtcMillis(session.endsAt),
+      endInputType: 'utc',
+      endOutputType: 'utc',
+      status: session.status === 'cancelled' || booking.status === 'cancelled' ? 'CANCELLED' : booking.status === 'waiting' ? 'TENTATIVE' : 'CONFIRMED',
+      productId: 'prevent-training-tracker',
+      organizer: { name: session.hostOrganisation.name },
+    });
+    if (error || !value) throw new InternalServerErrorException('The calendar file could not be made');
+    return { filename: `session-${session.id}-${dateOf(session.startsAt)}.ics`, body: value };
+  }
+
+  /** A QR code (SVG) for a web address, such as a session's feedback link. */
+  qrSvg(url: string): Promise<string> {
+    return QRCode.toString(url, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+  }
+}
+
+export function trainerNames(session: Pick<TrainingSession, 'trainers' | 'externalTrainer'>): string {
+  const names = (session.trainers ?? []).map((t) => `${t.firstName} ${t.lastName}`);
+  if (session.externalTrainer) names.push(session.externalTrainer);
+  return names.join(', ');
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'attendee';
+}
+
+interface CertificateText {
+  person: string;
+  employeeRef: string;
+  organisation: string;
+  levelCode: string;
+  levelName: string;
+  date: string;
+  sessionTitle: string;
+  trainers: string;
+  host: string;
+  reference: string;
+}
+
+function renderCertificate(c: CertificateText): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument({
+      size: 'A4',
+      layout: 'landscape',
+      margin: 60,
+      info: { Title: `Certificate of completion: ${c.person}, ${c.levelCode}`, Author: 'Prevent training tracker' },
+    });
+    const chunks: Buffer[] = [];
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+
+    const width = doc.page.width - 120;
+    doc.rect(30, 30, doc.page.width - 60, doc.page.height - 60).lineWidth(3).stroke('#1d70b8');
+    doc.moveDown(2);
+    doc.font('Helvetica-Bold').fontSize(30).fillColor('#0b0c0c').text('Certificate of completion', { align: 'center', width });
+    doc.moveDown(1.2);
+    doc.font('Helvetica').fontSize(16).text('This is to certify that', { align: 'center', width });
+    doc.moveDown(0.6);
+    doc.font('Helvetica-Bold').fontSize(26).text(c.person, { align: 'center', width });
+    doc.font('Helvetica').fontSize(12).fillColor('#505a5f').text(`${c.organisation} (employee reference ${c.employeeRef})`, { align: 'center', width });
+    doc.moveDown(0.8);
+    doc.fillColor('#0b0c0c').fontSize(16).text('completed Prevent training at', { align: 'center', width });
+    doc.moveDown(0.4);
+    doc.font('Helvetica-Bold').fontSize(20).text(`${c.levelCode}: ${c.levelName}`, { align: 'center', width });
+    doc.moveDown(0.6);
+    doc.font('Helvetica').fontSize(16).text(`on ${c.date}`, { align: 'center', width });
+    doc.moveDown(1.2);
+    doc.fontSize(13).text(`Session: ${c.sessionTitle}`, { align: 'center', width });
+    doc.text(`Hosted by: ${c.host}`, { align: 'center', width });
+    if (c.trainers) doc.text(`Trainer: ${c.trainers}`, { align: 'center', width });
+    doc.moveDown(1.5);
+    doc.fontSize(9).fillColor('#505a5f').text(`${c.reference}. Recorded in the Prevent training tracker.`, { align: 'center', width });
+    doc.end();
+  });
+}

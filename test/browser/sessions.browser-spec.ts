@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { Browser, chromium, Page } from 'playwright-core';
+import { Scope } from '../../src/auth/scope';
+import { addDays, todayIso } from '../../src/common/dates';
+import { UsersService } from '../../src/users/users.service';
+import { createTestApp, TEST_PASSWORD, TestApp } from '../support/app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
+
+describe('a trainer books a person and takes the register in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+  let sessionId: number;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install chromium): the browser tests cannot run`);
+    t = await createTestApp('sqlite');
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+
+    const http = t.http();
+    const today = todayIso();
+    await http.post('/api/organisations').send({ code: 'WCC', name: 'Warwickshire County Council', sector: 'local_authority', isEmployer: true }).expect(201);
+    await http.post('/api/organisations').send({ code: 'WCC-CYP', name: 'Children and Young People', sector: 'local_authority', parentCode: 'WCC' }).expect(201);
+    await http.post('/api/roles').send({ code: 'FRONTLINE', name: 'Frontline care and support' }).expect(201);
+    for (const [employeeRef, firstName, lastName, organisationCode] of [
+      ['T1', 'Tara', 'Trainer', 'WCC'],
+      ['E1', 'Amira', 'Khan', 'WCC-CYP'],
+      ['E2', 'Ben', 'Cole', 'WCC-CYP'],
+      ['E3', 'Chloe', 'Dunn', 'WCC-CYP'],
+    ]) {
+      await http.post('/api/staff').send({ employeeRef, firstName, lastName, organisationCode, roleCodes: ['FRONTLINE'], startDate: '2021-04-06' }).expect(201);
+    }
+    await http.post('/api/completions').send({ employeeRef: 'T1', levelCode: 'L3', completedOn: addDays(today, -200), source: 'external' }).expect(201);
+    const session = await http
+      .post('/api/sessions')
+      .send({
+        levelCode: 'L2',
+        title: 'WRAP for children’s services',
+        startsAt: `${today}T09:30`,
+        endsAt: `${today}T12:30`,
+        venue: 'Shire Hall, Warwick',
+        hostOrganisationCode: 'WCC-CYP',
+        capacity: 2,
+        trainerEmployeeRefs: ['T1'],
+      })
+      .expect(201);
+    sessionId = session.body.id;
+    await http.post(`/api/sessions/${sessionId}/bookings`).send({ employeeRef: 'E1' }).expect(201);
+    await t.app.get(UsersService).create(Scope.system(), {
+      email: 'tara@wcc.example',
+      displayName: 'Tara Trainer',
+      role: 'trainer',
+      organisationCode: 'WCC',
+      staffEmployeeRef: 'T1',
+      password: TEST_PASSWORD,
+    });
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function signIn(page: Page, next: string): Promise<void> {
+    await page.goto(`${base}/sign-in?next=${encodeURIComponent(next)}`);
+    await page.getByLabel('Email address').fill('tara@wcc.example');
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}${next}`);
+  }
+
+  it('books people from the session page, the last of them onto the waiting list', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await signIn(page, '/sessions');
+    await page.getByRole('link', { name: 'WRAP for children’s services' }).click();
+    await page.getByRole('heading', { level: 1, name: /WRAP for children’s services/ }).waitFor();
+
+    await page.getByLabel('Employee references').fill('E2, E3');
+    await page.getByRole('button', { name: 'Book', exact: true }).click();
+    await page.waitForURL(/booked=1&waiting=1/);
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('1 person booked, 1 on the waiting list');
+    expect(await page.locator('#bookings').innerText()).toContain('Ben Cole');
+    expect(await page.locator('#waiting-list').innerText()).toContain('Chloe Dunn');
+    await page.screenshot({ path: `${SCREENSHOTS}/session.png`, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('completes the register on a phone', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await signIn(page, `/sessions/${sessionId}`);
+    await page.getByRole('link', { name: 'Take the register' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Register' }).waitFor();
+    // Nothing wider than the phone: no sideways scrolling to reach a button.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    await page.getByRole('group', { name: /Amira Khan/ }).getByLabel('Attended').check();
+    await page.getByRole('button', { name: 'Complete the register' }).click();
+    const summary = page.locator('.govuk-error-summary');
+    await summary.waitFor();
+    expect(await summary.innerText()).toContain('Ben Cole (E2)');
+
+    await page.getByRole('group', { name: /Amira Khan/ }).getByLabel('Attended').check();
+    await page.getByRole('group', { name: /Ben Cole/ }).getByLabel('Did not attend').check();
+    await page.getByLabel('Chloe Dunn (E3) attended').check();
+    await page.screenshot({ path: `${SCREENSHOTS}/register-phone.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Complete the register' }).click();
+    await page.waitForURL(`${base}/sessions/${sessionId}?done=register`);
+    expect(await page.locator('.govuk-notification-banner').innerText()).toContain('Register saved');
+    const attendance = await page.locator('#bookings').innerText();
+    expect(attendance).toMatch(/Amira Khan[\s\S]*Attended/);
+    expect(attendance).toMatch(/Ben Cole[\s\S]*Did not attend/);
+    expect(attendance).toMatch(/Chloe Dunn[\s\S]*Walk-in/);
+    await context.close();
+
+    const desk = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await signIn(desk, `/sessions/${sessionId}/feedback`);
+    // The QR code is an image served by the app (SVG), not markup pasted into the page.
+    const qr = desk.locator('img.app-qr');
+    await qr.waitFor();
+    expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    await desk.screenshot({ path: `${SCREENSHOTS}/session-feedback.png`, fullPage: true });
+    await desk.goto(`${base}/sessions/calendar`);
+    expect(await desk.locator('.app-calendar').innerText()).toContain('WRAP for children’s services');
+    await desk.screenshot({ path: `${SCREENSHOTS}/sessions-calendar.png`, fullPage: true });
+    await desk.close();
+
+    const completions = await t.http().get('/api/completions?level=L2').expect(200);
+    expect(completions.body.items.map((c: { employeeRef: string }) => c.employeeRef).sort()).toEqual(['E1', 'E3']);
+  });
+});
