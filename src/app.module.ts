@@ -1,12 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { ScopeModule } from './auth/scope.module';
 import { CompletionsModule } from './completions/completions.module';
 import { AppConfig } from './config/app-config';
 import { databaseOptions } from './config/database';
+import { installSqliteTransactionGate } from './database/sqlite-transaction-gate';
 import { HealthController } from './health/health.controller';
 import { ImportsModule } from './imports/imports.module';
 import { LevelsModule } from './levels/levels.module';
@@ -35,7 +37,14 @@ export class AppModule {
             redact: ['req.headers.authorization', 'req.headers.cookie'],
           },
         }),
-        TypeOrmModule.forRoot(databaseOptions(config)),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => databaseOptions(config),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            installSqliteTransactionGate(dataSource);
+            return dataSource;
+          },
+        }),
         ScopeModule,
         AuditModule,
         AuthModule,

@@ -2,11 +2,13 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
 import { User } from '../users/user.entity';
+import { inOwnFlow } from '../database/flow-context';
 import { auditContext } from './audit-context';
 
 /**
  * Runs each handler inside an audit context naming the signed-in user, so entity changes deep in
- * services are attributed. Subscribing inside run() is what carries the context into the handler.
+ * services are attributed, and as a database flow of its own. Subscribing inside run() is what
+ * carries the context into the handler.
  */
 @Injectable()
 export class AuditContextInterceptor implements NestInterceptor {
@@ -14,6 +16,7 @@ export class AuditContextInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<Request & { user?: User }>();
     const actor = req.user ? { userId: req.user.id, email: req.user.email, ip: req.ip ?? null } : null;
-    return new Observable((subscriber) => auditContext.run({ actor }, () => next.handle().subscribe(subscriber)));
+    // A flow of its own too, so the SQLite transaction gate can tell this request's queries apart.
+    return new Observable((subscriber) => inOwnFlow(() => auditContext.run({ actor }, () => next.handle().subscribe(subscriber))));
   }
 }
