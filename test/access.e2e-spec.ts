@@ -1,4 +1,5 @@
 import { Client, createTestApp, describeEachDatabase, TestApp } from './support/app';
+import { addDays, todayIso } from '../src/common/dates';
 import { completion, organisation, person, role } from './support/builders';
 
 /**
@@ -176,6 +177,31 @@ describeEachDatabase('access by role', (kind) => {
       expect(completionOutside.body.message).toContain('no person with employee reference DAVE');
       expect(await counts()).toEqual(before);
       expect((await as.admin.get(`/api/staff/${ids.dave}`).expect(200)).body.firstName).toBe('Pat');
+    });
+
+    it('a session hosted above a team is open for its manager and coordinator to book their own people, but not to change', async () => {
+      await completion(as.admin, 'TOM', 'L3', addDays(todayIso(), -30));
+      const day = addDays(todayIso(), 14);
+      const created = await as.admin
+        .post('/api/sessions')
+        .send({ levelCode: 'L2', title: 'County WRAP', startsAt: `${day}T09:30`, endsAt: `${day}T12:30`, hostOrganisationCode: 'ROOT', venue: 'Shire Hall', capacity: 10, trainerEmployeeRefs: ['TOM'] });
+      expect({ status: created.status, message: created.body.message }).toEqual({ status: 201, message: undefined });
+      const id = created.body.id;
+      const listed = await as.managerA1.get('/api/sessions').expect(200);
+      expect(listed.body.items.map((s: { id: number }) => s.id)).toContain(id);
+      await as.managerA1.post(`/api/sessions/${id}/bookings`).send({ employeeRef: 'BOB' }).expect(201);
+      await as.managerA1.post(`/api/sessions/${id}/bookings`).send({ employeeRef: 'DAVE' }).expect(422);
+      await as.admin.post(`/api/sessions/${id}/bookings`).send({ employeeRef: 'DAVE' }).expect(201);
+      const seenByManager = await as.managerA1.get(`/api/sessions/${id}/bookings`).expect(200);
+      expect(JSON.stringify(seenByManager.body)).toContain('BOB');
+      expect(JSON.stringify(seenByManager.body)).not.toContain('DAVE');
+      const seenByCoordinator = await as.coordinatorA.get(`/api/sessions/${id}/bookings`).expect(200);
+      expect(JSON.stringify(seenByCoordinator.body)).not.toContain('DAVE');
+      await as.managerA1.patch(`/api/sessions/${id}`).send({ title: 'Changed' }).expect(403);
+      await as.coordinatorA.patch(`/api/sessions/${id}`).send({ title: 'Changed' }).expect(404);
+      await as.coordinatorA.post(`/api/sessions/${id}/cancel`).expect(404);
+      await as.viewer.get(`/api/sessions/${id}`).expect(403);
+      expect((await as.admin.get(`/api/sessions/${id}`).expect(200)).body.title).toBe('County WRAP');
     });
 
     it('organisations outside the subtree are not listed and answer 404', async () => {

@@ -53,8 +53,13 @@ export class ScopeService {
     }
   }
 
-  /** Sessions the scope may see, as a predicate on a training_sessions alias. */
-  sessionPredicate(scope: Scope, alias: string): Predicate {
+  /**
+   * Sessions the scope may see, as a predicate on a training_sessions alias. To 'manage' (change,
+   * take registers) a session must be hosted inside the scope's subtree; to 'book' people onto it,
+   * sessions hosted by the organisations above are open too (a county's WRAP programme is for its
+   * teams). Trainers see the sessions they train either way.
+   */
+  sessionPredicate(scope: Scope, alias: string, purpose: 'manage' | 'book' = 'manage'): Predicate {
     const actor = scope.actor;
     if (!actor) return { sql: '1 = 1', params: {} };
     const inSubtree =
@@ -64,6 +69,10 @@ export class ScopeService {
     const params = { scopeRoot: actor.organisationId ?? -1, scopeMe: actor.staffId ?? -1 };
     if (actor.role === 'trainer') {
       return { sql: `${alias}.id IN (SELECT sc_st.session_id FROM session_trainers sc_st WHERE sc_st.staff_id = :scopeMe)`, params };
+    }
+    if (purpose === 'book' && actor.organisationId !== null) {
+      const above = `${alias}.host_organisation_id IN (SELECT sc_a.ancestor_id FROM organisation_closure sc_a WHERE sc_a.descendant_id = :scopeRoot)`;
+      return { sql: `(${inSubtree} OR ${above})`, params };
     }
     return { sql: inSubtree, params };
   }

@@ -31,9 +31,9 @@ export class BookingsService {
 
   /** The session's booked people then its waiting list, limited to the people the scope can see. */
   async list(scope: Scope, sessionId: number): Promise<{ bookings: BookingView[]; othersNotShown: number }> {
-    await this.sessions.find(scope, sessionId);
+    const session = await this.sessions.find(scope, sessionId, this.dataSource.manager, 'book');
     const all = await this.bookingsOf(this.dataSource.manager, sessionId, ['booked', 'waiting']);
-    const visible = await this.visibleOnSession(scope, all);
+    const visible = await this.visibleOnSession(scope, session, all);
     const bookings = all.filter((b) => visible.has(b.staffId));
     return { bookings, othersNotShown: all.length - bookings.length };
   }
@@ -61,7 +61,7 @@ export class BookingsService {
     try {
       return await this.writes.transaction(async (m) => {
         await this.writes.lockSession(m, sessionId);
-        const session = await this.sessions.find(scope, sessionId, m);
+        const session = await this.sessions.find(scope, sessionId, m, 'book');
         assertBookable(session);
         const people = dto.overdueFor
           ? await this.overduePeople(scope, session, dto.organisationCode, m)
@@ -91,9 +91,9 @@ export class BookingsService {
     this.scopes.assertCanSeePeople(scope);
     return this.writes.transaction(async (m) => {
       await this.writes.lockSession(m, sessionId);
-      const session = await this.sessions.find(scope, sessionId, m);
+      const session = await this.sessions.find(scope, sessionId, m, 'book');
       const booking = await m.findOne(Booking, { where: { id: bookingId, sessionId } });
-      if (!booking || !(await this.visibleOnSession(scope, [booking], m)).has(booking.staffId)) {
+      if (!booking || !(await this.visibleOnSession(scope, session, [booking], m)).has(booking.staffId)) {
         throw new NotFoundException(`No booking with id ${bookingId} on session ${sessionId}`);
       }
       if (session.status === 'delivered') {
@@ -111,9 +111,9 @@ export class BookingsService {
 
   /** One booking on a session the scope can see (and a person it can see); 404 otherwise. */
   async get(scope: Scope, sessionId: number, bookingId: number, m: EntityManager = this.dataSource.manager): Promise<Booking> {
-    await this.sessions.find(scope, sessionId, m);
+    const session = await this.sessions.find(scope, sessionId, m, 'book');
     const booking = await m.findOne(Booking, { where: { id: bookingId, sessionId }, relations: { staff: { organisation: true } } });
-    if (!booking || !(await this.visibleOnSession(scope, [booking], m)).has(booking.staffId)) {
+    if (!booking || !(await this.visibleOnSession(scope, session, [booking], m)).has(booking.staffId)) {
       throw new NotFoundException(`No booking with id ${bookingId} on session ${sessionId}`);
     }
     return booking;
@@ -148,9 +148,15 @@ export class BookingsService {
    * Staff ids among these bookings that the scope may see. Those who run the session (its
    * trainers, and coordinators over its host) see everyone on it; a manager sees their people.
    */
-  private async visibleOnSession(scope: Scope, bookings: { staffId: number }[], m: EntityManager = this.dataSource.manager): Promise<Set<number>> {
+  /** Those who run the session see everyone on it; others only the people they can see. */
+  private async visibleOnSession(
+    scope: Scope,
+    session: TrainingSession,
+    bookings: { staffId: number }[],
+    m: EntityManager = this.dataSource.manager,
+  ): Promise<Set<number>> {
     const ids = [...new Set(bookings.map((b) => b.staffId))];
-    if (this.sessions.canManage(scope)) return new Set(ids);
+    if (await this.sessions.canManageSession(scope, session, m)) return new Set(ids);
     return this.people.reachableIds(scope, ids, m);
   }
 

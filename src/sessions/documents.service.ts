@@ -24,7 +24,7 @@ export class DocumentsService {
 
   /** A completion certificate for someone who attended a delivered session. */
   async certificate(scope: Scope, sessionId: number, bookingId: number): Promise<Download<Buffer>> {
-    const session = await this.sessions.find(scope, sessionId);
+    const session = await this.sessions.find(scope, sessionId, undefined, 'book');
     const booking = await this.bookings.get(scope, sessionId, bookingId);
     if (session.status !== 'delivered' || booking.status !== 'booked' || booking.attendance !== 'attended') {
       throw new NotFoundException(`No certificate for booking ${bookingId}: certificates are for people the register shows attended`);
@@ -47,7 +47,7 @@ export class DocumentsService {
 
   /** A calendar entry for a booked place. */
   async calendarEntry(scope: Scope, sessionId: number, bookingId: number): Promise<Download<string>> {
-    const session = await this.sessions.find(scope, sessionId);
+    const session = await this.sessions.find(scope, sessionId, undefined, 'book');
     const booking = await this.bookings.get(scope, sessionId, bookingId);
     const details = [
       `${session.level.code}: ${session.level.name}`,

@@ -49,9 +49,9 @@ export class FeedbackService {
 
   /** Counts, averages and comments; the link only for those who run the session. */
   async summary(scope: Scope, sessionId: number, baseUrl: string): Promise<FeedbackSummaryView> {
-    const session = await this.sessions.find(scope, sessionId);
+    const session = await this.sessions.find(scope, sessionId, undefined, 'book');
     const rows = await this.dataSource.getRepository(SessionFeedback).find({ where: { sessionId }, order: { id: 'ASC' } });
-    const canManage = this.sessions.canManage(scope);
+    const canManage = await this.sessions.canManageSession(scope, session);
     return {
       count: rows.length,
       averageRating: average(rows.map((r) => r.overallRating)),

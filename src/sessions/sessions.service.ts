@@ -60,6 +60,12 @@ export class SessionsService {
     return ['system', 'admin', 'coordinator', 'trainer'].includes(scope.role);
   }
 
+  /** Whether the scope may change this session: its role can, and the session is hosted inside its subtree. */
+  async canManageSession(scope: Scope, session: TrainingSession, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    if (!this.canManage(scope)) return false;
+    return scope.role === 'trainer' || this.scopes.organisationVisible(scope, session.hostOrganisationId, m);
+  }
+
   assertCanManage(scope: Scope): void {
     this.scopes.assertCanSeePeople(scope);
     if (!this.canManage(scope)) {
@@ -68,9 +74,9 @@ export class SessionsService {
   }
 
   /** A session the scope may see, with its level, host and trainers; 404 otherwise. */
-  async find(scope: Scope, id: number, m: EntityManager = this.dataSource.manager): Promise<TrainingSession> {
+  async find(scope: Scope, id: number, m: EntityManager = this.dataSource.manager, purpose: 'manage' | 'book' = 'manage'): Promise<TrainingSession> {
     this.scopes.assertCanSeePeople(scope);
-    const visible = this.scopes.sessionPredicate(scope, 'ts');
+    const visible = this.scopes.sessionPredicate(scope, 'ts', purpose);
     const session = await this.withRelations(m)
       .where('ts.id = :id', { id })
       .andWhere(visible.sql, visible.params)
@@ -99,9 +105,9 @@ export class SessionsService {
   }
 
   async detail(scope: Scope, id: number, bookings: BookingView[], othersNotShown: number): Promise<SessionDetailView> {
-    const session = await this.find(scope, id);
+    const session = await this.find(scope, id, this.dataSource.manager, 'book');
     const [view] = await this.views([session]);
-    return { ...view, canManage: this.canManage(scope), bookings, othersNotShown };
+    return { ...view, canManage: await this.canManageSession(scope, session), bookings, othersNotShown };
   }
 
   async view(session: TrainingSession, m: EntityManager = this.dataSource.manager): Promise<SessionView> {
@@ -187,7 +193,7 @@ export class SessionsService {
 
   private async filtered(scope: Scope, query: Partial<SessionQuery>) {
     this.scopes.assertCanSeePeople(scope);
-    const visible = this.scopes.sessionPredicate(scope, 'ts');
+    const visible = this.scopes.sessionPredicate(scope, 'ts', 'book');
     const qb = this.withRelations(this.dataSource.manager).where(visible.sql, visible.params);
     if (query.level) qb.andWhere('ts.level_id = :levelId', { levelId: (await this.levels.getByCode(query.level)).id });
     if (query.organisation) {
