@@ -2,6 +2,9 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../auth/app-setting.entity';
 import { WebSession } from '../auth/web-session.entity';
 import { Completion } from '../completions/completion.entity';
+import { ImpactFigure } from '../impact/impact-figure.entity';
+import { CourseMapping } from '../imports/course-mapping.entity';
+import { FileImport, HeaderMappingEntry, ImportError } from '../imports/file-import.entity';
 import { Level } from '../levels/level.entity';
 import { OrganisationClosure } from '../organisations/organisation-closure.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -30,4 +33,9 @@ export const ENTITIES = [
   WebSession,
   AppSetting,
   AuditEntry,
+  FileImport,
+  ImportError,
+  HeaderMappingEntry,
+  CourseMapping,
+  ImpactFigure,
 ];

@@ -1,4 +1,19 @@
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { CourseMappingsService } from './course-mappings.service';
+import { ImportsController } from './imports.controller';
+import { ImportsPagesController } from './imports.pages.controller';
+import { ImportsService } from './imports.service';
+import { pageUploadMiddleware } from './page-upload.middleware';
 
-@Module({})
-export class ImportsModule {}
+/** Staff lists from HR systems and completions from learning platforms, as CSV or XLSX. */
+@Module({
+  imports: [OrganisationsModule],
+  controllers: [ImportsController, ImportsPagesController],
+  providers: [ImportsService, CourseMappingsService],
+})
+export class ImportsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(pageUploadMiddleware()).forRoutes({ path: 'imports/new', method: RequestMethod.POST });
+  }
+}

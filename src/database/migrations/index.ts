@@ -1,8 +1,12 @@
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { Accounts1763900000100 } from './1763900000100-accounts';
+import { Imports1763900000200 } from './1763900000200-imports';
+import { ImpactAndLeads1763900000400 } from './1763900000400-impact-and-leads';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
   InitialSchema1763900000000,
   Accounts1763900000100,
+  Imports1763900000200,
+  ImpactAndLeads1763900000400,
 ];

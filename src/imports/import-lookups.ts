@@ -1,0 +1,84 @@
+import { EntityManager } from 'typeorm';
+import { Scope } from '../auth/scope';
+import { sql } from '../database/sql';
+
+interface OrganisationRow {
+  id: number;
+  code: string;
+  parent_id: number | null;
+  is_employer: boolean | number;
+}
+
+export type OrganisationLookup =
+  | { ok: true; id: number; code: string; employerId: number }
+  | { ok: false; reason: 'unknown' | 'outside-scope' | 'outside-organisation' };
+
+/**
+ * Every organisation, loaded once per import (there are hundreds, not millions): codes, employers
+ * and which lie in the scope and under the ?organisation= of the import.
+ */
+export class OrganisationIndex {
+  private readonly byCode = new Map<string, OrganisationRow>();
+  private readonly byLowerCode = new Map<string, OrganisationRow | null>();
+  private readonly employerOf = new Map<number, number>();
+  private visible: Set<number> | null = null;
+  private within: Set<number> | null = null;
+
+  static async load(m: EntityManager, scope: Scope, organisationId: number | null): Promise<OrganisationIndex> {
+    const index = new OrganisationIndex();
+    const rows = await sql<OrganisationRow>(m, 'SELECT id, code, parent_id, is_employer FROM organisations');
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const r of rows) {
+      index.byCode.set(r.code, r);
+      const lower = r.code.toLowerCase();
+      index.byLowerCode.set(lower, index.byLowerCode.has(lower) ? null : r);
+    }
+    // The employer is the nearest organisation up the tree flagged as one, else the root.
+    const employer = (id: number): number => {
+      const known = index.employerOf.get(id);
+      if (known !== undefined) return known;
+      const r = byId.get(id)!;
+      const result = r.is_employer || r.parent_id === null ? r.id : employer(r.parent_id);
+      index.employerOf.set(id, result);
+      return result;
+    };
+    for (const r of rows) employer(r.id);
+    if (scope.rootOrganisationId !== null) index.visible = new Set(await subtree(m, scope.rootOrganisationId));
+    if (organisationId !== null) index.within = new Set(await subtree(m, organisationId));
+    return index;
+  }
+
+  /** An organisation by code (exact, else case-insensitive when that is unambiguous). */
+  lookup(code: string): OrganisationLookup {
+    const r = this.byCode.get(code) ?? this.byLowerCode.get(code.toLowerCase()) ?? null;
+    if (!r) return { ok: false, reason: 'unknown' };
+    if (this.visible && !this.visible.has(r.id)) return { ok: false, reason: 'outside-scope' };
+    if (this.within && !this.within.has(r.id)) return { ok: false, reason: 'outside-organisation' };
+    return { ok: true, id: r.id, code: r.code, employerId: this.employerOf.get(r.id)! };
+  }
+
+  employer(organisationId: number): number {
+    return this.employerOf.get(organisationId)!;
+  }
+
+  isVisible(organisationId: number): boolean {
+    return !this.visible || this.visible.has(organisationId);
+  }
+}
+
+export async function subtree(m: EntityManager, organisationId: number): Promise<number[]> {
+  const rows = await sql<{ id: number }>(m, 'SELECT descendant_id AS id FROM organisation_closure WHERE ancestor_id = $1', [organisationId]);
+  return rows.map((r) => Number(r.id));
+}
+
+/** Codes compared without regard to case: role and level codes in files are often typed by hand. */
+export async function codeMap(m: EntityManager, table: 'roles' | 'levels'): Promise<Map<string, number>> {
+  const rows = await sql<{ id: number; code: string }>(m, `SELECT id, code FROM ${table}`);
+  return new Map(rows.map((r) => [r.code.toLowerCase(), Number(r.id)]));
+}
+
+export function organisationReason(code: string, reason: 'unknown' | 'outside-scope' | 'outside-organisation', within?: string): string {
+  if (reason === 'unknown') return `no organisation with code ${code}`;
+  if (reason === 'outside-scope') return `organisation ${code} is outside your organisation`;
+  return `organisation ${code} is not part of ${within ?? 'the organisation chosen for this import'}`;
+}

@@ -1,0 +1,166 @@
+import { Body, Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, StreamableFile, UploadedFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Readable } from 'node:stream';
+import { Allow } from '../auth/allow.decorator';
+import { CurrentScope } from '../auth/current-scope.decorator';
+import { Scope } from '../auth/scope';
+import { Page } from '../common/paging';
+import { CourseMappingsService } from './course-mappings.service';
+import {
+  ConfirmImportDto,
+  CourseMappingView,
+  ImportBodyDto,
+  ImportListQuery,
+  ImportOptionsDto,
+  ImportUploadDto,
+  ImportView,
+  ReplaceCourseMappingsDto,
+} from './dto/import.dto';
+import { errorsCsv } from './errors-csv';
+import type { ImportKind } from './import-columns';
+import { ImportAnswer, ImportsService, UploadedSheet } from './imports.service';
+import { SpreadsheetUpload } from './upload';
+
+const IMPORTERS = ['admin', 'coordinator'] as const;
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('api/imports')
+export class ImportsController {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly courses: CourseMappingsService,
+  ) {}
+
+  @Post('staff')
+  @Allow(...IMPORTERS)
+  @SpreadsheetUpload()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: ImportUploadDto })
+  @ApiOperation({
+    summary: 'Import a staff list (CSV or XLSX)',
+    description:
+      'Columns by header, any case: employee_ref, first_name, last_name, email, organisation_code, roles (codes separated by ;), ' +
+      'manager_employee_ref, start_date, end_date. ?dryRun=true previews; ?keep=true records a preview to confirm later; otherwise the ' +
+      'file is written in one transaction, or nothing is when a row has errors (422) unless validRowsOnly=true.',
+  })
+  @ApiResponse({ status: 200, type: ImportView, description: 'The preview (dryRun)' })
+  @ApiResponse({ status: 201, type: ImportView, description: 'Imported, or a preview kept (keep=true)' })
+  @ApiResponse({ status: 422, type: ImportView, description: 'Nothing imported: the row errors say why' })
+  staff(
+    @CurrentScope() scope: Scope,
+    @UploadedFile() file: UploadedSheet | undefined,
+    @Query() query: ImportOptionsDto,
+    @Body() body: ImportBodyDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ImportView> {
+    return this.upload('staff', scope, file, query, body, res);
+  }
+
+  @Post('completions')
+  @Allow(...IMPORTERS)
+  @SpreadsheetUpload()
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: ImportUploadDto })
+  @ApiOperation({
+    summary: 'Import training completions (CSV or XLSX), e.g. a learning platform export',
+    description:
+      'Columns: employee_ref or email; level_code or course_name (mapped to a level by the course mappings); completed_on; ' +
+      'optional organisation_code and evidence. Duplicates (same person, level and date) are skipped and counted.',
+  })
+  @ApiResponse({ status: 200, type: ImportView })
+  @ApiResponse({ status: 201, type: ImportView })
+  @ApiResponse({ status: 422, type: ImportView })
+  completions(
+    @CurrentScope() scope: Scope,
+    @UploadedFile() file: UploadedSheet | undefined,
+    @Query() query: ImportOptionsDto,
+    @Body() body: ImportBodyDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ImportView> {
+    return this.upload('completions', scope, file, query, body, res);
+  }
+
+  @Get()
+  @Allow(...IMPORTERS)
+  @ApiOperation({ summary: 'Imports recorded, newest first' })
+  list(@CurrentScope() scope: Scope, @Query() query: ImportListQuery): Promise<Page<ImportView>> {
+    return this.imports.list(scope, query);
+  }
+
+  // Declared before :id so that "course-mappings" is not taken for an id.
+  @Get('course-mappings')
+  @Allow(...IMPORTERS)
+  @ApiOperation({ summary: 'Course names and the levels they count as' })
+  courseMappings(@CurrentScope() scope: Scope): Promise<CourseMappingView[]> {
+    return this.courses.list(scope);
+  }
+
+  @Put('course-mappings')
+  @Allow(...IMPORTERS)
+  @ApiOperation({ summary: 'Replace the whole course mappings table' })
+  replaceCourseMappings(@CurrentScope() scope: Scope, @Body() dto: ReplaceCourseMappingsDto): Promise<CourseMappingView[]> {
+    return this.courses.replace(scope, dto.mappings);
+  }
+
+  @Get(':id')
+  @Allow(...IMPORTERS)
+  get(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number): Promise<ImportView> {
+    return this.imports.get(scope, id);
+  }
+
+  @Get(':id/errors.csv')
+  @Allow(...IMPORTERS)
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @ApiOperation({ summary: 'The row errors of an import as CSV (row, column, value, reason)' })
+  async errors(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+    const record = await this.imports.record(scope, id);
+    res.setHeader('Content-Disposition', `attachment; filename="import-${record.id}-errors.csv"`);
+    return new StreamableFile(Readable.from(errorsCsv(this.imports.errors(scope, id))));
+  }
+
+  @Post(':id/confirm')
+  @Allow(...IMPORTERS)
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Write a kept preview (made with ?keep=true), checking the file again first' })
+  @ApiResponse({ status: 201, type: ImportView })
+  @ApiResponse({ status: 422, type: ImportView })
+  async confirm(
+    @CurrentScope() scope: Scope,
+    @Param('id', ParseIntPipe) id: number,
+    @Body() dto: ConfirmImportDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ImportView> {
+    return answer(await this.imports.confirm(scope, id, Boolean(dto.validRowsOnly)), res);
+  }
+
+  @Post(':id/cancel')
+  @Allow(...IMPORTERS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Drop a kept preview and its file' })
+  cancel(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number): Promise<ImportView> {
+    return this.imports.cancel(scope, id);
+  }
+
+  private async upload(
+    kind: ImportKind,
+    scope: Scope,
+    file: UploadedSheet | undefined,
+    query: ImportOptionsDto,
+    body: ImportBodyDto,
+    res: Response,
+  ): Promise<ImportView> {
+    // Options may come in the query string or as multipart fields; the query wins when both are there.
+    const options: ImportBodyDto = { ...body, ...Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) };
+    const result = await this.imports.upload(scope, kind, file, options);
+    if (options.dryRun && !result.refused) res.status(200);
+    return answer(result, res);
+  }
+}
+
+/** 422 with the full answer when nothing was written because of errors. */
+function answer(result: ImportAnswer, res: Response): ImportView {
+  if (result.refused) res.status(422);
+  return result.view;
+}

@@ -1,0 +1,300 @@
+import { Body, Controller, Get, HttpException, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Allow } from '../auth/allow.decorator';
+import { CurrentScope } from '../auth/current-scope.decorator';
+import { Scope } from '../auth/scope';
+import { ScopeService } from '../auth/scope.service';
+import { formatUkDate } from '../common/dates';
+import { Level } from '../levels/level.entity';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { CourseMappingsService } from './course-mappings.service';
+import { ImportView } from './dto/import.dto';
+import { FIELDS, HeaderMapping, IMPORT_KINDS, ImportKind } from './import-columns';
+import { ERRORS_SHOWN, ImportsService, UploadedSheet } from './imports.service';
+import { MAX_UPLOAD_MB } from './upload';
+
+const IMPORTERS = ['admin', 'coordinator'] as const;
+
+/** The posted form (urlencoded, or multipart parsed by the page upload middleware). */
+type PostedForm = Record<string, string | string[] | undefined>;
+
+const text = (form: PostedForm, name: string): string => {
+  const value = form[name];
+  return (typeof value === 'string' ? value : Array.isArray(value) ? (value[0] ?? '') : '').trim();
+};
+
+const KIND_NAMES: Record<ImportKind, string> = { staff: 'Staff list', completions: 'Training completions' };
+const STATUS_TAGS: Record<string, { text: string; colour: string }> = {
+  previewed: { text: 'Waiting for you to confirm', colour: 'govuk-tag--yellow' },
+  completed: { text: 'Imported', colour: 'govuk-tag--green' },
+  failed: { text: 'Not imported', colour: 'govuk-tag--red' },
+  cancelled: { text: 'Cancelled', colour: 'govuk-tag--grey' },
+};
+
+interface NewFormValues {
+  kind: string;
+  organisation: string;
+  markLeavers: boolean;
+}
+
+interface FormError {
+  field: string | null;
+  href: string | null;
+  text: string;
+}
+
+@ApiExcludeController()
+@Controller('imports')
+export class ImportsPagesController {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly courses: CourseMappingsService,
+    private readonly organisations: OrganisationsService,
+    private readonly scopes: ScopeService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  @Allow(...IMPORTERS)
+  async index(@CurrentScope() scope: Scope, @Query('page') pageText: string | undefined, @Res() res: Response) {
+    const page = Math.max(1, Number.parseInt(pageText ?? '1', 10) || 1);
+    const result = await this.imports.list(scope, { page, pageSize: 50 });
+    res.render('imports/index', {
+      title: 'Imports',
+      imports: result.items.map(listRow),
+      total: result.total,
+      previous: page > 1 ? `/imports?page=${page - 1}` : null,
+      next: page < result.pages ? `/imports?page=${page + 1}` : null,
+    });
+  }
+
+  @Get('new')
+  @Allow(...IMPORTERS)
+  async newForm(@CurrentScope() scope: Scope, @Query('kind') kind: string | undefined, @Res() res: Response) {
+    this.scopes.assertCanEditPeople(scope);
+    await this.renderNew(res, 200, scope, { kind: kind === 'completions' ? 'completions' : kind === 'staff' ? 'staff' : '', organisation: '', markLeavers: false }, []);
+  }
+
+  /** The upload: the file was saved by the page upload middleware (so the CSRF field could be read first). */
+  @Post('new')
+  @Allow(...IMPORTERS)
+  async upload(@CurrentScope() scope: Scope, @Req() req: Request, @Body() form: PostedForm, @Res() res: Response) {
+    this.scopes.assertCanEditPeople(scope);
+    const values: NewFormValues = { kind: text(form ?? {}, 'kind'), organisation: text(form ?? {}, 'organisation'), markLeavers: text(form ?? {}, 'markLeavers') === 'true' };
+    const file = (req as Request & { file?: UploadedSheet }).file;
+    const uploadError = (req as Request & { uploadError?: { code?: string } }).uploadError;
+    const errors: FormError[] = [];
+    if (!(IMPORT_KINDS as readonly string[]).includes(values.kind)) errors.push({ field: 'kind', href: '#kind', text: 'Choose what the file holds' });
+    if (uploadError?.code === 'LIMIT_FILE_SIZE') {
+      errors.push({ field: 'file', href: '#file', text: `The file must be smaller than ${MAX_UPLOAD_MB} MB: split it into smaller files` });
+    } else if (uploadError) errors.push({ field: 'file', href: '#file', text: 'The file could not be uploaded: try again' });
+    else if (!file || (file as UploadedSheet & { size?: number }).size === 0) errors.push({ field: 'file', href: '#file', text: 'Choose a CSV or Excel file' });
+    if (errors.length > 0) return this.renderNew(res, 400, scope, values, errors);
+    try {
+      const { view } = await this.imports.upload(scope, values.kind as ImportKind, file!, {
+        keep: true,
+        organisation: values.organisation || undefined,
+        markLeavers: values.kind === 'staff' && values.markLeavers,
+      });
+      res.redirect(303, `/imports/${view.id}`);
+    } catch (error) {
+      if (!(error instanceof HttpException)) throw error;
+      const field = /^organisation/.test(error.message) || error.getStatus() === 404 ? 'organisation' : 'file';
+      const message = error.message.replace(/^file: /, '');
+      await this.renderNew(res, error.getStatus() === 404 ? 400 : error.getStatus(), scope, values, [
+        { field, href: `#${field}`, text: capitalise(message) },
+      ]);
+    }
+  }
+
+  @Get('course-mappings')
+  @Allow(...IMPORTERS)
+  async courseMappings(@CurrentScope() scope: Scope, @Query('done') done: string | undefined, @Res() res: Response) {
+    await this.renderCourses(res, 200, scope, { courseName: '', levelCode: '' }, [], done === 'added' ? 'Course added' : done === 'removed' ? 'Course removed' : null);
+  }
+
+  @Post('course-mappings')
+  @Allow(...IMPORTERS)
+  async addCourseMapping(@CurrentScope() scope: Scope, @Body() form: PostedForm, @Res() res: Response) {
+    const values = { courseName: text(form, 'courseName').replace(/\s+/g, ' '), levelCode: text(form, 'levelCode') };
+    const errors: FormError[] = [];
+    if (!values.courseName) errors.push({ field: 'courseName', href: '#courseName', text: 'Enter the course name as the learning platform writes it' });
+    else if (values.courseName.length > 200) errors.push({ field: 'courseName', href: '#courseName', text: 'Course name must be 200 characters or fewer' });
+    if (!values.levelCode) errors.push({ field: 'levelCode', href: '#levelCode', text: 'Choose the level the course counts as' });
+    if (errors.length > 0) return this.renderCourses(res, 400, scope, values, errors, null);
+    try {
+      await this.courses.add(scope, values);
+      res.redirect(303, '/imports/course-mappings?done=added');
+    } catch (error) {
+      if (!(error instanceof HttpException)) throw error;
+      const field = error.getStatus() === 422 ? 'levelCode' : 'courseName';
+      await this.renderCourses(res, error.getStatus(), scope, values, [{ field, href: `#${field}`, text: capitalise(error.message.replace(/^levelCode: /, '')) }], null);
+    }
+  }
+
+  @Post('course-mappings/:id/delete')
+  @Allow(...IMPORTERS)
+  async removeCourseMapping(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response) {
+    await this.courses.remove(scope, id);
+    res.redirect(303, '/imports/course-mappings?done=removed');
+  }
+
+  @Get(':id')
+  @Allow(...IMPORTERS)
+  async show(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query('refused') refused: string | undefined, @Res() res: Response) {
+    const view = await this.imports.get(scope, id);
+    res.render('imports/show', this.showModel(scope, view, refused === '1'));
+  }
+
+  @Post(':id/mapping')
+  @Allow(...IMPORTERS)
+  async mapping(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() form: PostedForm, @Res() res: Response) {
+    const view = await this.imports.get(scope, id);
+    const mapping: HeaderMapping = {};
+    (view.columns?.unrecognised ?? []).forEach((header, i) => {
+      const field = text(form, `map-${i}`);
+      if (field !== '') mapping[header] = field;
+    });
+    await this.imports.remap(scope, id, mapping);
+    res.redirect(303, `/imports/${id}`);
+  }
+
+  @Post(':id/confirm')
+  @Allow(...IMPORTERS)
+  async confirm(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() form: PostedForm, @Res() res: Response) {
+    const { refused } = await this.imports.confirm(scope, id, text(form, 'validRowsOnly') === 'true');
+    res.redirect(303, `/imports/${id}${refused ? '?refused=1' : ''}`);
+  }
+
+  @Post(':id/cancel')
+  @Allow(...IMPORTERS)
+  async cancel(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response) {
+    await this.imports.cancel(scope, id);
+    res.redirect(303, `/imports/${id}`);
+  }
+
+  private async renderNew(res: Response, status: number, scope: Scope, values: NewFormValues, errors: FormError[]): Promise<void> {
+    const root = scope.rootOrganisationId;
+    const organisations = await this.organisations.list(root === null ? undefined : [root]);
+    const top = Math.min(...organisations.map((o) => o.depth));
+    const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
+    res.status(status).render('imports/new', {
+      title: errors.length ? 'Error: Upload a file' : 'Upload a file',
+      breadcrumbs: [{ text: 'Imports', href: '/imports' }],
+      values,
+      errors: errors.length ? { list: errors, byField } : null,
+      maxMb: MAX_UPLOAD_MB,
+      organisationOptions: organisations.map((o) => ({
+        value: o.code,
+        text: `${'\u00a0\u00a0\u00a0'.repeat(o.depth - top)}${o.name} (${o.code})`,
+        selected: o.code === values.organisation,
+      })),
+      staffColumns: FIELDS.staff.join(', '),
+      completionColumns: FIELDS.completions.join(', '),
+    });
+  }
+
+  private async renderCourses(
+    res: Response,
+    status: number,
+    scope: Scope,
+    values: { courseName: string; levelCode: string },
+    errors: FormError[],
+    flash: string | null,
+  ): Promise<void> {
+    const [mappings, levels] = await Promise.all([this.courses.list(scope), this.dataSource.getRepository(Level).find({ order: { rank: 'ASC' } })]);
+    const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
+    res.status(status).render('imports/course-mappings', {
+      title: errors.length ? 'Error: Course names and levels' : 'Course names and levels',
+      breadcrumbs: [{ text: 'Imports', href: '/imports' }],
+      flash,
+      mappings,
+      values,
+      errors: errors.length ? { list: errors, byField } : null,
+      levelOptions: levels.map((l) => ({ value: l.code, text: `${l.code}: ${l.name}`, selected: l.code === values.levelCode })),
+    });
+  }
+
+  private showModel(scope: Scope, view: ImportView, refused: boolean) {
+    const c = view.counts;
+    const kindName = KIND_NAMES[view.kind];
+    const previewed = view.status === 'previewed';
+    const mine = view.createdBy === scope.recordedBy;
+    const fileProblem = Boolean(view.message);
+    const validRows = c.created + c.updated + c.leavers;
+    const countRows = [
+      { key: 'Rows in the file', value: c.rows },
+      { key: previewed ? (view.kind === 'staff' ? 'People to add' : 'Completions to add') : view.kind === 'staff' ? 'People added' : 'Completions added', value: c.created },
+    ];
+    if (view.kind === 'staff') {
+      countRows.push({ key: previewed ? 'People to update' : 'People updated', value: c.updated });
+      countRows.push({ key: 'Unchanged', value: c.unchanged });
+      if (view.markLeavers) countRows.push({ key: previewed ? 'People to mark as leavers' : 'People marked as leavers', value: c.leavers });
+    } else {
+      countRows.push({ key: 'Duplicates skipped', value: c.duplicates });
+    }
+    countRows.push({ key: 'Rows with errors', value: c.errorRows });
+    const columns = view.columns;
+    return {
+      title: `${kindName}: ${view.fileName}`,
+      breadcrumbs: [{ text: 'Imports', href: '/imports' }],
+      view,
+      kindName,
+      tag: STATUS_TAGS[view.status] ?? { text: view.status, colour: 'govuk-tag--grey' },
+      when: whenText(view.createdAt),
+      countRows,
+      previewed,
+      completed: view.status === 'completed',
+      refused,
+      canAct: previewed && mine,
+      fileProblem,
+      // Confirm outright when clean; otherwise offer the valid rows only (recorded as such).
+      canConfirm: previewed && mine && !fileProblem && c.errorRows === 0 && c.rows > 0,
+      canConfirmValidOnly: previewed && mine && !fileProblem && c.errorRows > 0 && validRows > 0,
+      errorsShown: Math.min(view.errorCount, ERRORS_SHOWN),
+      moreErrors: view.errorCount > ERRORS_SHOWN,
+      errorsHref: `/api/imports/${view.id}/errors.csv`,
+      mappingStep: previewed && mine && columns !== null && (columns.missing.length > 0 || columns.unrecognised.length > 0),
+      missing: columns?.missing ?? [],
+      unrecognised: (columns?.unrecognised ?? []).map((header, i) => ({
+        header,
+        name: `map-${i}`,
+        options: (columns?.fields ?? []).map((f) => ({ value: f, text: f })),
+      })),
+      recognised: columns?.recognised ?? [],
+    };
+  }
+}
+
+function listRow(view: ImportView) {
+  const tag = STATUS_TAGS[view.status] ?? { text: view.status, colour: 'govuk-tag--grey' };
+  return {
+    href: `/imports/${view.id}`,
+    fileName: view.fileName,
+    kindName: KIND_NAMES[view.kind],
+    when: whenText(view.createdAt),
+    createdBy: view.createdBy,
+    tag,
+    counts: view.counts,
+    isStaff: view.kind === 'staff',
+    errorCount: view.errorCount,
+    errorsHref: view.errorCount > 0 ? `/api/imports/${view.id}/errors.csv` : null,
+  };
+}
+
+/** "3 March 2026 at 14:05" in UK time, from the record's timestamp. */
+function whenText(createdAt: string | null): string {
+  if (!createdAt) return '';
+  const at = new Date(createdAt);
+  if (Number.isNaN(at.getTime())) return createdAt;
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(at);
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+  return `${formatUkDate(day)} at ${time}`;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,529 @@
+import { BadRequestException, ConflictException, ForbiddenException, HttpException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { DataSource, EntityManager, IsNull, LessThan, SelectQueryBuilder } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Scope } from '../auth/scope';
+import { ScopeService } from '../auth/scope.service';
+import { todayIso } from '../common/dates';
+import { notFound } from '../common/http-errors';
+import { Page, pageOf } from '../common/paging';
+import { AppConfig } from '../config/app-config';
+import { Organisation } from '../organisations/organisation.entity';
+import { bulkInsert } from './bulk-sql';
+import { CompletionImport } from './completion-import';
+import { ColumnReport, ImportBodyDto, ImportListQuery, ImportView } from './dto/import.dto';
+import { FileImport, HeaderMappingEntry, ImportError, ImportStatus } from './file-import.entity';
+import { FIELDS, HeaderMapping, ImportKind, invalidMappingTargets, matchColumns, normaliseHeader } from './import-columns';
+import { ImportOutcome, isBlankRow, RowError, RowReader } from './import-outcome';
+import { ImportRun } from './import-run';
+import { openSheet, SheetRow } from './sheet-reader';
+import { StaffImport } from './staff-import';
+
+/** A file multer has saved in the temporary folder. */
+export interface UploadedSheet {
+  path: string;
+  originalname: string;
+}
+
+/** How an import is to be run, settled from the upload's options (or a recorded preview's). */
+interface Settings {
+  kind: ImportKind;
+  fileName: string;
+  organisation: Organisation | null;
+  scopeOrganisationId: number | null;
+  markLeavers: boolean;
+  validRowsOnly: boolean;
+  mapping: HeaderMapping;
+}
+
+interface Analysis {
+  outcome: ImportOutcome;
+  columns: ColumnReport | null;
+}
+
+export interface ImportAnswer {
+  view: ImportView;
+  /** Nothing was written because of errors (the answer is then 422). */
+  refused: boolean;
+}
+
+/** Errors shown in an answer or on a page; the CSV of errors has them all. */
+export const ERRORS_SHOWN = 1000;
+const BATCH_ROWS = 1000;
+const PREVIEW_KEPT_FOR_MS = 24 * 60 * 60 * 1000;
+
+/** Thrown inside the write transaction to roll it back: rows with errors found while writing. */
+class RefusedDuringWrite extends Error {
+  constructor(readonly analysis: Analysis) {
+    super('rows with errors found while writing');
+  }
+}
+
+/**
+ * Staff and completion imports. A preview reads the file without writing. Writing reads it inside
+ * one transaction, so a file with any error row imports nothing unless the valid rows only were
+ * asked for: a staff list is checked in full first (a manager may be named further down the file),
+ * while completions, whose rows stand alone, are written in a single pass that is rolled back if a
+ * row turns out bad. Files are streamed a batch of rows at a time, never held in memory whole.
+ */
+@Injectable()
+export class ImportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scopes: ScopeService,
+    private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** An upload: a dry run (nothing recorded), a kept preview (?keep=true), or preview and write at once. */
+  async upload(scope: Scope, kind: ImportKind, file: UploadedSheet | undefined, options: ImportBodyDto): Promise<ImportAnswer> {
+    if (!file) throw new BadRequestException('file: choose a CSV or XLSX file to upload (multipart field "file")');
+    let keepFile = false;
+    try {
+      this.scopes.assertCanEditPeople(scope);
+      const organisation = options.organisation ? await this.scopes.organisation(scope, options.organisation) : null;
+      const settings: Settings = {
+        kind,
+        fileName: file.originalname.slice(0, 255) || 'upload',
+        organisation,
+        scopeOrganisationId: organisation?.id ?? scope.rootOrganisationId,
+        markLeavers: kind === 'staff' && Boolean(options.markLeavers),
+        validRowsOnly: Boolean(options.validRowsOnly),
+        mapping: parseMapping(kind, options.mapping),
+      };
+      await this.expireStalePreviews();
+      const unreadable = async (error: unknown) => {
+        if (!options.dryRun && error instanceof HttpException) await this.recordUnreadable(scope, settings, error);
+        return error;
+      };
+      if (!options.dryRun && !options.keep && singlePass(kind)) {
+        await this.rememberMapping(settings);
+        return await this.write(scope, settings, file.path, null, null).catch(async (error) => {
+          throw await unreadable(error);
+        });
+      }
+      let analysis: Analysis;
+      try {
+        analysis = await this.analyse(scope, settings, file.path);
+      } catch (error) {
+        throw await unreadable(error);
+      }
+      if (options.dryRun) return { view: this.previewView(scope, settings, analysis), refused: false };
+      await this.rememberMapping(settings);
+      if (options.keep) {
+        // Moved aside, so that whatever cleans up after the request leaves the kept file alone.
+        const kept = `${file.path}.kept`;
+        await rename(file.path, kept);
+        keepFile = true;
+        const record = await this.saveRecord(this.dataSource.manager, null, scope, settings, analysis, 'previewed', kept);
+        return { view: await this.view(record), refused: false };
+      }
+      return await this.write(scope, settings, file.path, analysis, null);
+    } finally {
+      if (!keepFile) await rm(file.path, { force: true });
+    }
+  }
+
+  /** Writes a kept preview, re-checking the file first (the data may have changed since). */
+  async confirm(scope: Scope, id: number, validRowsOnly: boolean): Promise<ImportAnswer> {
+    const { record, settings, path } = await this.previewed(scope, id);
+    settings.validRowsOnly = validRowsOnly;
+    const analysis = singlePass(settings.kind) ? null : await this.analyse(scope, settings, path);
+    return this.write(scope, settings, path, analysis, record);
+  }
+
+  /** The mapping step: re-checks a kept preview with the file's headers mapped to our fields. */
+  async remap(scope: Scope, id: number, mapping: HeaderMapping): Promise<ImportView> {
+    const { record, settings, path } = await this.previewed(scope, id);
+    const invalid = invalidMappingTargets(settings.kind, mapping);
+    if (invalid.length > 0) throw new BadRequestException(`mapping: ${invalid.join(', ')} is not a column of a ${settings.kind} import`);
+    settings.mapping = { ...settings.mapping, ...mapping };
+    await this.rememberMapping(settings);
+    const analysis = await this.analyse(scope, settings, path);
+    return this.view(await this.saveRecord(this.dataSource.manager, record, scope, settings, analysis, 'previewed', path));
+  }
+
+  async cancel(scope: Scope, id: number): Promise<ImportView> {
+    const { record, path } = await this.previewed(scope, id, false);
+    if (path) await rm(path, { force: true });
+    record.status = 'cancelled';
+    record.storedPath = null;
+    return this.view(await this.dataSource.getRepository(FileImport).save(record));
+  }
+
+  async list(scope: Scope, query: ImportListQuery): Promise<Page<ImportView>> {
+    this.scopes.assertCanEditPeople(scope);
+    const qb = this.dataSource.getRepository(FileImport).createQueryBuilder('i').leftJoinAndSelect('i.organisation', 'o');
+    this.visibleOnly(scope, qb);
+    if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
+    qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC');
+    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
+    const [records, total] = await qb.getManyAndCount();
+    return pageOf(
+      records.map((r) => this.recordView(r, [])),
+      total,
+      query,
+    );
+  }
+
+  async get(scope: Scope, id: number): Promise<ImportView> {
+    return this.view(await this.record(scope, id));
+  }
+
+  /** Every kept error of an import, a page at a time (for the CSV of errors). */
+  async *errors(scope: Scope, id: number): AsyncGenerator<RowError[]> {
+    const record = await this.record(scope, id);
+    const repository = this.dataSource.getRepository(ImportError);
+    for (let skip = 0; ; skip += 5000) {
+      const page = await repository.find({ where: { importId: record.id }, order: { rowNumber: 'ASC', id: 'ASC' }, skip, take: 5000 });
+      if (page.length === 0) return;
+      yield page.map(errorView);
+    }
+  }
+
+  /** An import the scope may see; 404 otherwise. */
+  async record(scope: Scope, id: number): Promise<FileImport> {
+    this.scopes.assertCanEditPeople(scope);
+    const qb = this.dataSource.getRepository(FileImport).createQueryBuilder('i').leftJoinAndSelect('i.organisation', 'o').where('i.id = :id', { id });
+    this.visibleOnly(scope, qb);
+    const record = await qb.getOne();
+    if (!record) throw notFound('import', id);
+    return record;
+  }
+
+  /** Reads the file once without writing: counts, row errors and the header report. */
+  private analyse(scope: Scope, settings: Settings, path: string): Promise<Analysis> {
+    return this.pass(scope, settings, path, this.dataSource.manager, false, null);
+  }
+
+  /**
+   * One pass over the file: a preview, or the write (in a transaction). A write after a preview
+   * passes over the rows the preview found in error, keeping their errors.
+   */
+  private async pass(
+    scope: Scope,
+    settings: Settings,
+    path: string,
+    m: EntityManager,
+    write: boolean,
+    previous: ImportOutcome | null,
+  ): Promise<Analysis> {
+    const { info, rows } = await openSheet(path, settings.fileName);
+    const outcome = new ImportOutcome();
+    if (previous) outcome.adopt(previous);
+    try {
+      let header: SheetRow | undefined;
+      for (let next = await rows.next(); !next.done; next = await rows.next()) {
+        if (!isBlankRow(next.value.cells)) {
+          header = next.value;
+          break;
+        }
+      }
+      if (!header) {
+        outcome.fileProblem = 'The file is empty: its first row must hold the column headers';
+        return { outcome, columns: null };
+      }
+      const headers = header.cells.map((c) => (c === null ? '' : String(c)));
+      const remembered = await this.rememberedMapping(settings.scopeOrganisationId, settings.kind);
+      const match = matchColumns(settings.kind, headers, settings.organisation !== null, settings.mapping, remembered);
+      const columns: ColumnReport = {
+        recognised: match.recognised,
+        unrecognised: match.unrecognised,
+        missing: match.missing,
+        fields: [...FIELDS[settings.kind]],
+      };
+      if (match.missing.length > 0 || match.problems.length > 0) {
+        if (!previous) {
+          for (const missing of match.missing) {
+            outcome.addError(header.row, missing, null, `the column ${missing} is missing: add it to the file, or say which of your columns holds it`);
+          }
+          for (const problem of match.problems) outcome.addError(header.row, problem.column, null, problem.reason);
+        }
+        outcome.fileProblem =
+          match.missing.length > 0
+            ? `Columns missing: ${match.missing.join('; ')}. Nothing can be imported until every required column is there or mapped.`
+            : 'The header row has a problem: see the errors on row ' + header.row;
+        return { outcome, columns };
+      }
+      const run: ImportRun = {
+        m,
+        scope,
+        scopes: this.scopes,
+        organisation: settings.organisation ? { id: settings.organisation.id, code: settings.organisation.code } : null,
+        markLeavers: settings.markLeavers,
+        today: todayIso(this.config.TIME_ZONE),
+        reader: new RowReader(match.index, headers, info.date1904),
+        outcome,
+        write,
+        recordedBy: scope.recordedBy,
+        skipRows: previous ? previous.errorRows : new Set(),
+      };
+      const processor = settings.kind === 'staff' ? new StaffImport(run) : new CompletionImport(run);
+      await processor.begin();
+      let batch: SheetRow[] = [];
+      for await (const row of rows) {
+        if (isBlankRow(row.cells)) continue;
+        batch.push(row);
+        if (batch.length === BATCH_ROWS) {
+          await processor.batch(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) await processor.batch(batch);
+      await processor.finish();
+      return { outcome, columns };
+    } finally {
+      await rows.return(undefined);
+    }
+  }
+
+  /**
+   * Writes the file in one transaction, or refuses: a header problem always, row errors unless the
+   * valid rows only were asked for. A refused confirm leaves the preview in place to try again.
+   */
+  private async write(scope: Scope, settings: Settings, path: string, analysis: Analysis | null, record: FileImport | null): Promise<ImportAnswer> {
+    const outcome = analysis?.outcome;
+    if (analysis && outcome && (outcome.fileProblem || (outcome.errorCount > 0 && !settings.validRowsOnly))) {
+      // A kept preview stays kept: the user may still map columns or import the valid rows only.
+      const status: ImportStatus = record ? 'previewed' : 'failed';
+      const saved = await this.saveRecord(this.dataSource.manager, record, scope, settings, analysis, status, status === 'previewed' ? path : null);
+      const view = await this.view(saved);
+      view.message = outcome.fileProblem ?? refusedMessage(outcome.errorRows.size);
+      return { view, refused: true };
+    }
+    try {
+      const saved = await this.dataSource.transaction(async (m) => {
+        const written = await this.pass(scope, settings, path, m, true, outcome ?? null);
+        if (written.outcome.fileProblem || (written.outcome.errorCount > 0 && !settings.validRowsOnly)) throw new RefusedDuringWrite(written);
+        const saved = await this.saveRecord(m, record, scope, settings, { ...written, columns: analysis?.columns ?? written.columns }, 'completed', null);
+        // The rows were written in bulk SQL, which the audit subscriber cannot see: one summary entry instead.
+        await this.audit.record(
+          {
+            action: 'import',
+            entity: settings.kind === 'staff' ? 'staff' : 'completions',
+            entityKey: `import ${saved.id}`,
+            after: {
+              fileName: settings.fileName,
+              organisation: settings.organisation?.code ?? null,
+              markLeavers: settings.markLeavers,
+              validRowsOnly: settings.validRowsOnly,
+              counts: written.outcome.counts,
+            },
+          },
+          undefined,
+          m,
+        );
+        return saved;
+      });
+      await rm(path, { force: true });
+      return { view: await this.view(saved), refused: false };
+    } catch (error) {
+      if (!(error instanceof RefusedDuringWrite)) throw error;
+      // A single-pass write met a bad row, or rows turned bad since the preview (the data changed meanwhile).
+      if (!record) await rm(path, { force: true });
+      const saved = await this.saveRecord(this.dataSource.manager, record, scope, settings, error.analysis, record ? 'previewed' : 'failed', record ? path : null);
+      const view = await this.view(saved);
+      view.message = error.analysis.outcome.fileProblem ?? refusedMessage(error.analysis.outcome.errorRows.size);
+      return { view, refused: true };
+    }
+  }
+
+  private async previewed(scope: Scope, id: number, needFile = true): Promise<{ record: FileImport; settings: Settings; path: string }> {
+    const record = await this.record(scope, id);
+    if (record.createdBy !== scope.recordedBy) throw new ForbiddenException('Only the person who uploaded this file can confirm or change this import');
+    if (record.status !== 'previewed') throw new ConflictException(`This import is already ${record.status}`);
+    if (needFile && (!record.storedPath || !existsSync(record.storedPath))) {
+      throw new ConflictException('The uploaded file is no longer kept on the server: upload it again');
+    }
+    if (record.organisation) await this.scopes.organisation(scope, record.organisation.code);
+    const settings: Settings = {
+      kind: record.kind,
+      fileName: record.fileName,
+      organisation: record.organisation ?? null,
+      scopeOrganisationId: record.scopeOrganisationId,
+      markLeavers: record.markLeavers,
+      validRowsOnly: record.validRowsOnly,
+      mapping: record.mapping ? (JSON.parse(record.mapping) as HeaderMapping) : {},
+    };
+    return { record, settings, path: record.storedPath ?? '' };
+  }
+
+  private async saveRecord(
+    m: EntityManager,
+    existing: FileImport | null,
+    scope: Scope,
+    settings: Settings,
+    analysis: Analysis,
+    status: ImportStatus,
+    storedPath: string | null,
+  ): Promise<FileImport> {
+    const { outcome } = analysis;
+    const record = existing ?? m.create(FileImport, { createdBy: scope.recordedBy });
+    Object.assign(record, {
+      kind: settings.kind,
+      status,
+      fileName: settings.fileName,
+      storedPath,
+      organisationId: settings.organisation?.id ?? null,
+      scopeOrganisationId: settings.scopeOrganisationId,
+      markLeavers: settings.markLeavers,
+      validRowsOnly: settings.validRowsOnly,
+      mapping: Object.keys(settings.mapping).length > 0 ? JSON.stringify(settings.mapping) : null,
+      totalRows: outcome.rows,
+      createdCount: outcome.created,
+      updatedCount: outcome.updated,
+      unchangedCount: outcome.unchanged,
+      duplicateCount: outcome.duplicates,
+      leaverCount: outcome.leavers,
+      errorRowCount: outcome.errorRows.size,
+      skippedCount: outcome.skipped,
+      errorCount: outcome.errorCount,
+      columnReport: analysis.columns ? JSON.stringify(analysis.columns) : null,
+      message: outcome.fileProblem,
+    });
+    const saved = await m.save(FileImport, record);
+    saved.organisation = settings.organisation;
+    if (existing) await m.delete(ImportError, { importId: saved.id });
+    await bulkInsert(
+      m,
+      'import_errors',
+      ['import_id', 'row_number', 'column_name', 'value', 'reason'],
+      outcome.sortedErrors().map((e) => [saved.id, e.row, e.column?.slice(0, 200) ?? null, e.value, e.reason]),
+    );
+    return saved;
+  }
+
+  /** A file that could not be read at all is still recorded, so the list shows the attempt. */
+  private async recordUnreadable(scope: Scope, settings: Settings, error: HttpException): Promise<void> {
+    const outcome = new ImportOutcome();
+    const body = error.getResponse();
+    outcome.fileProblem = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? error.message);
+    await this.saveRecord(this.dataSource.manager, null, scope, settings, { outcome, columns: null }, 'failed', null);
+  }
+
+  /** Previews never confirmed within a day: their files are removed and they are marked cancelled. */
+  private async expireStalePreviews(): Promise<void> {
+    const repository = this.dataSource.getRepository(FileImport);
+    const stale = await repository.find({ where: { status: 'previewed', createdAt: LessThan(new Date(Date.now() - PREVIEW_KEPT_FOR_MS)) } });
+    for (const record of stale) {
+      if (record.storedPath) await rm(record.storedPath, { force: true });
+      await repository.update(record.id, { status: 'cancelled', storedPath: null, message: 'Not confirmed within a day: the uploaded file was removed' });
+    }
+  }
+
+  private async rememberedMapping(organisationId: number | null, kind: ImportKind): Promise<HeaderMapping> {
+    const entries = await this.dataSource.getRepository(HeaderMappingEntry).find({
+      where: { organisationId: organisationId ?? IsNull(), kind },
+    });
+    return Object.fromEntries(entries.map((e) => [e.header, e.field]));
+  }
+
+  /** The mapping given with an upload is remembered for its organisation and applied next time. */
+  private async rememberMapping(settings: Settings): Promise<void> {
+    const entries = Object.entries(settings.mapping);
+    if (entries.length === 0) return;
+    await this.dataSource.transaction(async (m) => {
+      for (const [header, field] of entries) {
+        const key = normaliseHeader(header).slice(0, 200);
+        const where = { organisationId: settings.scopeOrganisationId ?? IsNull(), kind: settings.kind, header: key };
+        await m.delete(HeaderMappingEntry, where);
+        await m.insert(HeaderMappingEntry, { organisationId: settings.scopeOrganisationId, kind: settings.kind, header: key, field });
+      }
+    });
+  }
+
+  private visibleOnly(scope: Scope, qb: SelectQueryBuilder<FileImport>): void {
+    if (scope.rootOrganisationId === null) return;
+    qb.andWhere('i.scope_organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :importRoot)', {
+      importRoot: scope.rootOrganisationId,
+    });
+  }
+
+  private previewView(scope: Scope, settings: Settings, analysis: Analysis): ImportView {
+    const { outcome } = analysis;
+    return {
+      id: null,
+      kind: settings.kind,
+      status: 'preview',
+      fileName: settings.fileName,
+      organisationCode: settings.organisation?.code ?? null,
+      markLeavers: settings.markLeavers,
+      validRowsOnly: settings.validRowsOnly,
+      createdBy: scope.recordedBy,
+      createdAt: null,
+      counts: outcome.counts,
+      errorCount: outcome.errorCount,
+      errors: outcome.sortedErrors().slice(0, ERRORS_SHOWN),
+      columns: analysis.columns,
+      message: outcome.fileProblem,
+    };
+  }
+
+  private async view(record: FileImport): Promise<ImportView> {
+    const errors = await this.dataSource.getRepository(ImportError).find({
+      where: { importId: record.id },
+      order: { rowNumber: 'ASC', id: 'ASC' },
+      take: ERRORS_SHOWN,
+    });
+    return this.recordView(record, errors.map(errorView));
+  }
+
+  private recordView(record: FileImport, errors: RowError[]): ImportView {
+    return {
+      id: record.id,
+      kind: record.kind,
+      status: record.status,
+      fileName: record.fileName,
+      organisationCode: record.organisation?.code ?? null,
+      markLeavers: record.markLeavers,
+      validRowsOnly: record.validRowsOnly,
+      createdBy: record.createdBy,
+      createdAt: record.createdAt instanceof Date ? record.createdAt.toISOString() : record.createdAt ? String(record.createdAt) : null,
+      counts: {
+        rows: record.totalRows,
+        created: record.createdCount,
+        updated: record.updatedCount,
+        unchanged: record.unchangedCount,
+        duplicates: record.duplicateCount,
+        leavers: record.leaverCount,
+        errorRows: record.errorRowCount,
+        skipped: record.skippedCount,
+      },
+      errorCount: record.errorCount,
+      errors,
+      columns: record.columnReport ? (JSON.parse(record.columnReport) as ColumnReport) : null,
+      message: record.message,
+    };
+  }
+}
+
+/** Completion rows stand alone, so they are checked and written in one pass (see ImportsService). */
+const singlePass = (kind: ImportKind) => kind === 'completions';
+
+/** The mapping field of an upload: JSON of {"their header": "our field"}. */
+export function parseMapping(kind: ImportKind, text: string | undefined): HeaderMapping {
+  if (text === undefined || text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BadRequestException('mapping must be JSON, e.g. {"Payroll No": "employee_ref"}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new BadRequestException('mapping must be a JSON object of header names to field names, e.g. {"Payroll No": "employee_ref"}');
+  }
+  const mapping = parsed as HeaderMapping;
+  const invalid = invalidMappingTargets(kind, mapping);
+  if (invalid.length > 0) {
+    throw new BadRequestException(`mapping: ${invalid.join(', ')} is not a column of a ${kind} import; use one of ${FIELDS[kind].join(', ')}`);
+  }
+  return mapping;
+}
+
+function refusedMessage(errorRows: number): string {
+  return `Nothing was imported: ${errorRows} ${errorRows === 1 ? 'row has' : 'rows have'} errors. Correct the file and upload it again, or choose to import the valid rows only.`;
+}
+
+const errorView = (e: ImportError): RowError => ({ row: e.rowNumber, column: e.columnName, value: e.value, reason: e.reason });
