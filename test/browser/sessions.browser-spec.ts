@@ -1,30 +1,25 @@
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { Scope } from '../../src/auth/scope';
 import { addDays, todayIso } from '../../src/common/dates';
 import { UsersService } from '../../src/users/users.service';
-import { createTestApp, TEST_PASSWORD, TestApp } from '../support/app';
+import { TEST_PASSWORD, TestApp } from '../support/app';
+import { BrowserApp, countyCouncil, SCREENSHOTS, startBrowserApp, watchedPage } from './support';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
 
 describe('a trainer books a person and takes the register in a real browser', () => {
+  let app: BrowserApp;
   let t: TestApp;
   let browser: Browser;
   let base: string;
   let sessionId: number;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install chromium): the browser tests cannot run`);
-    t = await createTestApp('sqlite');
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    app = await startBrowserApp();
+    ({ t, base, browser } = app);
 
     const http = t.http();
     const today = todayIso();
-    await http.post('/api/organisations').send({ code: 'WCC', name: 'Warwickshire County Council', sector: 'local_authority', isEmployer: true }).expect(201);
-    await http.post('/api/organisations').send({ code: 'WCC-CYP', name: 'Children and Young People', sector: 'local_authority', parentCode: 'WCC' }).expect(201);
+    await countyCouncil(t);
     await http.post('/api/roles').send({ code: 'FRONTLINE', name: 'Frontline care and support' }).expect(201);
     for (const [employeeRef, firstName, lastName, organisationCode] of [
       ['T1', 'Tara', 'Trainer', 'WCC'],
@@ -59,15 +54,10 @@ describe('a trainer books a person and takes the register in a real browser', ()
       password: TEST_PASSWORD,
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await app?.close();
   });
 
   async function signIn(page: Page, next: string): Promise<void> {

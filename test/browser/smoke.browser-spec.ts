@@ -1,28 +1,22 @@
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { Browser, chromium } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { Scope } from '../../src/auth/scope';
 import { UsersService } from '../../src/users/users.service';
-import { createTestApp, TEST_PASSWORD, TestApp } from '../support/app';
+import { TEST_PASSWORD, TestApp } from '../support/app';
+import { BrowserApp, countyCouncil, SCREENSHOTS, startBrowserApp, watchedPage } from './support';
 
-/** Debian's chromium package. Missing is a failure, not a skip: this suite exists to run it. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
 
 describe('a coordinator in a real browser', () => {
+  let app: BrowserApp;
   let t: TestApp;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install chromium): the browser tests cannot run`);
-    t = await createTestApp('sqlite');
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    app = await startBrowserApp();
+    ({ t, base, browser } = app);
 
     const http = t.http();
-    await http.post('/api/organisations').send({ code: 'WCC', name: 'Warwickshire County Council', sector: 'local_authority', isEmployer: true }).expect(201);
-    await http.post('/api/organisations').send({ code: 'WCC-CYP', name: 'Children and Young People', sector: 'local_authority', parentCode: 'WCC' }).expect(201);
+    await countyCouncil(t);
     await http.post('/api/roles').send({ code: 'ALL', name: 'All staff' }).expect(201);
     const people = [
       ['E1', 'Amira', 'Khan', 'WCC'],
@@ -45,24 +39,14 @@ describe('a coordinator in a real browser', () => {
       password: TEST_PASSWORD,
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+    await app?.close();
   });
 
   it('signs in, finds a person by name and sees their training', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
+    const { page, problems } = await watchedPage(browser);
 
     await page.goto(`${base}/staff`);
     // Not signed in yet: the service sends us to sign in, then back to the staff list.
