@@ -174,6 +174,20 @@ describeEachDatabase('staff and organisation pages', (kind) => {
       expect(res.text).toContain(`href="/staff/${ids.E2}/edit"`);
     });
 
+    it('shows the status for every level the person needs, by the compliance rules', async () => {
+      await t.http().post('/api/requirements').send({ roleCode: 'ALL', levelCode: 'L1' }).expect(201);
+      await t.http().post('/api/requirements').send({ roleCode: 'DSL', levelCode: 'L3', graceDays: 30 }).expect(201);
+      const res = await t.http().get(`/staff/${ids.E2}`).expect(200);
+      const text = visibleText(res.text);
+      // L1 is met through the 2024 WRAP (a higher level counts), valid until 15 October 2027. L3 for a DSL also
+      // means L2 is required (rule 2). No L3 at all, due 30 days after starting on 1 March 2021.
+      expect(text).toMatch(/Status by level .* L1 Prevent awareness e-learning Compliant Refresher due by 15 October 2027 L2 on 15 October 2024 /);
+      expect(text).toMatch(/ L2 WRAP: Workshop to Raise Awareness of Prevent Compliant Refresher due by 15 October 2027 L2 on 15 October 2024 /);
+      expect(text).toMatch(/ L3 WRAP train the trainer Missing Was due by 31 March 2021 None /);
+      await t.http().delete(`/api/requirements/${(await t.http().get('/api/requirements').expect(200)).body[0].id}`).expect(204);
+      await t.http().delete(`/api/requirements/${(await t.http().get('/api/requirements').expect(200)).body[0].id}`).expect(204);
+    });
+
     it('tags a leaver', async () => {
       const res = await t.http().get(`/staff/${ids.E3}`).expect(200);
       expect(visibleText(res.text)).toMatch(/Chloe Dunn Leaver/);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ComplianceModule } from '../compliance/compliance.module';
 import { LevelsModule } from '../levels/levels.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { StaffModule } from '../staff/staff.module';
@@ -7,7 +8,7 @@ import { CompletionsPagesController } from './completions.pages.controller';
 import { CompletionsService } from './completions.service';
 
 @Module({
-  imports: [StaffModule, LevelsModule, OrganisationsModule],
+  imports: [StaffModule, LevelsModule, OrganisationsModule, ComplianceModule],
   controllers: [CompletionsController, CompletionsPagesController],
   providers: [CompletionsService],
   exports: [CompletionsService],

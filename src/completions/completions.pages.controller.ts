@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { ComplianceService } from '../compliance/compliance.service';
 import type { Response } from 'express';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
@@ -62,6 +63,7 @@ export class CompletionsPagesController {
     private readonly completions: CompletionsService,
     private readonly levels: LevelsService,
     private readonly scopes: ScopeService,
+    private readonly compliance: ComplianceService,
   ) {}
 
   @Get()
@@ -76,6 +78,7 @@ export class CompletionsPagesController {
       flash: typeof done === 'string' ? DONE[done] : undefined,
       breadcrumbs: [{ text: 'Staff', href: '/staff' }],
       canEdit: scope.canEditPeople,
+      complianceStatus: await this.compliance.statusSection(scope, id),
       person: {
         id: person.id,
         name,

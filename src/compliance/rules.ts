@@ -101,6 +101,21 @@ export function isValidOn(c: CompletionFact, levels: LevelFact[], d: IsoDate): b
   return c.completedOn <= d && (lapse === null || d < lapse);
 }
 
+/**
+ * The earliest date a completion at this level can carry and still be valid on d: a completion
+ * dated c is valid on d exactly when validFrom <= c <= d (null: the level never expires, so any
+ * c <= d is). Lapse dates never go down as c goes up, so one date per level stands for rule 3
+ * in the SQL of the reports, with the calendar-month clamping done here, once.
+ */
+export function validFrom(level: Pick<LevelFact, 'validityMonths'>, d: IsoDate): IsoDate | null {
+  const months = level.validityMonths;
+  if (months === null) return null;
+  // Completions up to d - m months lapse on or before d; clamping moves the first valid one a few days on.
+  let c = addMonths(d, -months);
+  while (addMonths(c, months) <= d) c = addDays(c, 1);
+  return c;
+}
+
 function countsFor(c: CompletionFact, level: LevelFact): boolean {
   return c.levelRank >= level.rank;
 }

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ComplianceController } from './compliance.controller';
+import { ComplianceService } from './compliance.service';
+import { MyTeamPagesController } from './my-team.pages.controller';
+import { MyTeamService } from './my-team.service';
+
+/** A person's compliance by the reference rules: their record, and managers' "my team". */
+@Module({
+  controllers: [ComplianceController, MyTeamPagesController],
+  providers: [ComplianceService, MyTeamService],
+  exports: [ComplianceService],
+})
+export class ComplianceModule {}

@@ -1,0 +1,189 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { Scope } from '../auth/scope';
+import { ScopeService } from '../auth/scope.service';
+import { IsoDate, todayIso } from '../common/dates';
+import { notFound } from '../common/http-errors';
+import { sql } from '../database/sql';
+import { Framework, levelFacts, loadFramework, requirementFacts } from './framework';
+import { assess, Assessment, CompletionFact, DEFAULT_WINDOW_DAYS, PersonFact, Status } from './rules';
+
+/** One person's facts as the rules take them, with what the pages show about them. */
+export interface PersonRecord {
+  id: number;
+  employeeRef: string;
+  firstName: string;
+  lastName: string;
+  organisation: { id: number; code: string; name: string };
+  facts: PersonFact;
+  completions: CompletionFact[];
+}
+
+export interface LevelStatusView {
+  level: string;
+  levelName: string;
+  status: Status;
+  /** compliant/expiring: the day a refresher is due (null: never); expired: the day it lapsed; pending/missing: end of grace. */
+  dueOn: IsoDate | null;
+  lastCompletion: { level: string; completedOn: IsoDate } | null;
+}
+
+export interface PersonComplianceView {
+  staffId: number;
+  employeeRef: string;
+  asOf: IsoDate;
+  windowDays: number;
+  /** Every level the person requires on asOf (none for a leaver or someone with no requirement). */
+  levels: LevelStatusView[];
+}
+
+/** How each status reads on a page: words, GOV.UK tag colour, urgency (0 most urgent), what dueOn means. */
+export const STATUS_DISPLAY: Record<Status, { text: string; tag: string; urgency: number; dueLabel: string; noDueText: string }> = {
+  expired: { text: 'Expired', tag: 'govuk-tag--red', urgency: 0, dueLabel: 'Lapsed on', noDueText: '' },
+  missing: { text: 'Missing', tag: 'govuk-tag--orange', urgency: 1, dueLabel: 'Was due by', noDueText: '' },
+  expiring: { text: 'Expiring soon', tag: 'govuk-tag--yellow', urgency: 2, dueLabel: 'Refresher due by', noDueText: 'Never expires' },
+  pending: { text: 'Not yet due', tag: 'govuk-tag--blue', urgency: 3, dueLabel: 'Due by', noDueText: '' },
+  compliant: { text: 'Compliant', tag: 'govuk-tag--green', urgency: 4, dueLabel: 'Refresher due by', noDueText: 'Never expires' },
+};
+
+/**
+ * A person's compliance from the reference rules (src/compliance/rules.ts): loads their facts
+ * and calls assess for each level. Used for a person's record, the people behind a figure and
+ * "my team"; the gap analysis counts whole subtrees with its SQL fast path instead.
+ */
+@Injectable()
+export class ComplianceService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scopes: ScopeService,
+    private readonly config: AppConfig,
+  ) {}
+
+  today(): IsoDate {
+    return todayIso(this.config.TIME_ZONE);
+  }
+
+  framework(manager: EntityManager = this.dataSource.manager): Promise<Framework> {
+    return loadFramework(manager);
+  }
+
+  /** GET /api/staff/:id/compliance: the person's status for every level they require. */
+  async forPerson(scope: Scope, staffId: number, asOf?: IsoDate, windowDays = DEFAULT_WINDOW_DAYS): Promise<PersonComplianceView> {
+    this.scopes.assertCanSeePeople(scope);
+    if (!(await this.scopes.staffVisible(scope, staffId))) throw notFound('person', staffId);
+    const date = asOf ?? this.today();
+    const framework = await this.framework();
+    const [record] = (await this.records(framework, [staffId])).values();
+    if (!record) throw notFound('person', staffId);
+    return {
+      staffId,
+      employeeRef: record.employeeRef,
+      asOf: date,
+      windowDays,
+      levels: this.assessAll(framework, record, date, windowDays)
+        .filter((a): a is Assessment => a !== null)
+        .map((a) => levelStatusView(framework, a)),
+    };
+  }
+
+  /**
+   * What views/partials/compliance-status.hbs shows on a person's record ("Status by level"),
+   * or null when the scope may not see the person. Pass it to the view as `complianceStatus`.
+   */
+  async statusSection(scope: Scope, staffId: number, asOf?: IsoDate) {
+    if (!scope.canSeePeople || !(await this.scopes.staffVisible(scope, staffId))) return null;
+    const view = await this.forPerson(scope, staffId, asOf);
+    return {
+      asOf: view.asOf,
+      windowDays: view.windowDays,
+      levels: view.levels.map((l) => ({ ...l, ...displayOf(l) })),
+    };
+  }
+
+  /** Each level's assessment (null where not required), in framework order. */
+  assessAll(framework: Framework, record: PersonRecord, asOf: IsoDate, windowDays: number): (Assessment | null)[] {
+    const levels = levelFacts(framework);
+    const requirements = requirementFacts(framework);
+    return levels.map((level) => assess(record.facts, record.completions, level, levels, requirements, asOf, windowDays));
+  }
+
+  /** The facts of these people (roles and organisation as they are now, every completion), by id. */
+  async records(framework: Framework, staffIds: number[], manager: EntityManager = this.dataSource.manager): Promise<Map<number, PersonRecord>> {
+    const result = new Map<number, PersonRecord>();
+    const roleCode = new Map(framework.roles.map((r) => [r.id, r.code]));
+    const rankOf = new Map(framework.levels.map((l) => [l.id, l.rank]));
+    // A few hundred ids at a time keeps every statement well under both databases' parameter limits.
+    for (let from = 0; from < staffIds.length; from += 500) {
+      const ids = staffIds.slice(from, from + 500);
+      const list = ids.map((_, i) => `$${i + 1}`).join(', ');
+      const [people, roles, completions, paths] = await Promise.all([
+        sql<{ id: number; employee_ref: string; first_name: string; last_name: string; start_date: string; end_date: string | null; organisation_id: number; code: string; name: string }>(
+          manager,
+          `SELECT s.id, s.employee_ref, s.first_name, s.last_name, s.start_date, s.end_date, s.organisation_id, o.code, o.name
+           FROM staff s JOIN organisations o ON o.id = s.organisation_id WHERE s.id IN (${list})`,
+          ids,
+        ),
+        sql<{ staff_id: number; role_id: number }>(manager, `SELECT staff_id, role_id FROM staff_roles WHERE staff_id IN (${list})`, ids),
+        sql<{ staff_id: number; level_id: number; completed_on: string }>(
+          manager,
+          `SELECT staff_id, level_id, completed_on FROM completions WHERE staff_id IN (${list})`,
+          ids,
+        ),
+        sql<{ id: number; ancestor_id: number; depth: number }>(
+          manager,
+          `SELECT s.id, oc.ancestor_id, oc.depth FROM staff s JOIN organisation_closure oc ON oc.descendant_id = s.organisation_id
+           WHERE s.id IN (${list}) ORDER BY s.id, oc.depth DESC`,
+          ids,
+        ),
+      ]);
+      const group = <T extends { staff_id?: number; id?: number }>(rows: T[], key: (r: T) => number) => {
+        const map = new Map<number, T[]>();
+        for (const r of rows) map.set(key(r), [...(map.get(key(r)) ?? []), r]);
+        return map;
+      };
+      const rolesOf = group(roles, (r) => Number(r.staff_id));
+      const completionsOf = group(completions, (r) => Number(r.staff_id));
+      const pathOf = group(paths, (r) => Number(r.id));
+      for (const p of people) {
+        const id = Number(p.id);
+        result.set(id, {
+          id,
+          employeeRef: p.employee_ref,
+          firstName: p.first_name,
+          lastName: p.last_name,
+          organisation: { id: Number(p.organisation_id), code: p.code, name: p.name },
+          facts: {
+            startDate: p.start_date,
+            endDate: p.end_date,
+            roleCodes: (rolesOf.get(id) ?? []).map((r) => roleCode.get(Number(r.role_id)) ?? `#${r.role_id}`),
+            organisationPath: (pathOf.get(id) ?? []).map((r) => Number(r.ancestor_id)),
+          },
+          completions: (completionsOf.get(id) ?? [])
+            .filter((c) => rankOf.has(Number(c.level_id)))
+            .map((c) => ({ levelRank: rankOf.get(Number(c.level_id))!, completedOn: c.completed_on })),
+        });
+      }
+    }
+    return result;
+  }
+}
+
+export function levelStatusView(framework: Framework, a: Assessment): LevelStatusView {
+  const level = framework.levels.find((l) => l.code === a.level);
+  const last = a.lastCompletion ? framework.levels.find((l) => l.rank === a.lastCompletion!.levelRank) : null;
+  return {
+    level: a.level,
+    levelName: level?.name ?? a.level,
+    status: a.status,
+    dueOn: a.dueOn,
+    lastCompletion: a.lastCompletion ? { level: last?.code ?? String(a.lastCompletion.levelRank), completedOn: a.lastCompletion.completedOn } : null,
+  };
+}
+
+/** Words and colours for a level's status on a page. */
+export function displayOf(view: Pick<LevelStatusView, 'status' | 'dueOn'>) {
+  const d = STATUS_DISPLAY[view.status];
+  return { statusText: d.text, tagClass: d.tag, dueLabel: view.dueOn ? d.dueLabel : d.noDueText, urgency: d.urgency };
+}

@@ -1,0 +1,37 @@
+import { Controller, Get, Query, Render } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Allow } from '../auth/allow.decorator';
+import { CurrentScope } from '../auth/current-scope.decorator';
+import { Scope } from '../auth/scope';
+import { isIsoDate } from '../common/dates';
+import { pagination } from '../staff/page-forms';
+import { MyTeamService } from './my-team.service';
+
+const PAGE_SIZE = 50;
+
+@ApiExcludeController()
+@Controller('my-team')
+export class MyTeamPagesController {
+  constructor(private readonly myTeam: MyTeamService) {}
+
+  /** Each person below the signed-in manager, each required level, most urgent first. */
+  @Get()
+  @Allow('admin', 'coordinator', 'manager')
+  @Render('my-team/index')
+  async index(@CurrentScope() scope: Scope, @Query() query: Record<string, string | undefined>) {
+    const asOf = query.asOf && isIsoDate(query.asOf) && /^(19|20|21)\d\d-/.test(query.asOf) ? query.asOf : undefined;
+    const team = await this.myTeam.team(scope, asOf);
+    const pages = Math.max(1, Math.ceil(team.members.length / PAGE_SIZE));
+    const page = Math.min(pages, Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1));
+    const dateQuery = asOf ? `asOf=${asOf}&` : '';
+    return {
+      title: 'My team',
+      breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'My team' }],
+      ...team,
+      total: team.members.length,
+      members: team.members.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+      pagination: pagination(page, pages, (n) => `/my-team?${dateQuery}page=${n}`),
+      overdue: team.summary.expired + team.summary.missing,
+    };
+  }
+}
