@@ -1,4 +1,58 @@
 import { Module } from '@nestjs/common';
+import { ComplianceModule } from '../compliance/compliance.module';
+import { ImpactController } from '../impact/impact.controller';
+import { ImpactPagesController } from '../impact/impact.pages.controller';
+import { ImpactService } from '../impact/impact.service';
+import { AnnualController } from './annual.controller';
+import { GapAnalysisController } from './gap-analysis.controller';
+import { GapAnalysisPagesController } from './gap-analysis.pages.controller';
+import { GapAnalysisService } from './gap-analysis.service';
+import { ComplianceFigures, GapAnalysisComplianceFigures } from './needs-analysis-compliance';
+import { LeadCoverageController } from './lead-coverage.controller';
+import { LeadCoverageCsvController, LeadCoveragePagesController } from './lead-coverage.pages.controller';
+import { LeadCoverageService } from './lead-coverage.service';
+import { NeedsAnalysisController } from './needs-analysis.controller';
+import { NeedsAnalysisPagesController } from './needs-analysis.pages.controller';
+import { NeedsAnalysisService } from './needs-analysis.service';
+import { PdfPrinter } from './pdf-printer';
+import { ReportsIndexPagesController } from './reports-index.pages.controller';
+import { ReportPartials } from './quarterly-partials';
+import { QuarterlyController } from './quarterly.controller';
+import { QuarterlyPagesController } from './quarterly.pages.controller';
+import { QuarterlyService } from './quarterly.service';
+import { TrainerCoverageController } from './trainer-coverage.controller';
+import { TrainerCoveragePagesController } from './trainer-coverage.pages.controller';
+import { TrainerCoverageService } from './trainer-coverage.service';
 
-@Module({})
+@Module({
+  imports: [ComplianceModule],
+  controllers: [
+    GapAnalysisController,
+    GapAnalysisPagesController,
+    ReportsIndexPagesController,
+    QuarterlyController,
+    AnnualController,
+    QuarterlyPagesController,
+    ImpactController,
+    ImpactPagesController,
+    NeedsAnalysisController,
+    NeedsAnalysisPagesController,
+    TrainerCoverageController,
+    TrainerCoveragePagesController,
+    LeadCoverageController,
+    LeadCoveragePagesController,
+    LeadCoverageCsvController,
+  ],
+  providers: [
+    GapAnalysisService,
+    { provide: ComplianceFigures, useClass: GapAnalysisComplianceFigures },
+    QuarterlyService,
+    ImpactService,
+    PdfPrinter,
+    ReportPartials,
+    NeedsAnalysisService,
+    TrainerCoverageService,
+    LeadCoverageService,
+  ],
+})
 export class ReportsModule {}

@@ -1,0 +1,52 @@
+import { Controller, Get, Render } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { AnySignedIn } from '../auth/allow.decorator';
+import { CurrentScope } from '../auth/current-scope.decorator';
+import { Scope } from '../auth/scope';
+import { ScopeService } from '../auth/scope.service';
+
+/** The list of reports, each in a sentence saying what it answers. */
+@ApiExcludeController()
+@Controller('reports')
+export class ReportsIndexPagesController {
+  constructor(private readonly scopes: ScopeService) {}
+
+  @Get()
+  @AnySignedIn()
+  @Render('reports/index')
+  async index(@CurrentScope() scope: Scope) {
+    const top = await this.scopes.defaultOrganisation(scope).catch(() => null);
+    const reports = [
+      {
+        name: 'Gap analysis',
+        href: '/reports/gap-analysis',
+        description: 'Who needs each level of Prevent training and who holds it on a date, by organisation, sector and role.',
+      },
+      {
+        name: 'Quarterly take-up',
+        href: '/reports/quarterly',
+        description: 'The report to the Prevent Working Group: training completed, sessions, attendance, feedback and compliance in a quarter, with impact figures. Prints and downloads as PDF, CSV and Excel.',
+      },
+      { name: 'Annual report', href: '/reports/annual', description: 'The four quarters of a financial year side by side, with the year’s totals.' },
+      {
+        name: 'Needs analysis',
+        href: '/reports/needs-analysis',
+        description: 'How many people will need each level over the coming months, how many WRAP sessions that means and how many trainers.',
+      },
+      { name: 'Trainer coverage', href: '/reports/trainer-coverage', description: 'Trained WRAP trainers (valid L3) in each organisation and the sessions they ran; organisations without one.' },
+      {
+        name: 'Prevent lead coverage',
+        href: '/reports/lead-coverage',
+        description: 'Whether each school or other organisation has a named Prevent lead holding a valid L3, for the annual audit.',
+      },
+    ];
+    if (scope.canEditPeople) {
+      reports.push({
+        name: 'Impact figures',
+        href: '/reports/impact',
+        description: 'Enter the counts of concerns reported and Channel referrals for a quarter (counts only, no one’s details).',
+      });
+    }
+    return { title: 'Reports', breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports' }], scopeName: top?.name ?? 'your organisations', reports };
+  }
+}
