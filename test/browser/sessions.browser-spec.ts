@@ -72,7 +72,8 @@ describe('a trainer books a person and takes the register in a real browser', ()
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    await signIn(page, '/sessions');
+    // Today's session is upcoming or past depending on the time of day: open the list of all sessions.
+    await signIn(page, '/sessions?when=all');
     await page.getByRole('link', { name: 'WRAP for children’s services' }).click();
     await page.getByRole('heading', { level: 1, name: /WRAP for children’s services/ }).waitFor();
 
