@@ -21,6 +21,8 @@
  *
  * Two shapes of the same statement: SQLite evaluates correlated subqueries per person cheaply
  * (one index seek each, in staff id order), PostgreSQL prefers joins with hash aggregates.
+ * figuresOn evaluates several dates in one pass (on SQLite from date-independent facts per person,
+ * rules 2-4 then applied per group in JS; see sqliteFiguresOn).
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Predicate } from '../auth/scope.service';
@@ -129,6 +131,264 @@ export class GapAnalysisQuery {
     }));
   }
 
+  /**
+   * figures() on several dates in one statement (the quarterly and annual reports): people in
+   * scope on any of the dates are read once, with their roles and completions, and the rows of
+   * each date are returned in the order given (the same rows, once rolled up, as figures() on that
+   * date: the agreement test holds both to the rules). PostgreSQL: postgresWith with per-date
+   * columns and one status vector per date; SQLite: sqliteFiguresOn.
+   */
+  async figuresOn(scope: Omit<PeopleInScope, 'asOf'>, dates: IsoDate[]): Promise<FigureRow[][]> {
+    const distinct = [...new Set(dates)].sort();
+    if (distinct.length <= 1) {
+      const only = distinct.length ? await this.figures({ ...scope, asOf: distinct[0] }) : [];
+      return dates.map(() => only);
+    }
+    if (!this.anyoneCanRequire()) return dates.map(() => []);
+    if (distinct.length > DATES_PER_PASS) {
+      // Keeps each level's buckets within one packed column (SQLite) and the statement a sensible size.
+      const found = new Map<IsoDate, FigureRow[]>();
+      for (let n = 0; n < distinct.length; n += DATES_PER_PASS) {
+        const some = distinct.slice(n, n + DATES_PER_PASS);
+        (await this.figuresOn(scope, some)).forEach((rows, k) => found.set(some[k], rows));
+      }
+      return dates.map((d) => found.get(d)!);
+    }
+    const params = new Params();
+    const on = distinct.map((asOf) => ({ asOf, windowEnd: addDays(asOf, scope.windowDays), D: params.add(asOf) }));
+    if (!this.postgres) return this.sqliteFiguresOn(scope, params, on, dates);
+    const { withClause, from, needOf, heldOf } = this.postgresWithDates(scope, params, on);
+    const statusVector = (k: number) =>
+      this.framework.levels.map((_, i) => `(${this.statusSql(i, (l) => needOf(k, l), (j) => heldOf(k, j))}) * ${2 ** (STATUS_BITS * i)}`).join(' + ');
+    // 0 when the person is out of scope on that date (or requires nothing: whether anything is required does not depend on the date).
+    const svs = on.map((d, k) => `CASE WHEN p.start_date <= ${d.D} AND (p.end_date IS NULL OR p.end_date >= ${d.D}) THEN ${statusVector(k)} ELSE 0 END AS sv${k}`);
+    const svCols = (alias: string) => on.map((_, k) => `${alias}.sv${k}`).join(', ');
+    const qualified = (alias: string) => this.maskColumns().map((m) => `${alias}.${m}`).join(', ');
+    const text = `${withClause}
+      SELECT (SELECT gc.ancestor_id FROM organisation_closure gc
+               WHERE gc.descendant_id = y.org AND gc.depth = og.depth - (SELECT ro.depth FROM organisations ro WHERE ro.id = ${params.add(scope.rootId)}) - 1) AS child,
+             og.sector, ${qualified('y')}, ${svCols('y')}, SUM(y.people) AS people
+      FROM (SELECT x.org, ${qualified('x')}, ${svCols('x')}, COUNT(*) AS people
+            FROM (SELECT p.org, ${qualified('p')}, ${svs.join(', ')} FROM ${from}) x
+            WHERE ${on.map((_, k) => `x.sv${k} <> 0`).join(' OR ')}
+            GROUP BY x.org, ${qualified('x')}, ${svCols('x')}) y
+      JOIN organisations og ON og.id = y.org
+      GROUP BY 1, og.sector, ${qualified('y')}, ${svCols('y')}`;
+    const rows = await this.run<Record<string, number | string | null>>(text, params.values);
+    const perDate = new Map<IsoDate, FigureRow[]>(distinct.map((d) => [d, []]));
+    for (const r of rows) {
+      const childId = r.child === null ? null : Number(r.child);
+      const sector = String(r.sector);
+      const roleIds = this.rolesOf(this.maskColumns().map((m) => Number(r[m])));
+      const people = Number(r.people);
+      on.forEach((d, k) => {
+        const sv = Number(r[`sv${k}`]);
+        if (sv !== 0) perDate.get(d.asOf)!.push({ childId, sector, roleIds, statuses: this.decodeStatuses(sv), people });
+      });
+    }
+    return dates.map((d) => perDate.get(d)!);
+  }
+
+  /**
+   * SQLite, several dates. Rule 4 per person and date in SQL, and per-date aggregates over every
+   * completion, cost more than the passes themselves, so per person the statement reads only facts
+   * that do not depend on the date, packed into integers below 2^53:
+   * - from staff_roles: the role masks and, per level, the shortest grace among the requirements
+   *   that apply (as a code: 0 none, else graces.length - its index in `graces`);
+   * - from staff: how many of the thresholds D - grace (every date, every grace) fall before the
+   *   start date, and on which of the dates the person is in scope;
+   * - from completions, per level, the set of buckets its completions fall in, a bucket being an
+   *   interval between that level's boundaries (each date, and the day before each validFrom date
+   *   rule 3 compares with): a completion's score on every date depends only on its bucket.
+   * People are counted per organisation and those values; rules 2-4 are then applied per row here.
+   */
+  private async sqliteFiguresOn(scope: Omit<PeopleInScope, 'asOf'>, params: Params, on: DateOn[], dates: IsoDate[]): Promise<FigureRow[][]> {
+    const { levels, roles, requirements } = this.framework;
+    const L = levels.length;
+    const rankOf = new Map(levels.map((l) => [l.id, l.rank]));
+    const masks = this.maskColumns();
+
+    // Rule 2 without the date: per role (unscoped) and per scoped requirement, the shortest grace per level.
+    const graces = [...new Set(requirements.map((r) => r.graceDays))].sort((x, y) => x - y);
+    const codeOf = (graceDays: number) => graces.length - graces.indexOf(graceDays);
+    const graceCodeOf = (covering: { graceDays: number }[]) => (covering.length === 0 ? 0 : codeOf(Math.min(...covering.map((r) => r.graceDays))));
+    const covers = (r: { levelId: number }, rank: number) => (rankOf.get(r.levelId) ?? -Infinity) >= rank;
+    const perRole = roles.map((role) => {
+      const own = requirements.filter((r) => r.roleId === role.id && r.organisationId === null);
+      return { roleId: role.id, codes: levels.map((level) => graceCodeOf(own.filter((r) => covers(r, level.rank)))) };
+    });
+    const scoped = requirements
+      .filter((r) => r.organisationId !== null)
+      .map((r) => ({ roleId: r.roleId, scopeId: r.organisationId!, codes: levels.map((level) => (covers(r, level.rank) ? codeOf(r.graceDays) : 0)) }));
+    const bitsOf = (m: number) => {
+      const whens = roles.flatMap((role, ordinal) =>
+        Math.floor(ordinal / ROLES_PER_MASK) === m ? [`WHEN ${params.add(role.id)} THEN ${2 ** (ordinal % ROLES_PER_MASK)}`] : [],
+      );
+      return whens.length ? `SUM(CASE sr.role_id ${whens.join(' ')} ELSE 0 END)` : '0';
+    };
+    const codeOfLevel = (i: number) => {
+      const unscoped = perRole.filter((r) => r.codes[i] > 0).map((r) => `WHEN ${params.add(r.roleId)} THEN ${r.codes[i]}`);
+      const terms = unscoped.length ? [`MAX(CASE sr.role_id ${unscoped.join(' ')} ELSE 0 END)`] : [];
+      for (const r of scoped.filter((row) => row.codes[i] > 0)) {
+        terms.push(
+          `MAX(CASE WHEN sr.role_id = ${params.add(r.roleId)} AND EXISTS (SELECT 1 FROM organisation_closure rc
+             WHERE rc.ancestor_id = ${params.add(r.scopeId)} AND rc.descendant_id = s.organisation_id) THEN ${r.codes[i]} ELSE 0 END)`,
+        );
+      }
+      if (terms.length === 0) return '0';
+      return terms.length === 1 ? terms[0] : `MAX(${terms.join(', ')})`;
+    };
+    const codeWidth = Math.max(1, Math.ceil(Math.log2(graces.length + 1)));
+
+    // Thresholds of rule 2 (D - grace) for every date and grace, and the boundaries of rule 3 per level.
+    const thresholds = [...new Set(on.flatMap((d) => graces.map((g) => addDays(d.asOf, -g))))].sort();
+    const boundariesOf = levels.map((level) =>
+      [
+        ...new Set(
+          on.flatMap((d) => {
+            const fromAtEnd = validFrom(level, d.windowEnd);
+            const fromOnD = validFrom(level, d.asOf);
+            // x >= from exactly when x > the day before.
+            return [d.asOf, ...(fromAtEnd === null || fromOnD === null ? [] : [addDays(fromAtEnd, -1), addDays(fromOnD, -1)])];
+          }),
+        ),
+      ].sort(),
+    );
+
+    type Field = { name: string; width: number; sql: () => string };
+    const pack = (fields: Field[], prefix: string) => {
+      const columns: { name: string; parts: { field: Field; shift: number }[]; used: number }[] = [];
+      const at = new Map<string, { column: string; shift: number; width: number }>();
+      for (const field of fields) {
+        let column = columns[columns.length - 1];
+        if (!column || column.used + field.width > PACKED_BITS) columns.push((column = { name: `${prefix}${columns.length}`, parts: [], used: 0 }));
+        column.parts.push({ field, shift: column.used });
+        at.set(field.name, { column: column.name, shift: column.used, width: field.width });
+        column.used += field.width;
+      }
+      return { columns, at };
+    };
+    const rolePack = pack(
+      [
+        ...masks.map((m, k) => ({ name: m, width: Math.min(ROLES_PER_MASK, roles.length - k * ROLES_PER_MASK), sql: () => bitsOf(k) })),
+        ...levels.map((_, i) => ({ name: `g${i}`, width: codeWidth, sql: () => codeOfLevel(i) })),
+      ],
+      'rq',
+    );
+    // A completion's bucket as a bit (a few comparisons: binary search over the boundaries).
+    const bucketBit = (j: number, offset: number) => {
+      const bounds = boundariesOf[j];
+      const search = (lo: number, hi: number): string => {
+        if (lo === hi) return String(2 ** (offset + lo));
+        const mid = Math.floor((lo + hi) / 2);
+        return `CASE WHEN c.completed_on > ${params.add(bounds[mid])} THEN ${search(mid + 1, hi)} ELSE ${search(lo, mid)} END`;
+      };
+      return search(0, bounds.length);
+    };
+    const heldPack = pack(
+      levels.map((_, j) => ({ name: `b${j}`, width: boundariesOf[j].length + 1, sql: () => '' })),
+      'hq',
+    );
+    const heldColumn = (parts: { field: Field; shift: number }[]) => {
+      const whens = parts.map((p) => {
+        const j = Number(p.field.name.slice(1));
+        return `WHEN ${params.add(levels[j].id)} THEN ${bucketBit(j, p.shift)}`;
+      });
+      // Each bucket once: the sum of distinct powers of two is their union.
+      return `SUM(DISTINCT CASE c.level_id ${whens.join(' ')} END)`;
+    };
+    const expression = (parts: { field: Field; shift: number }[]) => parts.map((p) => (p.shift === 0 ? `(${p.field.sql()})` : `(${p.field.sql()}) * ${2 ** p.shift}`)).join(' + ');
+
+    const first = on[0].D;
+    const last = on[on.length - 1].D;
+    const where = this.peopleWhere({ ...scope, asOf: on[0].asOf }, params, first, [], last);
+    const startBucket = thresholds.length ? thresholds.map((t) => `(s.start_date > ${params.add(t)})`).join(' + ') : '0';
+    const inScope = on.map((d, k) => `(CASE WHEN s.start_date <= ${d.D} AND (s.end_date IS NULL OR s.end_date >= ${d.D}) THEN ${2 ** k} ELSE 0 END)`).join(' + ');
+    const packed = [...rolePack.columns.map((c) => c.name), ...heldPack.columns.map((c) => c.name), 'sb', 'f'];
+    const selects = [
+      ...rolePack.columns.map((c) => `COALESCE((SELECT ${expression(c.parts)} FROM staff_roles sr WHERE sr.staff_id = s.id), 0) AS ${c.name}`),
+      ...heldPack.columns.map((c) => `COALESCE((SELECT ${heldColumn(c.parts)} FROM completions c WHERE c.staff_id = s.id AND c.completed_on <= ${last}), 0) AS ${c.name}`),
+      `${startBucket} AS sb`,
+      `${inScope} AS f`,
+    ];
+    const cols = (alias: string) => packed.map((c) => `${alias}.${c}`).join(', ');
+    // LIMIT -1 keeps SQLite from copying the subqueries into every expression that reads them.
+    const text = `WITH per AS (SELECT s.organisation_id AS org, ${selects.join(',\n          ')}
+        FROM staff s WHERE ${where} LIMIT -1)
+      SELECT (SELECT gc.ancestor_id FROM organisation_closure gc
+               WHERE gc.descendant_id = y.org AND gc.depth = og.depth - (SELECT ro.depth FROM organisations ro WHERE ro.id = ${params.add(scope.rootId)}) - 1) AS child,
+             og.sector, ${cols('y')}, SUM(y.people) AS people
+      FROM (SELECT x.org, ${cols('x')}, COUNT(*) AS people FROM per x WHERE x.f <> 0 GROUP BY x.org, ${cols('x')}) y
+      JOIN organisations og ON og.id = y.org
+      GROUP BY 1, og.sector, ${cols('y')}`;
+    const rows = await this.run<Record<string, number | string | null>>(text, params.values);
+
+    const reader = (field: string) => {
+      const { column, shift, width } = (rolePack.at.get(field) ?? heldPack.at.get(field))!;
+      const [below, span] = [2 ** shift, 2 ** width];
+      return (row: Record<string, unknown>) => Math.floor(Number(row[column]) / below) % span;
+    };
+    const codeReaders = levels.map((_, i) => reader(`g${i}`));
+    const bucketReaders = levels.map((_, j) => reader(`b${j}`));
+    const maskReaders = masks.map((m) => reader(m));
+    // Per date: the last threshold index at which each grace code is due, and per level the bucket indices of rule 3.
+    const thresholdIndex = new Map(thresholds.map((t, m) => [t, m]));
+    const dueUpTo = on.map((d) => [-1, ...graces.map((_, n) => thresholdIndex.get(addDays(d.asOf, -graces[graces.length - 1 - n]))!)]);
+    const scoring = on.map((d) =>
+      levels.map((level, j) => {
+        const bounds = boundariesOf[j];
+        const fromAtEnd = validFrom(level, d.windowEnd);
+        const fromOnD = validFrom(level, d.asOf);
+        // Bucket b holds completions after b boundaries: on or before D when b <= the index of D.
+        const forever = fromAtEnd === null || fromOnD === null;
+        return {
+          upTo: bounds.indexOf(d.asOf),
+          validAtEnd: forever ? -1 : bounds.indexOf(addDays(fromAtEnd, -1)),
+          validOnD: forever ? -1 : bounds.indexOf(addDays(fromOnD, -1)),
+        };
+      }),
+    );
+    // Rows with the same group and statuses on a date are merged before rolling up.
+    const perDate = on.map(() => new Map<string, FigureRow>());
+    for (const r of rows) {
+      const f = Number(r.f);
+      const sb = Number(r.sb);
+      const codes = codeReaders.map((read) => read(r));
+      if (codes.every((c) => c === 0)) continue;
+      const buckets = bucketReaders.map((read) => read(r));
+      const maskValues = maskReaders.map((read) => read(r));
+      const people = Number(r.people);
+      const group = `${String(r.child)}|${String(r.sector)}|${maskValues.join(',')}|`;
+      let roleIds: number[] | null = null;
+      for (let k = 0; k < on.length; k++) {
+        if (Math.floor(f / 2 ** k) % 2 === 0) continue;
+        // Rule 3: per completion level, the score of its latest bucket on or before D.
+        const held = scoring[k].map(({ upTo, validAtEnd, validOnD }, j) => {
+          for (let bucket = upTo; bucket >= 0; bucket--) {
+            if (Math.floor(buckets[j] / 2 ** bucket) % 2 === 1) return bucket > validAtEnd ? 3 : bucket > validOnD ? 2 : 1;
+          }
+          return 0;
+        });
+        // Rule 2: due once the shortest grace has passed since the start date; rule 4 from need and the best score.
+        const statuses = codes.map((code, i) => {
+          if (code === 0) return null;
+          let best = 0;
+          for (let j = i; j < L; j++) if (held[j] > best) best = held[j];
+          return statusOf(sb <= dueUpTo[k][code] ? 2 : 1, best);
+        });
+        const key = group + statuses.join(',');
+        const kept = perDate[k].get(key);
+        if (kept) kept.people += people;
+        else {
+          roleIds ??= this.rolesOf(maskValues);
+          perDate[k].set(key, { childId: r.child === null ? null : Number(r.child), sector: String(r.sector), roleIds, statuses, people });
+        }
+      }
+    }
+    const byDate = new Map(on.map((d, k) => [d.asOf, [...perDate[k].values()]]));
+    return dates.map((d) => byDate.get(d)!);
+  }
+
   /** The people with one of the statuses for a level, ordered by name, one page, and how many in all. */
   async people(scope: PeopleInScope, filter: PeopleFilter): Promise<{ rows: PersonStatusRow[]; total: number }> {
     if (!this.anyoneCanRequire() || filter.statuses.length === 0) return { rows: [], total: 0 };
@@ -229,12 +489,12 @@ export class GapAnalysisQuery {
   }
 
   /** The people counted, as a WHERE clause on staff `s`. */
-  private peopleWhere(scope: PeopleInScope, params: Params, D: string, extra: string[]): string {
+  private peopleWhere(scope: PeopleInScope, params: Params, D: string, extra: string[], last: string = D): string {
     // '+' stops SQLite using the organisation index when it would visit most of the table anyway.
     const org = `${!this.postgres && scope.mostOfTree ? '+' : ''}s.organisation_id`;
     return [
       `${org} IN (SELECT oc.descendant_id FROM organisation_closure oc WHERE oc.ancestor_id = ${params.add(scope.rootId)})`,
-      `s.start_date <= ${D}`,
+      `s.start_date <= ${last}`,
       `(s.end_date IS NULL OR s.end_date >= ${D})`,
       ...(scope.visible ? [`(${params.predicate(scope.visible)})`] : []),
       ...extra,
@@ -271,7 +531,8 @@ export class GapAnalysisQuery {
     const where = this.peopleWhere(scope, params, D, options.extra ?? []);
 
     const bitsOf = (k: number) => {
-      const whens = primary.filter((r) => r.bits[k] !== 0).map((r) => `WHEN ${params.add(r.roleId)} THEN ${params.add(r.bits[k])}`);
+      // Bits as integer literals: better-sqlite3 binds numbers as REAL, and 2^47 * 4^levels plus the need would lose the need.
+      const whens = primary.filter((r) => r.bits[k] !== 0).map((r) => `WHEN ${params.add(r.roleId)} THEN ${r.bits[k]}`);
       return whens.length ? `SUM(CASE sr.role_id ${whens.join(' ')} ELSE 0 END)` : '0';
     };
     const dueOrGrace = (threshold: IsoDate) => `CASE WHEN s.start_date <= ${params.add(threshold)} THEN 2 ELSE 1 END`;
@@ -344,6 +605,44 @@ export class GapAnalysisQuery {
               FROM ps JOIN pn ON pn.id = ps.id LEFT JOIN pl ON pl.staff_id = ps.id)`;
   }
 
+  /** PostgreSQL, several dates: postgresWith with the thresholds, needs and latest completions of each date in columns of their own. */
+  private postgresWithDates(scope: Omit<PeopleInScope, 'asOf'>, params: Params, on: DateOn[]): DatesWith {
+    const { levels } = this.framework;
+    const masks = this.maskColumns();
+    const first = on[0].D;
+    const last = on[on.length - 1].D;
+    const rowsOn = on.map((d) => this.requirementRows(d.asOf));
+    const where = this.peopleWhere({ ...scope, asOf: on[0].asOf }, params, first, [], last);
+    const values = rowsOn[0]
+      .map(
+        (r, n) =>
+          `(CAST(${params.add(r.roleId)} AS INTEGER), CAST(${params.add(r.scopeId)} AS INTEGER), ${r.bits
+            .map((b) => `CAST(${params.add(b)} AS BIGINT)`)
+            .join(', ')}, ${rowsOn.flatMap((rows) => rows[n].dueIfStartedBy.map((t) => `CAST(${params.add(t)} AS VARCHAR(10))`)).join(', ')})`,
+      )
+      .join(',\n');
+    const t = (k: number, i: number) => `t${k}_${i}`;
+    const columns = ['role_id', 'scope_id', ...masks.map((_, k) => `b${k}`), ...on.flatMap((_, k) => levels.map((__, i) => t(k, i)))];
+    const applies = rowsOn[0].some((r) => r.scopeId !== null)
+      ? `(q.scope_id IS NULL OR EXISTS (SELECT 1 FROM organisation_closure rc WHERE rc.ancestor_id = q.scope_id AND rc.descendant_id = ps.organisation_id))`
+      : 'TRUE';
+    const completionsOf = scope.mostOfTree ? 'completions c' : 'ps JOIN completions c ON c.staff_id = ps.id';
+    const each = <T>(f: (k: number, i: number) => T) => on.flatMap((_, k) => levels.map((__, i) => f(k, i)));
+    const withClause = `WITH rolereq(${columns.join(', ')}) AS (VALUES ${values}),
+      ps AS MATERIALIZED (SELECT s.id, s.organisation_id, s.start_date, s.end_date FROM staff s WHERE ${where}),
+      pn AS (SELECT ps.id, ${masks.map((m, k) => `CAST(SUM(q.b${k}) AS BIGINT) AS ${m}`).join(', ')},
+               ${each((k, i) => `MAX(CASE WHEN q.${t(k, i)} IS NULL THEN 0 WHEN ps.start_date <= q.${t(k, i)} THEN 2 ELSE 1 END) AS n${k}_${i}`).join(', ')}
+             FROM ps JOIN staff_roles sr ON sr.staff_id = ps.id JOIN rolereq q ON q.role_id = sr.role_id
+             WHERE ${applies} GROUP BY ps.id),
+      pl AS (SELECT c.staff_id, ${each((k, j) => `MAX(c.completed_on) FILTER (WHERE c.level_id = ${params.add(levels[j].id)} AND c.completed_on <= ${on[k].D}) AS l${k}_${j}`).join(', ')}
+             FROM ${completionsOf} WHERE c.completed_on <= ${last} GROUP BY c.staff_id),
+      per AS (SELECT ps.id, ps.organisation_id AS org, ps.start_date, ps.end_date, ${masks.map((m) => `pn.${m}`).join(', ')},
+                ${each((k, i) => `pn.n${k}_${i}`).join(', ')},
+                ${each((k, j) => `CASE WHEN pl.l${k}_${j} IS NULL THEN 0 ELSE ${this.scoreSql(params, j, `pl.l${k}_${j}`, on[k].asOf, on[k].windowEnd)} END AS h${k}_${j}`).join(', ')}
+              FROM ps JOIN pn ON pn.id = ps.id LEFT JOIN pl ON pl.staff_id = ps.id)`;
+    return { withClause, from: 'per p', needOf: (k, i) => `p.n${k}_${i}`, heldOf: (k, j) => `p.h${k}_${j}` };
+  }
+
   /** FROM clause over the per-person rows. */
   private perPersonFrom(): string {
     if (this.postgres) return 'per p';
@@ -364,10 +663,10 @@ export class GapAnalysisQuery {
   }
 
   /** Rule 4 as a CASE over need and scores for level i (completions at rank >= L count). */
-  private statusSql(i: number): string {
-    const scores = this.framework.levels.map((_, j) => j).filter((j) => j >= i).map((j) => this.heldSql(j));
+  private statusSql(i: number, needOf = (l: number) => this.needSql(l), heldOf = (j: number) => this.heldSql(j)): string {
+    const scores = this.framework.levels.map((_, j) => j).filter((j) => j >= i).map(heldOf);
     const best = scores.length === 1 ? scores[0] : `${this.postgres ? 'GREATEST' : 'MAX'}(${scores.join(', ')})`;
-    const need = this.needSql(i);
+    const need = needOf(i);
     const c = CODE_OF_STATUS;
     return `CASE WHEN ${need} = 0 THEN 0 WHEN ${best} = 3 THEN ${c.compliant} WHEN ${best} = 2 THEN ${c.expiring}
       WHEN ${need} = 1 THEN ${c.pending} WHEN ${best} = 1 THEN ${c.expired} ELSE ${c.missing} END`;
@@ -380,4 +679,36 @@ interface RequirementRow {
   bits: number[];
   /** Per level: the latest start date already past grace, or null when the row does not require it. */
   dueIfStartedBy: (IsoDate | null)[];
+}
+
+interface DateOn {
+  asOf: IsoDate;
+  windowEnd: IsoDate;
+  /** The date's placeholder. */
+  D: string;
+}
+
+/** Rule 4 from need (0 not required, 1 within grace, 2 due) and the best score (statusSql in JS). */
+function statusOf(need: number, best: number): Status | null {
+  if (need === 0) return null;
+  if (best === 3) return 'compliant';
+  if (best === 2) return 'expiring';
+  if (need === 1) return 'pending';
+  return best === 1 ? 'expired' : 'missing';
+}
+
+/** At most this many dates in one statement: 3 boundaries per date and level, and one more, stay within PACKED_BITS. */
+const DATES_PER_PASS = 12;
+
+/** Bits per packed SQLite column: read back in JS, so below 2^53. */
+const PACKED_BITS = 52;
+
+interface DatesWith {
+  withClause: string;
+  /** FROM clause over the per-person rows, as `p`. */
+  from: string;
+  /** Need of level i on date k, over the per-person rows `p`. */
+  needOf: (k: number, i: number) => string;
+  /** Score of completion level j on date k, over `p`. */
+  heldOf: (k: number, j: number) => string;
 }

@@ -121,11 +121,26 @@ export class GapAnalysisService {
   async report(scope: Scope, q: GapAnalysisQueryDto): Promise<GapAnalysisView> {
     const ctx = await this.context(scope, q, figuresVisibility(this.scopes, scope));
     const [rows, subtree] = await Promise.all([ctx.query.figures(ctx.people), loadSubtree(this.dataSource.manager, ctx.root)]);
+    return this.view(ctx, ctx.asOf, rows, subtree);
+  }
+
+  /**
+   * report() on each of several dates (q.asOf is ignored), in the order given: the same views as
+   * one report() per date, from one statement over the data (GapAnalysisQuery.figuresOn).
+   */
+  async reportsOn(scope: Scope, q: GapAnalysisQueryDto, dates: IsoDate[]): Promise<GapAnalysisView[]> {
+    if (dates.length === 0) return [];
+    const ctx = await this.context(scope, { ...q, asOf: dates[0] }, figuresVisibility(this.scopes, scope));
+    const [rowsOn, subtree] = await Promise.all([ctx.query.figuresOn(ctx.people, dates), loadSubtree(this.dataSource.manager, ctx.root)]);
+    return dates.map((asOf, k) => this.view(ctx, asOf, rowsOn[k], subtree));
+  }
+
+  private view(ctx: ReportContext, asOf: IsoDate, rows: FigureRow[], subtree: Subtree): GapAnalysisView {
     const groups = rollUp(rows, ctx.framework, subtree);
     const { framework } = ctx;
     return {
       organisation: { code: ctx.root.code, name: ctx.root.name },
-      asOf: ctx.asOf,
+      asOf,
       windowDays: ctx.windowDays,
       levels: levelFigures(framework, groups.total),
       byOrganisation: subtree.children.map((child) => ({
