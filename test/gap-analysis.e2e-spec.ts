@@ -156,6 +156,11 @@ describeEachDatabase('gap analysis API and pages', (kind) => {
     await bad('/api/reports/gap-analysis?organisation=NOPE', 404, /NOPE/);
     await bad('/api/reports/gap-analysis/people?level=L9', 422, /level/);
     await bad('/api/reports/gap-analysis/people?level=L1&status=late', 400, /status/);
+    await bad('/api/reports/gap-analysis/people?level=L1&asOf=2026-13-01', 400, /asOf/);
+    await bad('/api/reports/gap-analysis/people?level=L1&window=ninety', 400, /window must be a whole number of days/);
+    await bad('/api/reports/gap-analysis/people?level=L1&pageSize=501', 400, /pageSize/);
+    await bad(`/api/staff/${ids.a1}/compliance?asOf=tomorrow`, 400, /asOf/);
+    expect((await t.http().get('/api/reports/gap-analysis/people?level=L1').expect(200)).body).toMatchObject({ page: 1, pageSize: 50 });
     await bad('/api/reports/gap-analysis/people?level=L1&role=NOPE', 422, /role/);
   });
 

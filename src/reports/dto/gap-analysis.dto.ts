@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/paging';
@@ -22,14 +22,8 @@ const statusList = ({ value }: { value: unknown }) =>
         .filter(Boolean)
     : value;
 
-export class GapAnalysisQueryDto {
-  @ApiPropertyOptional({ description: 'Organisation code: the report covers its whole subtree (default: the top of your organisations)', example: 'WCC' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 40)
-  organisation?: string;
-
+/** The date and look-ahead window that compliance figures are worked out for. */
+export class PersonComplianceQueryDto {
   @ApiPropertyOptional({ description: 'The date the figures are for, past or future (default: today)', example: '2026-03-31' })
   @IsOptional()
   @IsCalendarDate()
@@ -43,6 +37,15 @@ export class GapAnalysisQueryDto {
   @Min(0)
   @Max(MAX_WINDOW_DAYS)
   window?: number;
+}
+
+export class GapAnalysisQueryDto extends PersonComplianceQueryDto {
+  @ApiPropertyOptional({ description: 'Organisation code: the report covers its whole subtree (default: the top of your organisations)', example: 'WCC' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 40)
+  organisation?: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
   @IsOptional()
@@ -50,7 +53,7 @@ export class GapAnalysisQueryDto {
   format?: ReportFormat;
 }
 
-export class GapPeopleQueryDto extends PageQuery {
+export class GapPeopleQueryDto extends IntersectionType(PageQuery, PersonComplianceQueryDto) {
   @ApiPropertyOptional({ description: 'Organisation code: its whole subtree (default: the top of your organisations)' })
   @IsOptional()
   @Transform(trim)
@@ -83,41 +86,12 @@ export class GapPeopleQueryDto extends PageQuery {
   @IsIn(SECTORS, { message: `sector must be one of: ${SECTORS.join(', ')}` })
   sector?: string;
 
-  @ApiPropertyOptional({ description: 'The date (default: today)' })
-  @IsOptional()
-  @IsCalendarDate()
-  @Matches(SUPPORTED_YEARS, { message: 'asOf must be between 1900-01-01 and 2199-12-31' })
-  asOf?: string;
-
-  @ApiPropertyOptional({ default: 90, minimum: 0, maximum: MAX_WINDOW_DAYS })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'window must be a whole number of days' })
-  @Min(0)
-  @Max(MAX_WINDOW_DAYS)
-  window?: number;
-
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
   @IsOptional()
   @IsIn(REPORT_FORMATS, { message: `format must be one of: ${REPORT_FORMATS.join(', ')}` })
   format?: ReportFormat;
 }
 
-export class PersonComplianceQueryDto {
-  @ApiPropertyOptional({ description: 'The date (default: today)' })
-  @IsOptional()
-  @IsCalendarDate()
-  @Matches(SUPPORTED_YEARS, { message: 'asOf must be between 1900-01-01 and 2199-12-31' })
-  asOf?: string;
-
-  @ApiPropertyOptional({ default: 90, minimum: 0, maximum: MAX_WINDOW_DAYS })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'window must be a whole number of days' })
-  @Min(0)
-  @Max(MAX_WINDOW_DAYS)
-  window?: number;
-}
 
 export class LevelFiguresView {
   @ApiProperty({ example: 'L2' }) level: string;
