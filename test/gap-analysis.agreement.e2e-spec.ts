@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { Scope } from '../src/auth/scope';
-import { ScopeService } from '../src/auth/scope.service';
+import { ScopeService } from '../src/access/scope.service';
 import { addDays } from '../src/common/dates';
 import { loadFramework } from '../src/compliance/framework';
 import {

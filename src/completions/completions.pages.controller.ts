@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { todayIso } from '../common/dates';
 import { LevelsService } from '../levels/levels.service';
 import { DateParts, dateParts, FormErrors, FormFields, isoFromParts, serviceError, text, validateForm } from '../staff/page-forms';

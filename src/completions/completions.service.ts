@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../common/db-errors';
 import { conflict, notFound } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { LevelsService } from '../levels/levels.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Staff } from '../staff/staff.entity';

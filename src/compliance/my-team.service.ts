@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { IsoDate } from '../common/dates';
 import { sql } from '../database/sql';
 import { ComplianceService, displayOf, levelStatusView, LevelStatusView } from './compliance.service';

@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { financialQuarter, type Quarter, quarterOf, todayIso } from '../common/dates';
 import { organisationChoices } from '../reports/quarterly-groups';
 import { lastEndedQuarter, quarterLabel, yearName } from '../reports/quarterly.service';

@@ -2,7 +2,7 @@ import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { financialQuarter, formatUkDate, type Quarter, todayIso } from '../common/dates';
 import { sql } from '../database/sql';
 import { ConcernCountsView, ImpactFiguresQuery, ImpactFiguresView, ImpactTotalsView, SaveImpactFiguresDto } from './dto/impact-figures.dto';

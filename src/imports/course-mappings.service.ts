@@ -2,7 +2,7 @@ import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { conflict, notFound, unknownCode } from '../common/http-errors';
 import { Level } from '../levels/level.entity';
 import { CourseMapping, courseKey } from './course-mapping.entity';

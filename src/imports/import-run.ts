@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { IsoDate } from '../common/dates';
 import { ImportOutcome, RowReader } from './import-outcome';
 import { SheetRow } from './sheet-reader';

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { formatUkDate } from '../common/dates';
 import { Level } from '../levels/level.entity';
 import { OrganisationsService } from '../organisations/organisations.service';

@@ -5,7 +5,7 @@ import { rename, rm } from 'node:fs/promises';
 import { DataSource, EntityManager, IsNull, LessThan, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { todayIso } from '../common/dates';
 import { notFound } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';

@@ -25,7 +25,7 @@
  * rules 2-4 then applied per group in JS; see sqliteFiguresOn).
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Predicate } from '../auth/scope.service';
+import type { Predicate } from '../access/scope.service';
 import { addDays, IsoDate } from '../common/dates';
 import { Status, STATUSES, validFrom } from '../compliance/rules';
 import { isPostgres, sql } from '../database/sql';

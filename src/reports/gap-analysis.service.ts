@@ -2,7 +2,7 @@ import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Scope } from '../auth/scope';
-import { Predicate, ScopeService } from '../auth/scope.service';
+import { Predicate, ScopeService } from '../access/scope.service';
 import { IsoDate } from '../common/dates';
 import { pageOf } from '../common/paging';
 import { ComplianceService, levelStatusView } from '../compliance/compliance.service';

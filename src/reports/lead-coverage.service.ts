@@ -9,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppSetting } from '../auth/app-setting.entity';
 import type { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { type IsoDate, todayIso } from '../common/dates';
 import { inScope } from '../compliance/rules';
 import { sql } from '../database/sql';

@@ -12,7 +12,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { addMonths, daysBetween, type IsoDate, todayIso } from '../common/dates';
 import type { Counts } from '../compliance/rules';
 import { sql } from '../database/sql';

@@ -7,7 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { addDays, financialQuarter, type FinancialQuarter, previousQuarter, type Quarter, quarterOf, todayIso } from '../common/dates';
 import type { ImpactTotalsView } from '../impact/dto/impact-figures.dto';
 import { ImpactService } from '../impact/impact.service';

@@ -8,7 +8,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { addDays, addMonths, type IsoDate, todayIso } from '../common/dates';
 import { sql } from '../database/sql';
 import { validTrainers } from './needs-analysis-compliance';

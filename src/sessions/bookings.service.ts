@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException, 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { formatUkDate, todayIso } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
 import { assess, OVERDUE_STATUSES } from '../compliance/rules';

@@ -2,7 +2,7 @@ import { ConflictException, ForbiddenException, Injectable, UnprocessableEntityE
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { addDays, formatUkDate } from '../common/dates';
 import { notFound } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';

@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../common/db-errors';
 import { conflict, notFound, unknownCode } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Role } from '../roles/role.entity';

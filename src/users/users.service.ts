@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Scope } from '../auth/scope';
-import { ScopeService } from '../auth/scope.service';
+import { ScopeService } from '../access/scope.service';
 import { conflict, notFound } from '../common/http-errors';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { StaffService } from '../staff/staff.service';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { notFound } from '../common/http-errors';
 import { Organisation } from '../organisations/organisation.entity';
-import { Scope } from './scope';
+import { Scope } from '../auth/scope';
 
 /** A WHERE fragment with TypeORM named parameters, for createQueryBuilder().andWhere(sql, params). */
 export interface Predicate {
