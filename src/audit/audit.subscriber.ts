@@ -1,9 +1,10 @@
 import { EntityMetadata, EntitySubscriberInterface, EventSubscriber, InsertEvent, ObjectLiteral, RemoveEvent, UpdateEvent } from 'typeorm';
 import { AuditEntry } from './audit-entry.entity';
 import { currentAuditActor } from './audit-context';
+import { isClosureTable } from '../access/subtree';
 
 /** Tables whose rows are not business records (or are the log itself). */
-const NOT_AUDITED = new Set(['audit_log', 'web_sessions', 'app_settings', 'organisation_closure']);
+const NOT_AUDITED = new Set(['audit_log', 'web_sessions', 'app_settings']);
 /** Never copied into the log. */
 const SECRET_COLUMNS = new Set(['passwordHash', 'tokenHash']);
 
@@ -39,7 +40,7 @@ export class AuditSubscriber implements EntitySubscriberInterface {
     before: ObjectLiteral | null,
     after: ObjectLiteral | null,
   ): Promise<void> {
-    if (NOT_AUDITED.has(metadata.tableName) || metadata.target === AuditEntry) return;
+    if (NOT_AUDITED.has(metadata.tableName) || isClosureTable(metadata.tableName) || metadata.target === AuditEntry) return;
     const actor = currentAuditActor();
     if (!actor) return; // outside a request (seeding, migrations, CLI): nothing to attribute
     await manager.insert(AuditEntry, {

@@ -13,6 +13,7 @@ import { Staff } from '../staff/staff.entity';
 import { StaffService } from '../staff/staff.service';
 import { Completion } from './completion.entity';
 import { CompletionQuery, CompletionView, CreateCompletionDto, UpdateCompletionDto } from './dto/completion.dto';
+import { subtreeIds } from '../access/subtree';
 
 @Injectable()
 export class CompletionsService {
@@ -39,7 +40,7 @@ export class CompletionsService {
     if (query.employeeRef) qb.andWhere('s.employee_ref = :ref', { ref: query.employeeRef });
     if (query.organisation) {
       const root = await this.scopes.organisation(scope, query.organisation);
-      qb.andWhere('s.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :root)', { root: root.id });
+      qb.andWhere(`s.organisation_id IN (${subtreeIds(':root')})`, { root: root.id });
     }
     if (query.level) qb.andWhere('c.level_id = :levelId', { levelId: (await this.levels.getByCode(query.level)).id });
     if (query.from) qb.andWhere('c.completed_on >= :from', { from: query.from });

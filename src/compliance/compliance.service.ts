@@ -9,6 +9,7 @@ import { notFound } from '../common/http-errors';
 import { sql } from '../database/sql';
 import { Framework, levelFacts, loadFramework, requirementFacts } from './framework';
 import { assess, Assessment, CompletionFact, DEFAULT_WINDOW_DAYS, PersonFact, Status } from './rules';
+import { ancestorRows } from '../access/subtree';
 
 /** One person's facts as the rules take them, with what the pages show about them. */
 export interface PersonRecord {
@@ -133,7 +134,7 @@ export class ComplianceService {
         ),
         sql<{ id: number; ancestor_id: number; depth: number }>(
           manager,
-          `SELECT s.id, oc.ancestor_id, oc.depth FROM staff s JOIN organisation_closure oc ON oc.descendant_id = s.organisation_id
+          `SELECT s.id, oc.ancestor_id, oc.depth FROM staff s JOIN ${ancestorRows('oc', 's.organisation_id')}
            WHERE s.id IN (${list}) ORDER BY s.id, oc.depth DESC`,
           ids,
         ),

@@ -6,7 +6,7 @@ import { ImpactFigure } from '../impact/impact-figure.entity';
 import { CourseMapping } from '../imports/course-mapping.entity';
 import { FileImport, HeaderMappingEntry, ImportError } from '../imports/file-import.entity';
 import { Level } from '../levels/level.entity';
-import { OrganisationClosure } from '../organisations/organisation-closure.entity';
+import { OrganisationClosure } from '../access/organisation-closure.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Requirement } from '../requirements/requirement.entity';
 import { Role } from '../roles/role.entity';

@@ -7,6 +7,7 @@ import { financialQuarter, formatUkDate, type Quarter, todayIso } from '../commo
 import { sql } from '../database/sql';
 import { ConcernCountsView, ImpactFiguresQuery, ImpactFiguresView, ImpactTotalsView, SaveImpactFiguresDto } from './dto/impact-figures.dto';
 import { CONCERN_SOURCES, type ConcernSource, ImpactFigure } from './impact-figure.entity';
+import { subtreeIds } from '../access/subtree';
 
 const COLUMN: Record<ConcernSource, keyof ImpactFigure> = {
   education: 'concernsEducation',
@@ -76,7 +77,7 @@ export class ImpactService {
       .getRepository(ImpactFigure)
       .createQueryBuilder('f')
       .innerJoinAndSelect('f.organisation', 'o')
-      .where('f.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :root)', { root: root.id });
+      .where(`f.organisation_id IN (${subtreeIds(':root')})`, { root: root.id });
     if (query.year !== undefined) qb.andWhere('f.year = :year', { year: query.year });
     if (query.quarter !== undefined) qb.andWhere('f.quarter = :quarter', { quarter: query.quarter });
     const rows = await qb.orderBy('f.year', 'DESC').addOrderBy('f.quarter', 'DESC').addOrderBy('o.name', 'ASC').getMany();
@@ -90,7 +91,7 @@ export class ImpactService {
       m,
       `SELECT ${sums}, COALESCE(SUM(channel_referrals), 0) AS channel_referrals, COUNT(*) AS reporting
        FROM impact_figures
-       WHERE year = $2 AND quarter = $3 AND organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = $1)`,
+       WHERE year = $2 AND quarter = $3 AND organisation_id IN (${subtreeIds('$1')})`,
       [rootId, year, quarter],
     );
     const concerns = Object.fromEntries(CONCERN_SOURCES.map((s) => [s, Number(row[SQL_COLUMN[s]])])) as Record<ConcernSource, number>;

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
 import { sql } from '../database/sql';
+import { subtreeIds } from '../access/subtree';
 
 interface OrganisationRow {
   id: number;
@@ -67,7 +68,7 @@ export class OrganisationIndex {
 }
 
 export async function subtree(m: EntityManager, organisationId: number): Promise<number[]> {
-  const rows = await sql<{ id: number }>(m, 'SELECT descendant_id AS id FROM organisation_closure WHERE ancestor_id = $1', [organisationId]);
+  const rows = await sql<{ id: number }>(m, `SELECT id FROM organisations WHERE id IN (${subtreeIds('$1')})`, [organisationId]);
   return rows.map((r) => Number(r.id));
 }
 

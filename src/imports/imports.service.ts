@@ -20,6 +20,7 @@ import { ImportOutcome, isBlankRow, RowError, RowReader } from './import-outcome
 import { ImportRun } from './import-run';
 import { openSheet, SheetRow } from './sheet-reader';
 import { StaffImport } from './staff-import';
+import { subtreeIds } from '../access/subtree';
 
 /** A file multer has saved in the temporary folder. */
 export interface UploadedSheet {
@@ -436,7 +437,7 @@ export class ImportsService {
 
   private visibleOnly(scope: Scope, qb: SelectQueryBuilder<FileImport>): void {
     if (scope.rootOrganisationId === null) return;
-    qb.andWhere('i.scope_organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :importRoot)', {
+    qb.andWhere(`i.scope_organisation_id IN (${subtreeIds(':importRoot')})`, {
       importRoot: scope.rootOrganisationId,
     });
   }

@@ -5,6 +5,7 @@ import { codeMap, OrganisationIndex, organisationReason } from './import-lookups
 import { isEmail } from './import-outcome';
 import { ImportRun, RowProcessor } from './import-run';
 import { Cell, SheetRow } from './sheet-reader';
+import { subtreesIds } from '../access/subtree';
 
 type Category = 'created' | 'updated' | 'unchanged';
 
@@ -455,7 +456,7 @@ export class StaffImport implements RowProcessor {
       sql<{ id: number; employee_ref: string; employer_id: number }>(
         m,
         `SELECT s.id, s.employee_ref, s.employer_id FROM staff s
-         WHERE s.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id IN (${placeholders(slice.length, 1)}))
+         WHERE s.organisation_id IN (${subtreesIds(placeholders(slice.length, 1))})
            AND s.start_date <= $1 AND (s.end_date IS NULL OR s.end_date > $1)`,
         [today, ...slice],
       ),

@@ -5,8 +5,9 @@ import { isUniqueViolation } from '../common/db-errors';
 import { sql } from '../database/sql';
 import { conflict, notFound, unknownCode } from '../common/http-errors';
 import { CreateOrganisationDto, OrganisationView, UpdateOrganisationDto } from './dto/organisation.dto';
-import { OrganisationClosure } from './organisation-closure.entity';
+import { addToTree, ancestorIdsOf, ancestorsNearestFirst, rehang, removeFromTree, subtreeIdsOf } from '../access/organisation-tree';
 import { Organisation } from './organisation.entity';
+import { subtreesIds } from '../access/subtree';
 
 export interface OrganisationNode extends OrganisationView {
   id: number;
@@ -26,7 +27,7 @@ export class OrganisationsService {
     const query = this.organisations.createQueryBuilder('o');
     if (rootIds) {
       if (rootIds.length === 0) return [];
-      query.where('o.id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id IN (:...rootIds))', { rootIds });
+      query.where(`o.id IN (${subtreesIds(':...rootIds')})`, { rootIds });
     }
     const all = await query.getMany();
     return sortAsTree(all);
@@ -66,22 +67,16 @@ export class OrganisationsService {
 
   /** Ids of the organisation and everything below it. */
   async subtreeIds(organisationId: number, manager: EntityManager = this.dataSource.manager): Promise<number[]> {
-    const rows = await manager.find(OrganisationClosure, { where: { ancestorId: organisationId } });
-    return rows.map((r) => r.descendantId);
+    return subtreeIdsOf(manager, organisationId);
   }
 
   async ancestorIds(organisationId: number, manager: EntityManager = this.dataSource.manager): Promise<number[]> {
-    const rows = await manager.find(OrganisationClosure, { where: { descendantId: organisationId }, order: { depth: 'DESC' } });
-    return rows.map((r) => r.ancestorId);
+    return ancestorIdsOf(manager, organisationId);
   }
 
   /** The employing body: the nearest organisation up the tree flagged as an employer, else the root. */
   async employerOf(organisationId: number, manager: EntityManager = this.dataSource.manager): Promise<number> {
-    const rows = await sql<{ id: number; is_employer: boolean | number }>(manager, 
-      `SELECT o.id, o.is_employer FROM organisation_closure c JOIN organisations o ON o.id = c.ancestor_id
-       WHERE c.descendant_id = $1 ORDER BY c.depth ASC`,
-      [organisationId],
-    );
+    const rows = await ancestorsNearestFirst(manager, organisationId);
     return (rows.find((r) => Boolean(r.is_employer)) ?? rows[rows.length - 1]).id;
   }
 
@@ -104,12 +99,7 @@ export class OrganisationsService {
       );
       organisation.path = `${parent?.path ?? '/'}${organisation.id}/`;
       await manager.update(Organisation, organisation.id, { path: organisation.path });
-      await sql(manager, 
-        `INSERT INTO organisation_closure (ancestor_id, descendant_id, depth)
-         SELECT ancestor_id, $1, depth + 1 FROM organisation_closure WHERE descendant_id = $2`,
-        [organisation.id, parent?.id ?? -1],
-      );
-      await manager.insert(OrganisationClosure, { ancestorId: organisation.id, descendantId: organisation.id, depth: 0 });
+      await addToTree(manager, organisation.id, parent?.id ?? null);
       return organisation;
     });
   }
@@ -151,7 +141,7 @@ export class OrganisationsService {
         const [count, noun, advice] = blocking;
         throw conflict(`${organisation.name} (${code}) still has ${count} ${noun}${count === 1 ? '' : 's'}: ${advice}`);
       }
-      await manager.delete(OrganisationClosure, { descendantId: organisation.id });
+      await removeFromTree(manager, organisation.id);
       await manager.delete(Organisation, { id: organisation.id });
     });
   }
@@ -168,22 +158,7 @@ export class OrganisationsService {
     if (parent && subtree.includes(parent.id)) {
       throw conflict(`${parentCode} is inside ${organisation.code}: an organisation cannot be moved below itself`);
     }
-    await manager
-      .createQueryBuilder()
-      .delete()
-      .from(OrganisationClosure)
-      .where('descendant_id IN (:...subtree)', { subtree })
-      .andWhere('ancestor_id NOT IN (:...subtree)', { subtree })
-      .execute();
-    if (parent) {
-      await sql(manager, 
-        `INSERT INTO organisation_closure (ancestor_id, descendant_id, depth)
-         SELECT a.ancestor_id, d.descendant_id, a.depth + d.depth + 1
-         FROM organisation_closure a, organisation_closure d
-         WHERE a.descendant_id = $1 AND d.ancestor_id = $2`,
-        [parent.id, organisation.id],
-      );
-    }
+    await rehang(manager, organisation.id, subtree, parent?.id ?? null);
     await manager.update(Organisation, organisation.id, { parentId: parent?.id ?? null });
     const moved = await manager.find(Organisation, { where: { id: In(subtree) } });
     for (const node of moved) {

@@ -26,6 +26,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Predicate } from '../access/scope.service';
+import { ancestorAt, subtreeIds, within } from '../access/subtree';
 import { addDays, IsoDate } from '../common/dates';
 import { Status, STATUSES, validFrom } from '../compliance/rules';
 import { isPostgres, sql } from '../database/sql';
@@ -44,8 +45,8 @@ export interface PeopleInScope {
   rootId: number;
   asOf: IsoDate;
   windowDays: number;
-  /** A further condition on staff alias `s` (ScopeService.staffPredicate), TypeORM :named parameters. */
-  visible?: Predicate | null;
+  /** Who the asker may see, on staff alias `s` (ScopeService.staffPredicate); null only for figures, which count everyone in the subtree. */
+  visible: Predicate | null;
   /** The subtree holds most organisations: read staff in table order rather than through the organisation index. */
   mostOfTree?: boolean;
 }
@@ -113,8 +114,7 @@ export class GapAnalysisQuery {
     // Counted per organisation first; those rows then per child of the root (the ancestor one
     // level below it) and sector, so only a few hundred rows leave the database.
     const text = `${this.withClause(scope, params, { names: false })}
-      SELECT (SELECT gc.ancestor_id FROM organisation_closure gc
-               WHERE gc.descendant_id = y.org AND gc.depth = og.depth - (SELECT ro.depth FROM organisations ro WHERE ro.id = ${params.add(scope.rootId)}) - 1) AS child,
+      SELECT ${ancestorAt('y.org', `og.depth - (SELECT ro.depth FROM organisations ro WHERE ro.id = ${params.add(scope.rootId)}) - 1`)} AS child,
              og.sector, ${qualified('y')}, y.sv, SUM(y.people) AS people
       FROM (SELECT x.org, ${qualified('x')}, x.sv, COUNT(*) AS people
             FROM (SELECT p.org, ${qualified('p')}, ${statusVector} AS sv FROM ${this.perPersonFrom()} WHERE ${this.requiresAnything()}) x
@@ -165,8 +165,7 @@ export class GapAnalysisQuery {
     const svCols = (alias: string) => on.map((_, k) => `${alias}.sv${k}`).join(', ');
     const qualified = (alias: string) => this.maskColumns().map((m) => `${alias}.${m}`).join(', ');
     const text = `${withClause}
-      SELECT (SELECT gc.ancestor_id FROM organisation_closure gc
-               WHERE gc.descendant_id = y.org AND gc.depth = og.depth - (SELECT ro.depth FROM organisations ro WHERE ro.id = ${params.add(scope.rootId)}) - 1) AS child,
+      SELECT ${ancestorAt('y.org', `og.depth - (SELECT ro.depth FROM organisations ro WHERE ro.id = ${params.add(scope.rootId)}) - 1`)} AS child,
              og.sector, ${qualified('y')}, ${svCols('y')}, SUM(y.people) AS people
       FROM (SELECT x.org, ${qualified('x')}, ${svCols('x')}, COUNT(*) AS people
             FROM (SELECT p.org, ${qualified('p')}, ${svs.join(', ')} FROM ${from}) x
@@ -231,8 +230,7 @@ export class GapAnalysisQuery {
       const terms = unscoped.length ? [`MAX(CASE sr.role_id ${unscoped.join(' ')} ELSE 0 END)`] : [];
       for (const r of scoped.filter((row) => row.codes[i] > 0)) {
         terms.push(
-          `MAX(CASE WHEN sr.role_id = ${params.add(r.roleId)} AND EXISTS (SELECT 1 FROM organisation_closure rc
-             WHERE rc.ancestor_id = ${params.add(r.scopeId)} AND rc.descendant_id = s.organisation_id) THEN ${r.codes[i]} ELSE 0 END)`,
+          `MAX(CASE WHEN sr.role_id = ${params.add(r.roleId)} AND ${within('s.organisation_id', params.add(r.scopeId))} THEN ${r.codes[i]} ELSE 0 END)`,
         );
       }
       if (terms.length === 0) return '0';
@@ -315,8 +313,7 @@ export class GapAnalysisQuery {
     // LIMIT -1 keeps SQLite from copying the subqueries into every expression that reads them.
     const text = `WITH per AS (SELECT s.organisation_id AS org, ${selects.join(',\n          ')}
         FROM staff s WHERE ${where} LIMIT -1)
-      SELECT (SELECT gc.ancestor_id FROM organisation_closure gc
-               WHERE gc.descendant_id = y.org AND gc.depth = og.depth - (SELECT ro.depth FROM organisations ro WHERE ro.id = ${params.add(scope.rootId)}) - 1) AS child,
+      SELECT ${ancestorAt('y.org', `og.depth - (SELECT ro.depth FROM organisations ro WHERE ro.id = ${params.add(scope.rootId)}) - 1`)} AS child,
              og.sector, ${cols('y')}, SUM(y.people) AS people
       FROM (SELECT x.org, ${cols('x')}, COUNT(*) AS people FROM per x WHERE x.f <> 0 GROUP BY x.org, ${cols('x')}) y
       JOIN organisations og ON og.id = y.org
@@ -493,7 +490,7 @@ export class GapAnalysisQuery {
     // '+' stops SQLite using the organisation index when it would visit most of the table anyway.
     const org = `${!this.postgres && scope.mostOfTree ? '+' : ''}s.organisation_id`;
     return [
-      `${org} IN (SELECT oc.descendant_id FROM organisation_closure oc WHERE oc.ancestor_id = ${params.add(scope.rootId)})`,
+      `${org} IN (${subtreeIds(params.add(scope.rootId))})`,
       `s.start_date <= ${last}`,
       `(s.end_date IS NULL OR s.end_date >= ${D})`,
       ...(scope.visible ? [`(${params.predicate(scope.visible)})`] : []),
@@ -541,8 +538,7 @@ export class GapAnalysisQuery {
       const terms = unscoped.length ? [`MAX(CASE sr.role_id ${unscoped.join(' ')} ELSE 0 END)`] : [];
       for (const r of scopedRows.filter((row) => row.dueIfStartedBy[i] !== null)) {
         terms.push(
-          `MAX(CASE WHEN sr.role_id = ${params.add(r.roleId)} AND EXISTS (SELECT 1 FROM organisation_closure rc
-             WHERE rc.ancestor_id = ${params.add(r.scopeId)} AND rc.descendant_id = s.organisation_id) THEN ${dueOrGrace(r.dueIfStartedBy[i]!)} ELSE 0 END)`,
+          `MAX(CASE WHEN sr.role_id = ${params.add(r.roleId)} AND ${within('s.organisation_id', params.add(r.scopeId))} THEN ${dueOrGrace(r.dueIfStartedBy[i]!)} ELSE 0 END)`,
         );
       }
       if (terms.length === 0) return '0';
@@ -586,7 +582,7 @@ export class GapAnalysisQuery {
       .join(',\n');
     const columns = ['role_id', 'scope_id', ...masks.map((_, k) => `b${k}`), ...levels.map((_, i) => `t${i}`)];
     const applies = rows.some((r) => r.scopeId !== null)
-      ? `(q.scope_id IS NULL OR EXISTS (SELECT 1 FROM organisation_closure rc WHERE rc.ancestor_id = q.scope_id AND rc.descendant_id = ps.organisation_id))`
+      ? `(q.scope_id IS NULL OR ${within('ps.organisation_id', 'q.scope_id')})`
       : 'TRUE';
     const names = options.names ? ', s.last_name, s.first_name' : '';
     // Over most of the tree, reading every completion beats joining them to the people first.
@@ -624,7 +620,7 @@ export class GapAnalysisQuery {
     const t = (k: number, i: number) => `t${k}_${i}`;
     const columns = ['role_id', 'scope_id', ...masks.map((_, k) => `b${k}`), ...on.flatMap((_, k) => levels.map((__, i) => t(k, i)))];
     const applies = rowsOn[0].some((r) => r.scopeId !== null)
-      ? `(q.scope_id IS NULL OR EXISTS (SELECT 1 FROM organisation_closure rc WHERE rc.ancestor_id = q.scope_id AND rc.descendant_id = ps.organisation_id))`
+      ? `(q.scope_id IS NULL OR ${within('ps.organisation_id', 'q.scope_id')})`
       : 'TRUE';
     const completionsOf = scope.mostOfTree ? 'completions c' : 'ps JOIN completions c ON c.staff_id = ps.id';
     const each = <T>(f: (k: number, i: number) => T) => on.flatMap((_, k) => levels.map((__, i) => f(k, i)));

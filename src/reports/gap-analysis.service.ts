@@ -21,6 +21,7 @@ import {
 } from './dto/gap-analysis.dto';
 import { FigureRow, GapAnalysisQuery, PeopleInScope } from './gap-analysis.query';
 import { loadSubtree, Subtree } from './quarterly-groups';
+import { subtreeIds } from '../access/subtree';
 
 export const OVERDUE: Status[] = ['expired', 'missing'];
 
@@ -206,7 +207,7 @@ export class GapAnalysisService {
       this.dataSource,
       root === null
         ? 'SELECT code, name, depth, path FROM organisations'
-        : 'SELECT o.code, o.name, o.depth, o.path FROM organisations o JOIN organisation_closure c ON c.descendant_id = o.id WHERE c.ancestor_id = $1',
+        : `SELECT o.code, o.name, o.depth, o.path FROM organisations o WHERE o.id IN (${subtreeIds('$1')})`,
       root === null ? [] : [root],
     );
     const base = rows.length ? Math.min(...rows.map((r) => Number(r.depth))) : 0;
@@ -230,7 +231,7 @@ export class GapAnalysisService {
     const [framework, [{ count }], [{ inside }]] = await Promise.all([
       this.compliance.framework(),
       sql<{ count: number | string }>(this.dataSource, 'SELECT COUNT(*) AS count FROM organisations'),
-      sql<{ inside: number | string }>(this.dataSource, 'SELECT COUNT(*) AS inside FROM organisation_closure WHERE ancestor_id = $1', [root.id]),
+      sql<{ inside: number | string }>(this.dataSource, `SELECT COUNT(*) AS inside FROM (${subtreeIds('$1')}) inside`, [root.id]),
     ]);
     const people: PeopleInScope = {
       rootId: root.id,

@@ -35,6 +35,7 @@ import { levelFacts, requirementFacts } from '../sessions/session-facts';
 import { GapAnalysisQueryDto, type GapAnalysisView, type LevelFiguresView } from './dto/gap-analysis.dto';
 import { GapAnalysisService } from './gap-analysis.service';
 import { type Subtree, viewerKey } from './quarterly-groups';
+import { closureTable, subtreeIds } from '../access/subtree';
 
 /** Counts per level code. */
 export type LevelCounts = Map<string, Counts>;
@@ -115,7 +116,7 @@ export class GapAnalysisComplianceFigures extends ComplianceFigures {
               (SELECT COUNT(*) FROM completions) AS completions, (SELECT MAX(id) FROM staff) AS last_staff,
               (SELECT COUNT(*) FROM staff_roles) AS roles_held, (SELECT MAX(id) FROM requirements) AS last_requirement,
               (SELECT COUNT(*) FROM requirements) AS requirements, (SELECT MAX(id) FROM organisations) AS last_organisation,
-              (SELECT COUNT(*) FROM organisation_closure) AS closure`,
+              (SELECT COUNT(*) FROM ${closureTable('oc')}) AS closure`,
     );
     return Object.values(row).map((v) => String(v ?? '')).join(':');
   }
@@ -188,7 +189,7 @@ export interface ValidTrainer {
   validUntil: IsoDate | null;
 }
 
-const SUBTREE = 'SELECT descendant_id FROM organisation_closure WHERE ancestor_id = $1';
+const SUBTREE = subtreeIds('$1');
 
 /**
  * Loads people of a subtree with their roles, organisation path and completions: four queries,
@@ -216,7 +217,7 @@ export async function peopleOf(m: EntityManager, rootId: number, extraWhere = ''
   // Ancestors of every organisation in the subtree, up to the top of the tree (requirements may sit above the root).
   const ancestry = await sql<{ descendant_id: number; ancestor_id: number }>(
     m,
-    `SELECT descendant_id, ancestor_id FROM organisation_closure WHERE descendant_id IN (${SUBTREE})`,
+    `SELECT oa.descendant_id, oa.ancestor_id FROM ${closureTable('oa')} WHERE oa.descendant_id IN (${SUBTREE})`,
     [rootId],
   );
   const paths = new Map<number, number[]>();

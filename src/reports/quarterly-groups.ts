@@ -8,6 +8,7 @@ import type { Scope } from '../auth/scope';
 import { sql } from '../database/sql';
 import type { Organisation } from '../organisations/organisation.entity';
 import { SECTOR_NAMES, SECTORS, type Sector } from '../organisations/sectors';
+import { closureTable, subtreeIds } from '../access/subtree';
 
 export interface OrganisationRef {
   id: number;
@@ -40,8 +41,7 @@ export async function loadSubtree(m: EntityManager, root: Pick<Organisation, 'id
   const rows = await sql<{ id: number; code: string; name: string; sector: Sector; parent_id: number | null; depth: number }>(
     m,
     `SELECT o.id, o.code, o.name, o.sector, o.parent_id, o.depth
-     FROM organisation_closure c JOIN organisations o ON o.id = c.descendant_id
-     WHERE c.ancestor_id = $1 ORDER BY o.depth, o.name, o.id`,
+     FROM organisations o WHERE o.id IN (${subtreeIds('$1')}) ORDER BY o.depth, o.name, o.id`,
     [root.id],
   );
   const organisations = new Map<number, OrganisationRef>();
@@ -124,7 +124,7 @@ export async function organisationChoices(m: EntityManager, topIds: number[] | n
   const rows = await sql<{ id: number; code: string; name: string; parent_id: number | null; depth: number }>(
     m,
     `SELECT o.id, o.code, o.name, o.parent_id, c.depth
-     FROM organisation_closure c JOIN organisations o ON o.id = c.descendant_id
+     FROM ${closureTable('c')} JOIN organisations o ON o.id = c.descendant_id
      WHERE c.ancestor_id IN (${placeholders}) AND c.depth <= 2`,
     tops,
   );

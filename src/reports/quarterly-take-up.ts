@@ -9,6 +9,7 @@ import type { EntityManager } from 'typeorm';
 import type { IsoDate } from '../common/dates';
 import { sql } from '../database/sql';
 import { meanOf } from './quarterly-groups';
+import { subtreeIds } from '../access/subtree';
 
 export interface Period {
   start: IsoDate;
@@ -131,7 +132,7 @@ export async function takeUpRows(m: EntityManager, rootId: number, periods: Peri
   const params: unknown[] = [rootId, from, to, ...(periods.length === 1 ? [] : periods.map((p) => p.end))];
   const bucket = (column: string) =>
     periods.length === 1 ? '0' : `CASE ${periods.map((_, i) => `WHEN ${column} <= $${i + 4} THEN ${i}`).join(' ')} END`;
-  const subtree = 'SELECT descendant_id FROM organisation_closure WHERE ancestor_id = $1';
+  const subtree = subtreeIds('$1');
 
   // Completions at each level in the period by people of the subtree; a person is a refresher when
   // they held a completion at that rank or above dated before their first one at the level in the period.
@@ -238,7 +239,7 @@ export async function feedbackComments(m: EntityManager, rootId: number, period:
     `SELECT ts.level_id, f.overall_rating, f.comments
      FROM session_feedback f JOIN training_sessions ts ON ts.id = f.session_id
      WHERE ts.status = 'delivered' AND substr(ts.starts_at, 1, 10) >= $2 AND substr(ts.starts_at, 1, 10) <= $3
-       AND ts.host_organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = $1)
+       AND ts.host_organisation_id IN (${subtreeIds('$1')})
        AND f.comments IS NOT NULL AND f.comments <> ''
      ORDER BY f.id DESC
      LIMIT ${Math.max(1, Math.floor(limit))}`,

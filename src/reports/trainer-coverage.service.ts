@@ -14,6 +14,7 @@ import { sql } from '../database/sql';
 import { validTrainers } from './needs-analysis-compliance';
 import { loadSubtree, sectorName, staffNames } from './quarterly-groups';
 import { type CoverageOrganisationView, type TrainerCoverageQuery, type TrainerCoverageView } from './trainer-coverage.dto';
+import { subtreeIds } from '../access/subtree';
 
 @Injectable()
 export class TrainerCoverageService {
@@ -90,7 +91,7 @@ export class TrainerCoverageService {
               (SELECT COUNT(*) FROM bookings b WHERE b.session_id = ts.id AND b.status = 'booked' AND b.attendance = 'attended') AS attended
        FROM session_trainers st JOIN training_sessions ts ON ts.id = st.session_id
        WHERE ts.status = 'delivered' AND substr(ts.starts_at, 1, 10) >= $2 AND substr(ts.starts_at, 1, 10) <= $3
-         AND st.staff_id IN (SELECT s.id FROM staff s WHERE s.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = $1))`,
+         AND st.staff_id IN (SELECT s.id FROM staff s WHERE s.organisation_id IN (${subtreeIds('$1')}))`,
       [rootId, from, to],
     );
     const byTrainer = new Map<number, Map<number, number>>();

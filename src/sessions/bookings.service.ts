@@ -16,6 +16,7 @@ import { dateOf } from './session-times';
 import { SessionWrites } from './session-writes';
 import { fillPlaces, SessionsService } from './sessions.service';
 import { TrainingSession } from './training-session.entity';
+import { subtreeIds } from '../access/subtree';
 
 /** Places on sessions: booking people (one, several, or everyone overdue), the waiting list, cancelling. */
 @Injectable()
@@ -207,7 +208,7 @@ export class BookingsService {
       .getRepository(Staff)
       .createQueryBuilder('s')
       .innerJoinAndSelect('s.organisation', 'o')
-      .where('s.organisation_id IN (SELECT ov_c.descendant_id FROM organisation_closure ov_c WHERE ov_c.ancestor_id = :root)', { root: organisation.id })
+      .where(`s.organisation_id IN (${subtreeIds(':root', 'ov_c')})`, { root: organisation.id })
       .andWhere('s.start_date <= :today AND (s.end_date IS NULL OR s.end_date >= :today)', { today })
       .orderBy('s.last_name', 'ASC')
       .addOrderBy('s.first_name', 'ASC')

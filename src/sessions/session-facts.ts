@@ -2,6 +2,7 @@
  * Loads the plain facts src/compliance/rules.ts works on, for the few people a session decision
  * needs (a trainer's L3, who in a team is overdue). The rules themselves are not repeated here.
  */
+import { organisationPaths } from '../access/organisation-tree';
 import { EntityManager } from 'typeorm';
 import { IsoDate } from '../common/dates';
 import { CompletionFact, LevelFact, PersonFact, RequirementFact } from '../compliance/rules';
@@ -86,20 +87,6 @@ export async function requirementFacts(m: EntityManager): Promise<RequirementFac
     organisationId: r.organisation_id === null ? null : Number(r.organisation_id),
     graceDays: Number(r.grace_days ?? 0),
   }));
-}
-
-async function organisationPaths(m: EntityManager, organisationIds: number[]): Promise<Map<number, number[]>> {
-  const paths = new Map<number, number[]>();
-  if (organisationIds.length === 0) return paths;
-  const rows = await m
-    .createQueryBuilder()
-    .select(['oc.descendant_id AS descendant_id', 'oc.ancestor_id AS ancestor_id', 'oc.depth AS depth'])
-    .from('organisation_closure', 'oc')
-    .where('oc.descendant_id IN (:...organisationIds)', { organisationIds })
-    .orderBy('oc.depth', 'DESC')
-    .getRawMany<{ descendant_id: number; ancestor_id: number }>();
-  for (const r of rows) paths.set(Number(r.descendant_id), [...(paths.get(Number(r.descendant_id)) ?? []), Number(r.ancestor_id)]);
-  return paths;
 }
 
 function chunks<T>(items: T[], size = 500): T[][] {

@@ -5,6 +5,7 @@ import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Staff } from '../staff/staff.entity';
+import { subtreeIds } from '../access/subtree';
 
 export const describePerson = (s: Pick<Staff, 'firstName' | 'lastName' | 'employeeRef'>) => `${s.firstName} ${s.lastName} (${s.employeeRef})`;
 
@@ -30,7 +31,7 @@ export class SessionPeople {
     const visible = this.scopes.staffPredicate(scope, 's');
     const where =
       scope.role === 'trainer'
-        ? `(${visible.sql} OR s.organisation_id IN (SELECT sp_c.descendant_id FROM organisation_closure sp_c WHERE sp_c.ancestor_id = :scopeRoot))`
+        ? `(${visible.sql} OR s.organisation_id IN (${subtreeIds(':scopeRoot', 'sp_c')}))`
         : visible.sql;
     const rows = await m
       .createQueryBuilder()

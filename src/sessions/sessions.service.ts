@@ -28,6 +28,7 @@ import { describePerson, SessionPeople } from './session-people';
 import { dateOf, nowLocal } from './session-times';
 import { SessionWrites } from './session-writes';
 import { TrainingSession } from './training-session.entity';
+import { subtreeIds } from '../access/subtree';
 
 /** The level whose valid completion qualifies a person to deliver WRAP (DOMAIN.md). */
 export const TRAINER_LEVEL = 'L3';
@@ -198,7 +199,7 @@ export class SessionsService {
     if (query.level) qb.andWhere('ts.level_id = :levelId', { levelId: (await this.levels.getByCode(query.level)).id });
     if (query.organisation) {
       const root = await this.scopes.organisation(scope, query.organisation);
-      qb.andWhere('ts.host_organisation_id IN (SELECT f_c.descendant_id FROM organisation_closure f_c WHERE f_c.ancestor_id = :hostRoot)', {
+      qb.andWhere(`ts.host_organisation_id IN (${subtreeIds(':hostRoot', 'f_c')})`, {
         hostRoot: root.id,
       });
     }

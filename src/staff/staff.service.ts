@@ -13,6 +13,7 @@ import { Role } from '../roles/role.entity';
 import { RolesService } from '../roles/roles.service';
 import { CreateStaffDto, StaffQuery, StaffView, UpdateStaffDto } from './dto/staff.dto';
 import { Staff } from './staff.entity';
+import { subtreeIds } from '../access/subtree';
 
 @Injectable()
 export class StaffService {
@@ -35,7 +36,7 @@ export class StaffService {
       .where(visible.sql, visible.params);
     if (query.organisation) {
       const root = await this.scopes.organisation(scope, query.organisation);
-      qb.andWhere('s.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :root)', { root: root.id });
+      qb.andWhere(`s.organisation_id IN (${subtreeIds(':root')})`, { root: root.id });
     }
     if (query.role) {
       const role = await this.roles.getByCode(query.role);

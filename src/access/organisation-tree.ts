@@ -1,0 +1,96 @@
+import type { EntityManager } from 'typeorm';
+import { sql } from '../database/sql';
+import { OrganisationClosure } from './organisation-closure.entity';
+import { descendantRows, subtreeIds } from './subtree';
+
+/**
+ * Reads and keeps the organisation tree's closure table: the queries that walk the tree and the
+ * writes that keep it in step when an organisation is added, moved or deleted. Part of the access
+ * layer because "inside this subtree" is what scope is made of.
+ */
+
+/** Ids of the organisation and everything below it. */
+export async function subtreeIdsOf(m: EntityManager, organisationId: number): Promise<number[]> {
+  const rows = await m.find(OrganisationClosure, { where: { ancestorId: organisationId } });
+  return rows.map((r) => r.descendantId);
+}
+
+/** Ids from the top of the tree down to the organisation itself. */
+export async function ancestorIdsOf(m: EntityManager, organisationId: number): Promise<number[]> {
+  const rows = await m.find(OrganisationClosure, { where: { descendantId: organisationId }, order: { depth: 'DESC' } });
+  return rows.map((r) => r.ancestorId);
+}
+
+/** The organisation and its ancestors, nearest first, with whether each is an employer. */
+export function ancestorsNearestFirst(m: EntityManager, organisationId: number): Promise<{ id: number; is_employer: boolean | number }[]> {
+  return sql(
+    m,
+    `SELECT o.id, o.is_employer FROM organisation_closure c JOIN organisations o ON o.id = c.ancestor_id
+     WHERE c.descendant_id = $1 ORDER BY c.depth ASC`,
+    [organisationId],
+  );
+}
+
+/** Each organisation's path from the top of the tree down to itself, by id. */
+export async function organisationPaths(m: EntityManager, organisationIds: number[]): Promise<Map<number, number[]>> {
+  const paths = new Map<number, number[]>();
+  if (organisationIds.length === 0) return paths;
+  const rows = await m
+    .createQueryBuilder()
+    .select(['oc.descendant_id AS descendant_id', 'oc.ancestor_id AS ancestor_id', 'oc.depth AS depth'])
+    .from(OrganisationClosure, 'oc')
+    .where('oc.descendant_id IN (:...organisationIds)', { organisationIds })
+    .orderBy('oc.depth', 'DESC')
+    .getRawMany<{ descendant_id: number; ancestor_id: number }>();
+  for (const r of rows) paths.set(Number(r.descendant_id), [...(paths.get(Number(r.descendant_id)) ?? []), Number(r.ancestor_id)]);
+  return paths;
+}
+
+/** Current staff in each organisation's whole subtree, keyed by organisation id; `rootId` limits it to one subtree. */
+export async function currentStaffBySubtree(m: EntityManager, today: string, rootId: number | null): Promise<Map<number, number>> {
+  const rows = await sql<{ id: number | string; people: number | string }>(
+    m,
+    `SELECT c.ancestor_id AS id, COUNT(s.id) AS people
+     FROM organisation_closure c JOIN staff s ON s.organisation_id = c.descendant_id
+     WHERE (s.end_date IS NULL OR s.end_date >= $1) ${rootId === null ? '' : `AND c.ancestor_id IN (${subtreeIds('$2', 'r')})`}
+     GROUP BY c.ancestor_id`,
+    rootId === null ? [today] : [today, rootId],
+  );
+  return new Map(rows.map((r) => [Number(r.id), Number(r.people)]));
+}
+
+/** A new organisation joins the tree under its parent (or as a root). */
+export async function addToTree(m: EntityManager, organisationId: number, parentId: number | null): Promise<void> {
+  await sql(
+    m,
+    `INSERT INTO organisation_closure (ancestor_id, descendant_id, depth)
+     SELECT ancestor_id, $1, depth + 1 FROM organisation_closure WHERE descendant_id = $2`,
+    [organisationId, parentId ?? -1],
+  );
+  await m.insert(OrganisationClosure, { ancestorId: organisationId, descendantId: organisationId, depth: 0 });
+}
+
+/** A deleted organisation (with nothing below it) leaves the tree. */
+export async function removeFromTree(m: EntityManager, organisationId: number): Promise<void> {
+  await m.delete(OrganisationClosure, { descendantId: organisationId });
+}
+
+/** Re-hangs the subtree under `rootId` (its ids in `subtree`) below a new parent, or makes it a tree of its own. */
+export async function rehang(m: EntityManager, rootId: number, subtree: number[], parentId: number | null): Promise<void> {
+  await m
+    .createQueryBuilder()
+    .delete()
+    .from(OrganisationClosure)
+    .where('descendant_id IN (:...subtree)', { subtree })
+    .andWhere('ancestor_id NOT IN (:...subtree)', { subtree })
+    .execute();
+  if (parentId === null) return;
+  await sql(
+    m,
+    `INSERT INTO organisation_closure (ancestor_id, descendant_id, depth)
+     SELECT a.ancestor_id, d.descendant_id, a.depth + d.depth + 1
+     FROM organisation_closure a JOIN ${descendantRows('d', '$2')}
+     WHERE a.descendant_id = $1`,
+    [parentId, rootId],
+  );
+}
