@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { sql } from '../database/sql';
 import { OrganisationClosure } from './organisation-closure.entity';
-import { descendantRows, subtreeIds } from './subtree';
+import { ancestorRows, descendantRows, subtreeIds } from './subtree';
 
 /**
  * Reads and keeps the organisation tree's closure table: the queries that walk the tree and the
@@ -94,3 +94,48 @@ export async function rehang(m: EntityManager, rootId: number, subtree: number[]
     [parentId, rootId],
   );
 }
+
+/** Each person's organisation path from the top of the tree down, by staff id. */
+export async function organisationPathsOfStaff(m: EntityManager, staffIds: number[]): Promise<Map<number, number[]>> {
+  const paths = new Map<number, number[]>();
+  if (staffIds.length === 0) return paths;
+  const rows = await sql<{ id: number; ancestor_id: number }>(
+    m,
+    `SELECT s.id, oc.ancestor_id FROM staff s JOIN ${ancestorRows('oc', 's.organisation_id')}
+     WHERE s.id IN (${staffIds.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY s.id, oc.depth DESC`,
+    staffIds,
+  );
+  for (const r of rows) paths.set(Number(r.id), [...(paths.get(Number(r.id)) ?? []), Number(r.ancestor_id)]);
+  return paths;
+}
+
+/** The path from the top of the tree down to each organisation of the subtree under `rootId`, by organisation id. */
+export async function organisationPathsUnder(m: EntityManager, rootId: number): Promise<Map<number, number[]>> {
+  const rows = await sql<{ descendant_id: number; ancestor_id: number }>(
+    m,
+    `SELECT oa.descendant_id, oa.ancestor_id FROM organisation_closure oa
+     WHERE oa.descendant_id IN (${subtreeIds('$1')}) ORDER BY oa.descendant_id, oa.depth DESC`,
+    [rootId],
+  );
+  const paths = new Map<number, number[]>();
+  for (const r of rows) paths.set(Number(r.descendant_id), [...(paths.get(Number(r.descendant_id)) ?? []), Number(r.ancestor_id)]);
+  return paths;
+}
+
+/** Organisations at most `maxDepth` levels below any of `topIds` (tops included), with how far below they are. */
+export function organisationsNear(
+  m: EntityManager,
+  topIds: number[],
+  maxDepth: number,
+): Promise<{ id: number; code: string; name: string; parent_id: number | null; depth: number }[]> {
+  return sql(
+    m,
+    `SELECT o.id, o.code, o.name, o.parent_id, c.depth
+     FROM organisation_closure c JOIN organisations o ON o.id = c.descendant_id
+     WHERE c.ancestor_id IN (${topIds.map((_, i) => `$${i + 2}`).join(', ')}) AND c.depth <= $1`,
+    [maxDepth, ...topIds],
+  );
+}
+
+/** A figure that changes whenever the tree does, for caches keyed on the data. */
+export const TREE_FINGERPRINT_SQL = '(SELECT COUNT(*) FROM organisation_closure)';

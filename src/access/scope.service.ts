@@ -1,9 +1,14 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { notFound } from '../common/http-errors';
-import { Organisation } from '../organisations/organisation.entity';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { AuditEntry } from '../audit/audit-entry.entity';
 import { Scope } from '../auth/scope';
+import { notFound, unknownCode } from '../common/http-errors';
+import { sql } from '../database/sql';
+import { Organisation } from '../organisations/organisation.entity';
+import { Requirement } from '../requirements/requirement.entity';
+import { User } from '../users/user.entity';
+import { ancestorIds, subtreeIds, within } from './subtree';
 
 /** A WHERE fragment with TypeORM named parameters, for createQueryBuilder().andWhere(sql, params). */
 export interface Predicate {
@@ -26,7 +31,7 @@ export class ScopeService {
     const inSubtree =
       actor.organisationId === null
         ? '1 = 1'
-        : `${alias}.organisation_id IN (SELECT sc_c.descendant_id FROM organisation_closure sc_c WHERE sc_c.ancestor_id = :scopeRoot)`;
+        : `${alias}.organisation_id IN (${subtreeIds(':scopeRoot', 'sc_c')})`;
     const params = { scopeRoot: actor.organisationId ?? -1, scopeMe: actor.staffId ?? -1 };
     switch (actor.role) {
       case 'admin':
@@ -65,27 +70,132 @@ export class ScopeService {
     const inSubtree =
       actor.organisationId === null
         ? '1 = 1'
-        : `${alias}.host_organisation_id IN (SELECT sc_c.descendant_id FROM organisation_closure sc_c WHERE sc_c.ancestor_id = :scopeRoot)`;
+        : `${alias}.host_organisation_id IN (${subtreeIds(':scopeRoot', 'sc_c')})`;
     const params = { scopeRoot: actor.organisationId ?? -1, scopeMe: actor.staffId ?? -1 };
     if (actor.role === 'trainer') {
       return { sql: `${alias}.id IN (SELECT sc_st.session_id FROM session_trainers sc_st WHERE sc_st.staff_id = :scopeMe)`, params };
     }
     if (purpose === 'book' && actor.organisationId !== null) {
-      const above = `${alias}.host_organisation_id IN (SELECT sc_a.ancestor_id FROM organisation_closure sc_a WHERE sc_a.descendant_id = :scopeRoot)`;
+      const above = `${alias}.host_organisation_id IN (${ancestorIds(':scopeRoot', 'sc_a')})`;
       return { sql: `(${inSubtree} OR ${above})`, params };
     }
     return { sql: inSubtree, params };
   }
 
+  /** An organisation column inside the scope's subtree (anything for an unscoped scope). */
+  private organisationIn(scope: Scope, column: string): Predicate {
+    if (scope.rootOrganisationId === null) return { sql: '1 = 1', params: {} };
+    return { sql: `${column} IN (${subtreeIds(':scopeRoot', 'sc_o')})`, params: { scopeRoot: scope.rootOrganisationId } };
+  }
+
+  /**
+   * User accounts the scope may manage: those limited to an organisation inside its subtree. An
+   * account with no organisation (an administrator of everything) is seen only by another such.
+   */
+  users(scope: Scope, m: EntityManager = this.dataSource.manager): SelectQueryBuilder<User> {
+    const where = this.organisationIn(scope, 'u.organisation_id');
+    return m.getRepository(User).createQueryBuilder('u').where(where.sql, where.params);
+  }
+
+  /**
+   * Audit entries the scope may read: those about records of its subtree, and the sign-ins of its
+   * accounts. Entries about partnership-wide things (levels, roles, settings) carry no
+   * organisation and are for administrators of everything only.
+   */
+  auditEntries(scope: Scope, m: EntityManager = this.dataSource.manager): SelectQueryBuilder<AuditEntry> {
+    const where = this.organisationIn(scope, 'a.organisation_id');
+    return m.getRepository(AuditEntry).createQueryBuilder('a').where(where.sql, where.params);
+  }
+
+  /**
+   * Requirements the scope may read: partnership-wide ones, those scoped inside its subtree, and
+   * those scoped to an organisation above it (they apply to its people too).
+   */
+  requirements(scope: Scope, m: EntityManager = this.dataSource.manager): SelectQueryBuilder<Requirement> {
+    const qb = m.getRepository(Requirement).createQueryBuilder('r');
+    if (scope.rootOrganisationId === null) return qb;
+    return qb.where(
+      `(r.organisation_id IS NULL OR r.organisation_id IN (${subtreeIds(':scopeRoot', 'sc_o')}) OR r.organisation_id IN (${ancestorIds(':scopeRoot', 'sc_a')}))`,
+      { scopeRoot: scope.rootOrganisationId },
+    );
+  }
+
+  /**
+   * Requirements are written only inside the writer's subtree; partnership-wide ones (no
+   * organisation) only by an administrator of everything. `organisationId` is where the
+   * requirement is (or will be) scoped.
+   */
+  async assertCanWriteRequirementAt(scope: Scope, organisationId: number | null, m: EntityManager = this.dataSource.manager): Promise<void> {
+    this.assertCanEditFramework(scope);
+    if (scope.rootOrganisationId === null) return;
+    if (organisationId === null) {
+      throw new ForbiddenException('Only an administrator for the whole partnership can add or change a requirement that applies everywhere');
+    }
+    if (!(await this.organisationVisible(scope, organisationId, m))) {
+      throw new ForbiddenException('You can only add or change requirements for organisations inside your own');
+    }
+  }
+
+  /**
+   * Whether the scope covers the whole partnership: no organisation limit, or limited to the one
+   * organisation at the top of the tree. Partnership-wide settings (levels, roles, lead roles,
+   * course mappings) are changed only from such a scope.
+   */
+  async coversEverything(scope: Scope): Promise<boolean> {
+    if (scope.rootOrganisationId === null) return true;
+    const tops = await sql<{ id: number }>(this.dataSource, 'SELECT id FROM organisations WHERE parent_id IS NULL');
+    return tops.length === 1 && Number(tops[0].id) === scope.rootOrganisationId;
+  }
+
+  /** Of these people, the ones the scope may see by name; the rest stay counted but unnamed. */
+  async visibleStaffIds(scope: Scope, ids: number[], m: EntityManager = this.dataSource.manager): Promise<Set<number>> {
+    if (scope.isSystem) return new Set(ids);
+    if (ids.length === 0 || !scope.canSeePeople) return new Set();
+    const predicate = this.staffPredicate(scope, 's');
+    const found = new Set<number>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await m
+        .createQueryBuilder()
+        .select('s.id', 'id')
+        .from('staff', 's')
+        .where('s.id IN (:...ids)', { ids: ids.slice(i, i + 500) })
+        .andWhere(predicate.sql, predicate.params)
+        .getRawMany<{ id: number }>();
+      for (const r of rows) found.add(Number(r.id));
+    }
+    return found;
+  }
+
+  /** "First Last" and employee reference of each of these people the scope may see, by id; the others are left out. */
+  async names(scope: Scope, ids: number[], m: EntityManager = this.dataSource.manager): Promise<Map<number, { ref: string; name: string }>> {
+    const visible = [...(await this.visibleStaffIds(scope, ids, m))];
+    const out = new Map<number, { ref: string; name: string }>();
+    for (let i = 0; i < visible.length; i += 500) {
+      const chunk = visible.slice(i, i + 500);
+      const rows = await sql<{ id: number; employee_ref: string; first_name: string; last_name: string }>(
+        m,
+        `SELECT id, employee_ref, first_name, last_name FROM staff WHERE id IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})`,
+        chunk,
+      );
+      for (const r of rows) out.set(Number(r.id), { ref: r.employee_ref, name: `${r.first_name} ${r.last_name}` });
+    }
+    return out;
+  }
+
+  /**
+   * The organisation a payload field names, if the scope may see it. Unknown and out of scope
+   * answer alike (422 naming the field), so nothing outside the subtree is revealed.
+   */
+  async organisationField(scope: Scope, code: string, field: string, manager: EntityManager = this.dataSource.manager): Promise<Organisation> {
+    const organisation = await manager.findOne(Organisation, { where: { code } });
+    if (!organisation || !(await this.organisationVisible(scope, organisation.id, manager))) throw unknownCode(field, 'organisation', code);
+    return organisation;
+  }
+
   /** Whether an organisation lies inside the scope's subtree. */
   async organisationVisible(scope: Scope, organisationId: number, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     if (scope.rootOrganisationId === null) return true;
-    const rows = await manager.query(
-      manager.connection.options.type === 'postgres'
-        ? 'SELECT 1 FROM organisation_closure WHERE ancestor_id = $1 AND descendant_id = $2'
-        : 'SELECT 1 FROM organisation_closure WHERE ancestor_id = ? AND descendant_id = ?',
-      [scope.rootOrganisationId, organisationId],
-    );
+    const rows = await sql(manager, `SELECT 1 AS inside WHERE ${within('$2', '$1')}`, [scope.rootOrganisationId, organisationId]);
     return rows.length > 0;
   }
 

@@ -47,11 +47,6 @@ export function descendantRows(alias: string, root: string): string {
   return `${CLOSURE} ${alias} ON ${alias}.ancestor_id = ${root}`;
 }
 
-/** The whole closure table as a FROM source, for statements that walk the tree themselves. */
-export function closureTable(alias: string): string {
-  return `${CLOSURE} ${alias}`;
-}
-
 /** The closure table is an index of the tree, not a business record: the audit log skips it. */
 export function isClosureTable(tableName: string): boolean {
   return tableName === CLOSURE;

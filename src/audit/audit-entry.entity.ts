@@ -3,6 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /** One change or sign-in event: who, when, what, before and after. */
 @Entity('audit_log')
 @Index('ix_audit_entity', ['entity', 'entityKey'])
+@Index('ix_audit_organisation', ['organisationId', 'id'])
 export class AuditEntry {
   @PrimaryGeneratedColumn()
   id: number;
@@ -35,4 +36,8 @@ export class AuditEntry {
 
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
+
+  /** The organisation of the record (or signed-in account) the entry is about; null for partnership-wide things. */
+  @Column({ type: 'integer', nullable: true })
+  organisationId: number | null;
 }

@@ -2,6 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { Allow } from '../auth/allow.decorator';
+import { CurrentScope } from '../auth/current-scope.decorator';
+import { Scope } from '../auth/scope';
 import { PageQuery } from '../common/paging';
 import { AuditService } from './audit.service';
 
@@ -19,7 +21,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  list(@Query() query: AuditQueryDto) {
-    return this.audit.list(query);
+  list(@CurrentScope() scope: Scope, @Query() query: AuditQueryDto) {
+    return this.audit.list(scope, query);
   }
 }

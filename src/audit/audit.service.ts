@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { accountOrganisationOf } from '../access/audit-scope';
+import { ScopeService } from '../access/scope.service';
+import type { Scope } from '../auth/scope';
 import { Page, pageOf, PageQuery } from '../common/paging';
 import { AuditEntry } from './audit-entry.entity';
 import { AuditActor, currentAuditActor } from './audit-context';
@@ -13,11 +16,17 @@ export interface AuditQuery extends PageQuery {
 
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scopes: ScopeService,
+  ) {}
 
-  /** An entry for something the subscriber cannot see: sign-ins, bulk writes in raw SQL. */
+  /**
+   * An entry for something the subscriber cannot see: sign-ins, bulk writes in raw SQL.
+   * `organisationId` is the organisation it is about; for account entries it defaults to the account's.
+   */
   async record(
-    entry: { action: string; entity: string; entityKey?: string | null; before?: unknown; after?: unknown },
+    entry: { action: string; entity: string; entityKey?: string | null; before?: unknown; after?: unknown; organisationId?: number | null },
     actor: AuditActor | null = currentAuditActor(),
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
@@ -30,11 +39,14 @@ export class AuditService {
       entityKey: entry.entityKey ?? null,
       beforeJson: entry.before === undefined ? null : JSON.stringify(entry.before),
       afterJson: entry.after === undefined ? null : JSON.stringify(entry.after),
+      organisationId:
+        entry.organisationId !== undefined ? entry.organisationId : entry.entity === 'users' ? await accountOrganisationOf(manager, entry.entityKey) : null,
     });
   }
 
-  async list(query: AuditQuery): Promise<Page<AuditEntry>> {
-    const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
+  /** The entries the scope may read (ScopeService.auditEntries), newest first. */
+  async list(scope: Scope, query: AuditQuery): Promise<Page<AuditEntry>> {
+    const qb = this.scopes.auditEntries(scope);
     if (query.entity) qb.andWhere('a.entity = :entity', { entity: query.entity });
     if (query.action) qb.andWhere('a.action = :action', { action: query.action });
     if (query.actor) qb.andWhere('LOWER(a.actor_email) LIKE :actor', { actor: `%${query.actor.toLowerCase()}%` });

@@ -1,6 +1,7 @@
 import { EntityMetadata, EntitySubscriberInterface, EventSubscriber, InsertEvent, ObjectLiteral, RemoveEvent, UpdateEvent } from 'typeorm';
 import { AuditEntry } from './audit-entry.entity';
 import { currentAuditActor } from './audit-context';
+import { auditOrganisationOf } from '../access/audit-scope';
 import { isClosureTable } from '../access/subtree';
 
 /** Tables whose rows are not business records (or are the log itself). */
@@ -52,6 +53,7 @@ export class AuditSubscriber implements EntitySubscriberInterface {
       entityKey: keyOf(keySource),
       beforeJson: before ? JSON.stringify(snapshot(metadata, before)) : null,
       afterJson: after ? JSON.stringify(snapshot(metadata, after)) : null,
+      organisationId: await auditOrganisationOf(manager, metadata.tableName, after ?? before),
     });
   }
 }

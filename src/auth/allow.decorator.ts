@@ -15,3 +15,12 @@ export const AnySignedIn = () => SetMetadata(ALLOW_KEY, ['admin', 'coordinator',
 
 /** Reachable without signing in (sign-in page, health, anonymous feedback form). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+export const PARTNERSHIP_WIDE_KEY = 'partnershipWide';
+
+/**
+ * The route changes a setting the whole partnership shares (levels, roles, lead roles, course
+ * mappings): on top of @Allow, the account must cover the whole partnership (no organisation, or
+ * the one at the top of the tree). The auth guard decides it with ScopeService.coversEverything.
+ */
+export const PartnershipWide = () => SetMetadata(PARTNERSHIP_WIDE_KEY, true);

@@ -7,7 +7,8 @@ import { DataSource } from 'typeorm';
 import { TokensService } from '../users/tokens.service';
 import { User } from '../users/user.entity';
 import { toActor } from '../users/users.service';
-import { ALLOW_KEY, PUBLIC_KEY } from './allow.decorator';
+import { ScopeService } from '../access/scope.service';
+import { ALLOW_KEY, PARTNERSHIP_WIDE_KEY, PUBLIC_KEY } from './allow.decorator';
 import { needsCsrfCheck } from './csrf';
 import { ROLE_NAMES, Scope, UserRole } from './scope';
 import { SignInRequiredException } from './sign-in-required.exception';
@@ -25,6 +26,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
+    private readonly scopes: ScopeService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -51,6 +53,11 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException('This page is not available');
     }
     if (!allowed.includes(user.role)) throw new ForbiddenException(`Your account (${ROLE_NAMES[user.role]}) cannot do this`);
+    if (this.reflector.getAllAndOverride<boolean>(PARTNERSHIP_WIDE_KEY, targets) && !(await this.scopes.coversEverything(req.scope!))) {
+      throw new ForbiddenException(
+        'This setting is shared by the whole partnership, so only an account for the whole partnership can change it. Ask an administrator for the whole partnership.',
+      );
+    }
     return true;
   }
 

@@ -9,7 +9,7 @@ import { notFound } from '../common/http-errors';
 import { sql } from '../database/sql';
 import { Framework, levelFacts, loadFramework, requirementFacts } from './framework';
 import { assess, Assessment, CompletionFact, DEFAULT_WINDOW_DAYS, PersonFact, Status } from './rules';
-import { ancestorRows } from '../access/subtree';
+import { organisationPathsOfStaff } from '../access/organisation-tree';
 
 /** One person's facts as the rules take them, with what the pages show about them. */
 export interface PersonRecord {
@@ -132,12 +132,7 @@ export class ComplianceService {
           `SELECT staff_id, level_id, completed_on FROM completions WHERE staff_id IN (${list})`,
           ids,
         ),
-        sql<{ id: number; ancestor_id: number; depth: number }>(
-          manager,
-          `SELECT s.id, oc.ancestor_id, oc.depth FROM staff s JOIN ${ancestorRows('oc', 's.organisation_id')}
-           WHERE s.id IN (${list}) ORDER BY s.id, oc.depth DESC`,
-          ids,
-        ),
+        organisationPathsOfStaff(manager, ids),
       ]);
       const group = <T extends { staff_id?: number; id?: number }>(rows: T[], key: (r: T) => number) => {
         const map = new Map<number, T[]>();
@@ -146,8 +141,7 @@ export class ComplianceService {
       };
       const rolesOf = group(roles, (r) => Number(r.staff_id));
       const completionsOf = group(completions, (r) => Number(r.staff_id));
-      const pathOf = group(paths, (r) => Number(r.id));
-      for (const p of people) {
+            for (const p of people) {
         const id = Number(p.id);
         result.set(id, {
           id,
@@ -159,7 +153,7 @@ export class ComplianceService {
             startDate: p.start_date,
             endDate: p.end_date,
             roleCodes: (rolesOf.get(id) ?? []).map((r) => roleCode.get(Number(r.role_id)) ?? `#${r.role_id}`),
-            organisationPath: (pathOf.get(id) ?? []).map((r) => Number(r.ancestor_id)),
+            organisationPath: paths.get(id) ?? [],
           },
           completions: (completionsOf.get(id) ?? [])
             .filter((c) => rankOf.has(Number(c.level_id)))

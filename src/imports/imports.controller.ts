@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Put
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
-import { Allow } from '../auth/allow.decorator';
+import { Allow, PartnershipWide } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { Page } from '../common/paging';
@@ -99,6 +99,7 @@ export class ImportsController {
 
   @Put('course-mappings')
   @Allow(...IMPORTERS)
+  @PartnershipWide()
   @ApiOperation({ summary: 'Replace the whole course mappings table' })
   replaceCourseMappings(@CurrentScope() scope: Scope, @Body() dto: ReplaceCourseMappingsDto): Promise<CourseMappingView[]> {
     return this.courses.replace(scope, dto.mappings);

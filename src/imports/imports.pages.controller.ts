@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Allow } from '../auth/allow.decorator';
+import { Allow, PartnershipWide } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
@@ -118,6 +118,7 @@ export class ImportsPagesController {
 
   @Post('course-mappings')
   @Allow(...IMPORTERS)
+  @PartnershipWide()
   async addCourseMapping(@CurrentScope() scope: Scope, @Body() form: PostedForm, @Res() res: Response) {
     const values = { courseName: text(form, 'courseName').replace(/\s+/g, ' '), levelCode: text(form, 'levelCode') };
     const errors: FormError[] = [];
@@ -137,6 +138,7 @@ export class ImportsPagesController {
 
   @Post('course-mappings/:id/delete')
   @Allow(...IMPORTERS)
+  @PartnershipWide()
   async removeCourseMapping(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response) {
     await this.courses.remove(scope, id);
     res.redirect(303, '/imports/course-mappings?done=removed');
@@ -205,13 +207,18 @@ export class ImportsPagesController {
     errors: FormError[],
     flash: string | null,
   ): Promise<void> {
-    const [mappings, levels] = await Promise.all([this.courses.list(scope), this.dataSource.getRepository(Level).find({ order: { rank: 'ASC' } })]);
+    const [mappings, levels, canChange] = await Promise.all([
+      this.courses.list(scope),
+      this.dataSource.getRepository(Level).find({ order: { rank: 'ASC' } }),
+      this.scopes.coversEverything(scope),
+    ]);
     const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
     res.status(status).render('imports/course-mappings', {
       title: errors.length ? 'Error: Course names and levels' : 'Course names and levels',
       breadcrumbs: [{ text: 'Imports', href: '/imports' }],
       flash,
       mappings,
+      canChange,
       values,
       errors: errors.length ? { list: errors, byField } : null,
       levelOptions: levels.map((l) => ({ value: l.code, text: `${l.code}: ${l.name}`, selected: l.code === values.levelCode })),

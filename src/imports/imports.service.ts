@@ -305,6 +305,7 @@ export class ImportsService {
             action: 'import',
             entity: settings.kind === 'staff' ? 'staff' : 'completions',
             entityKey: `import ${saved.id}`,
+            organisationId: saved.scopeOrganisationId,
             after: {
               fileName: settings.fileName,
               organisation: settings.organisation?.code ?? null,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Allow, AnySignedIn } from '../auth/allow.decorator';
+import { Allow, AnySignedIn, PartnershipWide } from '../auth/allow.decorator';
 import { LevelView, UpdateLevelDto } from './dto/level.dto';
 import { LevelsService, levelView } from './levels.service';
 
@@ -22,6 +22,7 @@ export class LevelsController {
     return levelView(await this.levels.getByCode(code));
   }
 
+  @PartnershipWide()
   @Allow('admin')
   @Patch(':code')
   async update(@Param('code') code: string, @Body() dto: UpdateLevelDto): Promise<LevelView> {

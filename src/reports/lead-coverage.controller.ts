@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Allow, AnySignedIn } from '../auth/allow.decorator';
+import { Allow, AnySignedIn, PartnershipWide } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { LeadCoverageQuery, LeadCoverageView, LeadRoleCodesDto, LeadRoleCodesView } from './lead-coverage.dto';
@@ -38,6 +38,7 @@ export class LeadCoverageController {
 
   @Put('role-codes')
   @Allow('admin')
+  @PartnershipWide()
   @ApiOkResponse({ type: LeadRoleCodesView })
   async setRoleCodes(@CurrentScope() scope: Scope, @Body() dto: LeadRoleCodesDto): Promise<LeadRoleCodesView> {
     return { roleCodes: await this.coverage.setRoleCodes(scope, dto.roleCodes) };

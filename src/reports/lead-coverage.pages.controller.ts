@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { Allow, AnySignedIn } from '../auth/allow.decorator';
+import { ScopeService } from '../access/scope.service';
+import { Allow, AnySignedIn, PartnershipWide } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { formatUkDate } from '../common/dates';
@@ -67,6 +68,7 @@ function auditSheet(v: LeadCoverageView, named: boolean): Sheet {
 export class LeadCoveragePagesController {
   constructor(
     private readonly coverage: LeadCoverageService,
+    private readonly scopes: ScopeService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -91,7 +93,7 @@ export class LeadCoveragePagesController {
         v.sector ? `${SECTOR_NAMES[v.sector as keyof typeof SECTOR_NAMES]} organisations` : 'Organisations',
         v.depth === null ? `anywhere in ${v.organisation.name}` : v.depth === 1 ? `directly in ${v.organisation.name}` : `${v.depth} levels below ${v.organisation.name}`,
       ].join(' '),
-      canChangeRoles: scope.canEditFramework,
+      canChangeRoles: scope.canEditFramework && (await this.scopes.coversEverything(scope)),
       organisations: await organisationChoices(this.dataSource.manager, scope.rootOrganisationId === null ? null : [scope.rootOrganisationId], v.organisation),
       sectors: SECTORS.map((s) => ({ value: s, label: SECTOR_NAMES[s], selected: s === v.sector })),
       depths: [1, 2, 3, 4].map((d) => ({ value: String(d), label: d === 1 ? 'Directly below it' : `${d} levels below it`, selected: d === v.depth })),
@@ -101,12 +103,14 @@ export class LeadCoveragePagesController {
 
   @Get('settings')
   @Allow('admin')
+  @PartnershipWide()
   async settings(@Res() res: Response): Promise<void> {
     await this.renderSettings(res, await this.coverage.roleCodes(), null);
   }
 
   @Post('settings')
   @Allow('admin')
+  @PartnershipWide()
   async saveSettings(@CurrentScope() scope: Scope, @Body() form: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const raw = form.roleCodes;
     const codes = (Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []).map(String);

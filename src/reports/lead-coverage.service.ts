@@ -23,7 +23,7 @@ import {
   type LeadView,
 } from './lead-coverage.dto';
 import { peopleOf, validityOf } from './needs-analysis-compliance';
-import { loadSubtree, type OrganisationRef, sectorName, staffNames } from './quarterly-groups';
+import { loadSubtree, type OrganisationRef, sectorName } from './quarterly-groups';
 
 export const LEAD_ROLES_SETTING = 'prevent_lead_role_codes';
 
@@ -80,9 +80,10 @@ export class LeadCoverageService {
         ? []
         : await peopleOf(m, root.id, `AND s.id IN (SELECT lr.staff_id FROM staff_roles lr JOIN roles lc ON lc.id = lr.role_id WHERE lc.code IN (${placeholders}))`, codes);
     const leads = candidates.filter((p) => inScope(p.fact, asOf));
-    const names = named ? await staffNames(m, leads.map((p) => p.id)) : new Map<number, { ref: string; name: string }>();
+    // Named lists show only the people the asker may see (a trainer: themselves and those booked on their sessions); the counts cover everyone.
+    const names = named ? await this.scopes.names(scope, leads.map((p) => p.id)) : new Map<number, { ref: string; name: string }>();
 
-    const byOrganisation = new Map<number, LeadView[]>(chosen.map((o) => [o.id, []]));
+    const byOrganisation = new Map<number, { lead: LeadView; named: boolean }[]>(chosen.map((o) => [o.id, []]));
     for (const p of leads) {
       const { valid, validUntil } = validityOf(p, top, levels, asOf);
       const own = subtree.organisations.get(p.organisationId)!;
@@ -96,14 +97,15 @@ export class LeadCoverageService {
         validUntil,
       };
       // A lead counts for every chosen organisation they sit in (their own, or one above it).
-      for (const id of ancestorsOf(own, subtree.organisations)) if (chosenIds.has(id)) byOrganisation.get(id)!.push(lead);
+      for (const id of ancestorsOf(own, subtree.organisations)) if (chosenIds.has(id)) byOrganisation.get(id)!.push({ lead, named: names.has(p.id) });
     }
 
     const organisations: LeadOrganisationView[] = chosen.map((o) => {
-      const list = byOrganisation.get(o.id)!.sort((a, b) => Number(b.validL3) - Number(a.validL3) || a.name.localeCompare(b.name));
-      const withL3 = list.filter((l) => l.validL3).length;
-      const status: LeadStatus = withL3 > 0 ? 'covered' : list.length > 0 ? 'lead-without-valid-l3' : 'no-lead';
-      const row: LeadOrganisationView = { code: o.code, name: o.name, sector: o.sector, sectorName: sectorName(o.sector), leads: list.length, leadsWithValidL3: withL3, status };
+      const all = byOrganisation.get(o.id)!;
+      const list = all.filter((l) => l.named).map((l) => l.lead).sort((a, b) => Number(b.validL3) - Number(a.validL3) || a.name.localeCompare(b.name));
+      const withL3 = all.filter((l) => l.lead.validL3).length;
+      const status: LeadStatus = withL3 > 0 ? 'covered' : all.length > 0 ? 'lead-without-valid-l3' : 'no-lead';
+      const row: LeadOrganisationView = { code: o.code, name: o.name, sector: o.sector, sectorName: sectorName(o.sector), leads: all.length, leadsWithValidL3: withL3, status };
       if (named) row.leadList = list;
       return row;
     });

@@ -35,7 +35,8 @@ import { levelFacts, requirementFacts } from '../sessions/session-facts';
 import { GapAnalysisQueryDto, type GapAnalysisView, type LevelFiguresView } from './dto/gap-analysis.dto';
 import { GapAnalysisService } from './gap-analysis.service';
 import { type Subtree, viewerKey } from './quarterly-groups';
-import { closureTable, subtreeIds } from '../access/subtree';
+import { organisationPathsUnder, TREE_FINGERPRINT_SQL } from '../access/organisation-tree';
+import { subtreeIds } from '../access/subtree';
 
 /** Counts per level code. */
 export type LevelCounts = Map<string, Counts>;
@@ -116,7 +117,7 @@ export class GapAnalysisComplianceFigures extends ComplianceFigures {
               (SELECT COUNT(*) FROM completions) AS completions, (SELECT MAX(id) FROM staff) AS last_staff,
               (SELECT COUNT(*) FROM staff_roles) AS roles_held, (SELECT MAX(id) FROM requirements) AS last_requirement,
               (SELECT COUNT(*) FROM requirements) AS requirements, (SELECT MAX(id) FROM organisations) AS last_organisation,
-              (SELECT COUNT(*) FROM ${closureTable('oc')}) AS closure`,
+              ${TREE_FINGERPRINT_SQL} AS closure`,
     );
     return Object.values(row).map((v) => String(v ?? '')).join(':');
   }
@@ -215,18 +216,7 @@ export async function peopleOf(m: EntityManager, rootId: number, extraWhere = ''
     params,
   );
   // Ancestors of every organisation in the subtree, up to the top of the tree (requirements may sit above the root).
-  const ancestry = await sql<{ descendant_id: number; ancestor_id: number }>(
-    m,
-    `SELECT oa.descendant_id, oa.ancestor_id FROM ${closureTable('oa')} WHERE oa.descendant_id IN (${SUBTREE})`,
-    [rootId],
-  );
-  const paths = new Map<number, number[]>();
-  for (const a of ancestry) {
-    const id = Number(a.descendant_id);
-    let path = paths.get(id);
-    if (!path) paths.set(id, (path = []));
-    path.push(Number(a.ancestor_id));
-  }
+  const paths = await organisationPathsUnder(m, rootId);
   const byId = new Map<number, PersonRecord>();
   for (const s of staff) {
     const id = Number(s.id);

@@ -8,7 +8,8 @@ import type { Scope } from '../auth/scope';
 import { sql } from '../database/sql';
 import type { Organisation } from '../organisations/organisation.entity';
 import { SECTOR_NAMES, SECTORS, type Sector } from '../organisations/sectors';
-import { closureTable, subtreeIds } from '../access/subtree';
+import { organisationsNear } from '../access/organisation-tree';
+import { subtreeIds } from '../access/subtree';
 
 export interface OrganisationRef {
   id: number;
@@ -120,14 +121,7 @@ export async function organisationChoices(m: EntityManager, topIds: number[] | n
   const tops =
     topIds ?? (await sql<{ id: number }>(m, 'SELECT id FROM organisations WHERE parent_id IS NULL')).map((r) => Number(r.id));
   if (tops.length === 0) return [];
-  const placeholders = tops.map((_, i) => `$${i + 1}`).join(', ');
-  const rows = await sql<{ id: number; code: string; name: string; parent_id: number | null; depth: number }>(
-    m,
-    `SELECT o.id, o.code, o.name, o.parent_id, c.depth
-     FROM ${closureTable('c')} JOIN organisations o ON o.id = c.descendant_id
-     WHERE c.ancestor_id IN (${placeholders}) AND c.depth <= 2`,
-    tops,
-  );
+  const rows = await organisationsNear(m, tops, 2);
   const ids = new Set(rows.map((r) => Number(r.id)));
   const children = new Map<number | null, typeof rows>();
   for (const r of rows) {
@@ -143,21 +137,6 @@ export async function organisationChoices(m: EntityManager, topIds: number[] | n
   };
   visit(null, 0);
   if (current && !out.some((o) => o.code === current.code)) out.push({ code: current.code, label: current.name });
-  return out;
-}
-
-/** "First Last" and employee reference of each person, by id. */
-export async function staffNames(m: EntityManager, ids: number[]): Promise<Map<number, { ref: string; name: string }>> {
-  const out = new Map<number, { ref: string; name: string }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const rows = await sql<{ id: number; employee_ref: string; first_name: string; last_name: string }>(
-      m,
-      `SELECT id, employee_ref, first_name, last_name FROM staff WHERE id IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})`,
-      chunk,
-    );
-    for (const r of rows) out.set(Number(r.id), { ref: r.employee_ref, name: `${r.first_name} ${r.last_name}` });
-  }
   return out;
 }
 

@@ -12,7 +12,7 @@ import { ScopeService } from '../access/scope.service';
 import { addDays, addMonths, type IsoDate, todayIso } from '../common/dates';
 import { sql } from '../database/sql';
 import { validTrainers } from './needs-analysis-compliance';
-import { loadSubtree, sectorName, staffNames } from './quarterly-groups';
+import { loadSubtree, sectorName } from './quarterly-groups';
 import { type CoverageOrganisationView, type TrainerCoverageQuery, type TrainerCoverageView } from './trainer-coverage.dto';
 import { subtreeIds } from '../access/subtree';
 
@@ -33,7 +33,8 @@ export class TrainerCoverageService {
     const m = this.dataSource.manager;
     const [subtree, trainers] = await Promise.all([loadSubtree(m, root), validTrainers(m, root.id, asOf)]);
     const delivered = await this.sessionsOf(m, root.id, sessionsFrom, asOf);
-    const people = named ? await staffNames(m, trainers.map((t) => t.staffId)) : new Map<number, { ref: string; name: string }>();
+    // Named lists show only the people the asker may see (a trainer: themselves and those booked on their sessions); the counts cover everyone.
+    const people = named ? await this.scopes.names(scope, trainers.map((t) => t.staffId)) : new Map<number, { ref: string; name: string }>();
 
     const groups = [...subtree.children, subtree.root];
     const organisations = groups.map((o) => {
@@ -54,6 +55,7 @@ export class TrainerCoverageService {
       };
       if (named) {
         row.trainerList = mine
+          .filter((t) => people.has(t.staffId))
           .map((t) => {
             const own = subtree.organisations.get(t.organisationId)!;
             const theirs = delivered.get(t.staffId) ?? new Map<number, number>();

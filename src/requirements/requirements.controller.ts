@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Po
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Allow, AnySignedIn } from '../auth/allow.decorator';
 import { CreateRequirementDto, RequirementView, UpdateRequirementDto } from './dto/requirement.dto';
+import { CurrentScope } from '../auth/current-scope.decorator';
+import { Scope } from '../auth/scope';
 import { RequirementsService, requirementView } from './requirements.service';
 
 @ApiTags('requirements')
@@ -12,32 +14,32 @@ export class RequirementsController {
 
   @Get()
   @AnySignedIn()
-  async list(): Promise<RequirementView[]> {
-    return (await this.requirements.list()).map(requirementView);
+  async list(@CurrentScope() scope: Scope): Promise<RequirementView[]> {
+    return (await this.requirements.list(scope)).map(requirementView);
   }
 
   @Get(':id')
   @AnySignedIn()
-  async get(@Param('id', ParseIntPipe) id: number): Promise<RequirementView> {
-    return requirementView(await this.requirements.get(id));
+  async get(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number): Promise<RequirementView> {
+    return requirementView(await this.requirements.get(scope, id));
   }
 
   @Post()
   @Allow('admin')
-  async create(@Body() dto: CreateRequirementDto): Promise<RequirementView> {
-    return requirementView(await this.requirements.create(dto));
+  async create(@CurrentScope() scope: Scope, @Body() dto: CreateRequirementDto): Promise<RequirementView> {
+    return requirementView(await this.requirements.create(scope, dto));
   }
 
   @Allow('admin')
   @Patch(':id')
-  async update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateRequirementDto): Promise<RequirementView> {
-    return requirementView(await this.requirements.update(id, dto));
+  async update(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateRequirementDto): Promise<RequirementView> {
+    return requirementView(await this.requirements.update(scope, id, dto));
   }
 
   @Allow('admin')
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id', ParseIntPipe) id: number): Promise<void> {
-    return this.requirements.remove(id);
+  remove(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number): Promise<void> {
+    return this.requirements.remove(scope, id);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Allow, AnySignedIn } from '../auth/allow.decorator';
+import { Allow, AnySignedIn, PartnershipWide } from '../auth/allow.decorator';
 import { CreateRoleDto, RoleView, UpdateRoleDto } from './dto/role.dto';
 import { RolesService, roleView } from './roles.service';
 
@@ -24,16 +24,19 @@ export class RolesController {
 
   @Post()
   @Allow('admin')
+  @PartnershipWide()
   async create(@Body() dto: CreateRoleDto): Promise<RoleView> {
     return roleView(await this.roles.create(dto));
   }
 
+  @PartnershipWide()
   @Allow('admin')
   @Patch(':code')
   async update(@Param('code') code: string, @Body() dto: UpdateRoleDto): Promise<RoleView> {
     return roleView(await this.roles.update(code, dto));
   }
 
+  @PartnershipWide()
   @Allow('admin')
   @Delete(':code')
   @HttpCode(204)
