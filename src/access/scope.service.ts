@@ -97,6 +97,12 @@ export class ScopeService {
     return m.getRepository(User).createQueryBuilder('u').where(where.sql, where.params);
   }
 
+  /** Imports the scope may see, as a WHERE on an imports alias: those made for an organisation inside its subtree. */
+  importsPredicate(scope: Scope, alias: string): [string, Record<string, unknown>] {
+    const where = this.organisationIn(scope, `${alias}.scope_organisation_id`);
+    return [where.sql, where.params];
+  }
+
   /**
    * Audit entries the scope may read: those about records of its subtree, and the sign-ins of its
    * accounts. Entries about partnership-wide things (levels, roles, settings) carry no

@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, ForbiddenException, HttpExcepti
 import { InjectDataSource } from '@nestjs/typeorm';
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { DataSource, EntityManager, IsNull, LessThan, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, IsNull, LessThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
@@ -20,7 +20,6 @@ import { ImportOutcome, isBlankRow, RowError, RowReader } from './import-outcome
 import { ImportRun } from './import-run';
 import { openSheet, SheetRow } from './sheet-reader';
 import { StaffImport } from './staff-import';
-import { subtreeIds } from '../access/subtree';
 
 /** A file multer has saved in the temporary folder. */
 export interface UploadedSheet {
@@ -157,7 +156,7 @@ export class ImportsService {
   async list(scope: Scope, query: ImportListQuery): Promise<Page<ImportView>> {
     this.scopes.assertCanEditPeople(scope);
     const qb = this.dataSource.getRepository(FileImport).createQueryBuilder('i').leftJoinAndSelect('i.organisation', 'o');
-    this.visibleOnly(scope, qb);
+    qb.andWhere(...this.scopes.importsPredicate(scope, 'i'));
     if (query.kind) qb.andWhere('i.kind = :kind', { kind: query.kind });
     qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id', 'DESC');
     qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
@@ -188,7 +187,7 @@ export class ImportsService {
   async record(scope: Scope, id: number): Promise<FileImport> {
     this.scopes.assertCanEditPeople(scope);
     const qb = this.dataSource.getRepository(FileImport).createQueryBuilder('i').leftJoinAndSelect('i.organisation', 'o').where('i.id = :id', { id });
-    this.visibleOnly(scope, qb);
+    qb.andWhere(...this.scopes.importsPredicate(scope, 'i'));
     const record = await qb.getOne();
     if (!record) throw notFound('import', id);
     return record;
@@ -436,12 +435,6 @@ export class ImportsService {
     });
   }
 
-  private visibleOnly(scope: Scope, qb: SelectQueryBuilder<FileImport>): void {
-    if (scope.rootOrganisationId === null) return;
-    qb.andWhere(`i.scope_organisation_id IN (${subtreeIds(':importRoot')})`, {
-      importRoot: scope.rootOrganisationId,
-    });
-  }
 
   private previewView(scope: Scope, settings: Settings, analysis: Analysis): ImportView {
     const { outcome } = analysis;
