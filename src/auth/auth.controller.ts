@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { CreateTokenDto, SignInDto } from '../users/dto/user.dto';
+import { ChangePasswordDto, CreateTokenDto, PasswordChangedView, SignInDto } from '../users/dto/user.dto';
 import { TokensService } from '../users/tokens.service';
 import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
 import { AnySignedIn, Public } from './allow.decorator';
 import { ROLE_NAMES } from './scope';
 import { SignInThrottle } from './sign-in-throttle';
@@ -19,6 +20,7 @@ export class AuthController {
   constructor(
     private readonly signIn: SignInService,
     private readonly tokens: TokensService,
+    private readonly users: UsersService,
   ) {}
 
   /** For scripts: email and password in, a personal API token out (shown once). */
@@ -37,6 +39,21 @@ export class AuthController {
   me(@Req() req: SignedInRequest) {
     const u = req.user;
     return { id: u.id, email: u.email, displayName: u.displayName, role: u.role, roleName: ROLE_NAMES[u.role] };
+  }
+
+  /**
+   * Changes your own password. Your other signed-in sessions end (a session making this call
+   * stays signed in); with `revokeTokens: true` every API token of yours is revoked as well.
+   */
+  @Post('password')
+  @AnySignedIn()
+  @HttpCode(200)
+  @ApiOkResponse({ type: PasswordChangedView })
+  changePassword(@Req() req: SignedInRequest, @Body() dto: ChangePasswordDto): Promise<PasswordChangedView> {
+    return this.users.changePassword(req.user.id, dto.currentPassword, dto.newPassword, {
+      keepSessionId: req.session?.userId === req.user.id ? req.sessionID : undefined,
+      revokeTokens: dto.revokeTokens ?? false,
+    });
   }
 
   @Get('tokens')

@@ -90,25 +90,36 @@ export class AuthPagesController {
     return { title: 'Change your password', breadcrumbs: [{ text: 'Your account', href: '/account' }] };
   }
 
+  /** Ends the account's other sessions (this one stays signed in) and, when ticked, revokes its API tokens. */
   @Post('account/password')
   @AnySignedIn()
   async changePassword(
     @Req() req: SignedInRequest,
     @Res() res: Response,
-    @Body() body: { currentPassword?: string; newPassword?: string; confirmPassword?: string },
+    @Body() body: { currentPassword?: string; newPassword?: string; confirmPassword?: string; revokeTokens?: string },
   ) {
-    const render = (status: number, errors: { href: string; text: string }[]) =>
-      res.status(status).render('auth/password', { title: 'Change your password', errors, breadcrumbs: [{ text: 'Your account', href: '/account' }] });
-    if (body.newPassword !== body.confirmPassword) return render(400, [{ href: '#confirmPassword', text: 'The new passwords do not match' }]);
+    const revokeTokens = body.revokeTokens === 'true';
+    const render = (status: number, field: 'currentPassword' | 'newPassword' | 'confirmPassword', text: string) =>
+      res.status(status).render('auth/password', {
+        title: 'Change your password',
+        errors: [{ href: `#${field}`, field, text }],
+        errorFor: { [field]: text },
+        revokeTokens,
+        breadcrumbs: [{ text: 'Your account', href: '/account' }],
+      });
+    if (body.newPassword !== body.confirmPassword) return render(400, 'confirmPassword', 'The new passwords do not match');
     try {
-      await this.users.changePassword(req.user.id, String(body.currentPassword ?? ''), String(body.newPassword ?? ''));
+      const { revokedTokens } = await this.users.changePassword(req.user.id, String(body.currentPassword ?? ''), String(body.newPassword ?? ''), {
+        keepSessionId: req.sessionID,
+        revokeTokens,
+      });
+      res.redirect(303, `/account?done=${revokedTokens > 0 ? 'password-tokens' : 'password'}`);
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
       const message = String((error.getResponse() as { message?: string }).message ?? error.message);
       const field = message.startsWith('currentPassword') ? 'currentPassword' : 'newPassword';
-      return render(error.getStatus(), [{ href: `#${field}`, text: message.replace(/^\w+: /, '') }]);
+      return render(error.getStatus(), field, message.replace(/^\w+: /, ''));
     }
-    res.redirect(303, '/account?done=password');
   }
 
   @Post('account/tokens')
@@ -138,5 +149,9 @@ export class AuthPagesController {
 }
 
 function flashFor(done?: string): string | undefined {
-  return { password: 'Your password has been changed', revoked: 'The token has been revoked' }[done ?? ''];
+  return {
+    password: 'Your password has been changed, and you have been signed out everywhere else',
+    'password-tokens': 'Your password has been changed, you have been signed out everywhere else and your API tokens have been revoked',
+    revoked: 'The token has been revoked',
+  }[done ?? ''];
 }

@@ -1,5 +1,5 @@
 import session from 'express-session';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, EntityManager, LessThan, Not } from 'typeorm';
 import { WebSession } from './web-session.entity';
 
 type Callback = (error?: unknown, data?: session.SessionData | null) => void;
@@ -29,7 +29,7 @@ export class DatabaseSessionStore extends session.Store {
   set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
     const expiresAt = this.expiry(data);
     this.sessions
-      .upsert({ sid, data: JSON.stringify(data), expiresAt }, ['sid'])
+      .upsert({ sid, data: JSON.stringify(data), expiresAt, userId: data.userId ?? null }, ['sid'])
       .then(() => this.sweep())
       .then(() => callback?.())
       .catch((error) => callback?.(error));
@@ -60,4 +60,10 @@ export class DatabaseSessionStore extends session.Store {
     this.lastSweep = Date.now();
     await this.sessions.delete({ expiresAt: LessThan(new Date().toISOString()) });
   }
+}
+
+/** Ends every signed-in session of the account except `keepSid` (the one asking); how many ended. */
+export async function endSessionsOf(manager: EntityManager, userId: number, keepSid?: string): Promise<number> {
+  const result = await manager.delete(WebSession, keepSid ? { userId, sid: Not(keepSid) } : { userId });
+  return result.affected ?? 0;
 }

@@ -12,4 +12,9 @@ export class WebSession {
   @Index('ix_web_sessions_expires')
   @Column({ type: 'varchar', length: 24 })
   expiresAt: string;
+
+  /** The account signed in on this session (copied from data), so its sessions can be ended together. */
+  @Index('ix_web_sessions_user')
+  @Column({ type: 'integer', nullable: true })
+  userId: number | null;
 }

@@ -100,7 +100,8 @@ export class AdminPagesController {
   }
 
   private async renderForm(res: Response, scope: Scope, heading: string, values: Record<string, unknown>, errors: FormError[], id?: number, status = 400) {
-    res.status(status).render('admin/user-form', { ...(await this.formModel(scope, heading, values, id)), errors });
+    const errorFor = Object.fromEntries(errors.map((e) => [e.field, e.text]));
+    res.status(status).render('admin/user-form', { ...(await this.formModel(scope, heading, values, id)), errors, errorFor });
   }
 
   private async renderFailure(res: Response, scope: Scope, heading: string, values: Record<string, unknown>, error: unknown, id?: number) {

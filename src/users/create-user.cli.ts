@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { AppModule } from '../app.module';
 import { Scope, USER_ROLES, UserRole } from '../auth/scope';
 import { loadConfig } from '../config/app-config';
+import { passwordProblem } from './passwords';
 import { UsersService } from './users.service';
 
 const USAGE = `Usage: npm run user:create -- --email EMAIL --role ${USER_ROLES.join('|')} [--organisation CODE] [--name "Display name"] [--password PASSWORD] [--staff EMPLOYEE_REF]
@@ -30,11 +31,17 @@ async function main() {
     console.error(`--role must be one of: ${USER_ROLES.join(', ')}`);
     process.exit(2);
   }
+  const email = values.email.trim().toLowerCase();
+  const problem = values.password === undefined ? null : passwordProblem(values.password, [email, values.name]);
+  if (problem) {
+    console.error(`--password: ${problem}`);
+    process.exit(2);
+  }
   const config = loadConfig({ ...process.env, SEED_DEMO: 'false', LOG_LEVEL: 'warn' });
   const app = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error'] });
   try {
     const { user, temporaryPassword } = await app.get(UsersService).create(Scope.system(), {
-      email: values.email.trim().toLowerCase(),
+      email,
       displayName: values.name ?? values.email,
       role: values.role as UserRole,
       organisationCode: values.organisation ?? null,

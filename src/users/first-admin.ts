@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Scope } from '../auth/scope';
 import { AppConfig } from '../config/app-config';
+import { passwordProblem, temporaryPassword } from './passwords';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
 
@@ -26,10 +26,14 @@ export class FirstAdmin {
     const repo = this.dataSource.getRepository(User);
     const email = this.config.ADMIN_EMAIL?.trim().toLowerCase();
     if (email ? await repo.existsBy({ email }) : await repo.existsBy({ role: 'admin' })) return;
-    const password = this.config.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+    const account = { email: email ?? 'admin@localhost', displayName: 'Administrator' };
+    if (this.config.ADMIN_PASSWORD) {
+      const problem = passwordProblem(this.config.ADMIN_PASSWORD, [account.email, account.displayName]);
+      if (problem) throw new Error(`ADMIN_PASSWORD: ${problem}`);
+    }
+    const password = this.config.ADMIN_PASSWORD ?? temporaryPassword();
     await this.users.create(Scope.system(), {
-      email: email ?? 'admin@localhost',
-      displayName: 'Administrator',
+      ...account,
       role: 'admin',
       organisationCode: null,
       password,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { notFound } from '../common/http-errors';
 import { ApiToken } from './api-token.entity';
 import { User } from './user.entity';
@@ -52,4 +52,10 @@ export class TokensService {
     }
     return record.user;
   }
+}
+
+/** Revokes every token of the user still in use, inside the caller's transaction; how many. */
+export async function revokeAllTokens(manager: EntityManager, userId: number): Promise<number> {
+  const result = await manager.update(ApiToken, { userId, revokedAt: IsNull() }, { revokedAt: new Date().toISOString() });
+  return result.affected ?? 0;
 }

@@ -3,12 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Scope } from '../auth/scope';
+import { endSessionsOf } from '../auth/session-store';
 import { ScopeService } from '../access/scope.service';
 import { conflict, notFound } from '../common/http-errors';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { StaffService } from '../staff/staff.service';
 import { CreateUserDto, UpdateUserDto, UserView } from './dto/user.dto';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { revokeAllTokens } from './tokens.service';
 import { User } from './user.entity';
 
 @Injectable()
@@ -73,15 +75,29 @@ export class UsersService {
     return this.get(scope, id);
   }
 
-  async changePassword(userId: number, currentPassword: string, newPassword: string): Promise<void> {
+  /**
+   * Changes the user's own password and, in the same transaction, ends their other signed-in
+   * sessions (all but `keepSessionId`, the one asking) and, when asked, revokes their API tokens.
+   */
+  async changePassword(
+    userId: number,
+    currentPassword: string,
+    newPassword: string,
+    options: { keepSessionId?: string; revokeTokens?: boolean } = {},
+  ): Promise<{ signedOutSessions: number; revokedTokens: number }> {
     const user = await this.users.findOneByOrFail({ id: userId });
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
       throw new UnprocessableEntityException('currentPassword: that is not your current password');
     }
-    const problem = passwordProblem(newPassword);
+    const problem = passwordProblem(newPassword, [user.email, user.displayName]);
     if (problem) throw new BadRequestException(`newPassword: ${problem}`);
     user.passwordHash = await hashPassword(newPassword);
-    await this.users.save(user);
+    return this.dataSource.transaction(async (m) => {
+      await m.save(User, user);
+      const signedOutSessions = await endSessionsOf(m, user.id, options.keepSessionId);
+      const revokedTokens = options.revokeTokens ? await revokeAllTokens(m, user.id) : 0;
+      return { signedOutSessions, revokedTokens };
+    });
   }
 
   /** Sets role scope fields: organisation (within the creator's own subtree) and the linked staff record. */

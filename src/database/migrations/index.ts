@@ -2,6 +2,7 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { Accounts1763900000100 } from './1763900000100-accounts';
 import { Imports1763900000200 } from './1763900000200-imports';
 import { ImpactAndLeads1763900000400 } from './1763900000400-impact-and-leads';
+import { WebSessionUser1763900000600 } from './1763900000600-web-session-user';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Accounts1763900000100,
   Imports1763900000200,
   ImpactAndLeads1763900000400,
+  WebSessionUser1763900000600,
 ];

@@ -1,10 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, MinLength, registerDecorator, ValidateIf, ValidationArguments } from 'class-validator';
 import { USER_ROLES, type UserRole } from '../../auth/scope';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from '../passwords';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const emptyToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : value);
+
+/**
+ * Not a common or guessable password (zxcvbn, see passwords.ts), counting the object's own
+ * `personal` fields (email, name) as guessable. Length is left to @MinLength/@MaxLength, so one message a problem.
+ */
+function IsHardToGuess(personal: string[] = []) {
+  const problem = (value: unknown, args: ValidationArguments) => {
+    if (typeof value !== 'string' || value.length < MIN_PASSWORD_LENGTH || value.length > MAX_PASSWORD_LENGTH) return null;
+    const object = args.object as Record<string, unknown>;
+    return passwordProblem(value, personal.map((field) => (typeof object[field] === 'string' ? (object[field] as string) : null)));
+  };
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isHardToGuess',
+      target: target.constructor,
+      propertyName,
+      options: { message: (args: ValidationArguments) => problem(args.value, args) ?? `${propertyName} is too easy to guess` },
+      validator: { validate: (value: unknown, args: ValidationArguments) => problem(value, args as ValidationArguments) === null },
+    });
+}
 
 export class CreateUserDto {
   @ApiProperty({ example: 'sam.coordinator@example.gov.uk' })
@@ -37,7 +58,9 @@ export class CreateUserDto {
   @Transform(emptyToNull)
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsString()
-  @Length(10, 200, { message: 'password must be at least 10 characters' })
+  @MinLength(MIN_PASSWORD_LENGTH, { message: `password must be at least ${MIN_PASSWORD_LENGTH} characters` })
+  @MaxLength(MAX_PASSWORD_LENGTH, { message: `password must be ${MAX_PASSWORD_LENGTH} characters or fewer` })
+  @IsHardToGuess(['email', 'displayName'])
   password?: string | null;
 }
 
@@ -68,7 +91,22 @@ export class UserView {
 
 export class ChangePasswordDto {
   @ApiProperty() @IsString() currentPassword: string;
-  @ApiProperty() @IsString() @Length(10, 200, { message: 'newPassword must be at least 10 characters' }) newPassword: string;
+
+  @ApiProperty({ description: `${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not a common or guessable password` })
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH, { message: `newPassword must be at least ${MIN_PASSWORD_LENGTH} characters` })
+  @MaxLength(MAX_PASSWORD_LENGTH, { message: `newPassword must be ${MAX_PASSWORD_LENGTH} characters or fewer` })
+  newPassword: string;
+
+  @ApiPropertyOptional({ description: 'Also revoke every API token of the account (other signed-in sessions always end)', default: false })
+  @IsOptional()
+  @IsBoolean()
+  revokeTokens?: boolean;
+}
+
+export class PasswordChangedView {
+  @ApiProperty({ description: 'Other signed-in sessions of the account that were ended' }) signedOutSessions: number;
+  @ApiProperty({ description: 'API tokens revoked (0 unless revokeTokens was true)' }) revokedTokens: number;
 }
 
 export class CreateTokenDto {

@@ -1,0 +1,180 @@
+/**
+ * Web security (OWASP ASVS level 2): password strength, what changing a password ends, a locked
+ * account answering like an unknown one, no caching of personal data, and links built on
+ * PUBLIC_URL rather than on the Host header.
+ */
+jest.mock('../src/users/passwords', () => {
+  const actual = jest.requireActual('../src/users/passwords');
+  return { ...actual, verifyPassword: jest.fn(actual.verifyPassword) };
+});
+
+import request from 'supertest';
+import { Scope } from '../src/auth/scope';
+import { addDays, todayIso } from '../src/common/dates';
+import * as passwords from '../src/users/passwords';
+import { UsersService } from '../src/users/users.service';
+import { createTestApp, describeEachDatabase, TEST_PASSWORD, TestApp } from './support/app';
+import { organisation } from './support/builders';
+
+const verifyPassword = passwords.verifyPassword as jest.MockedFunction<typeof passwords.verifyPassword>;
+const PUBLIC_URL = 'https://prevent.example.gov.uk';
+const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+/** The message shown at a form field (a GOV.UK error message), entities decoded. */
+const fieldError = (html: string, field: string) =>
+  new RegExp(`<p id="${field}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> ([^<]*)</p>`)
+    .exec(html)?.[1]
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=');
+
+describeEachDatabase('web security', (kind) => {
+  let t: TestApp;
+  let accounts = 0;
+
+  beforeAll(async () => {
+    t = await createTestApp(kind, { LOCKOUT_THRESHOLD: '3', LOCKOUT_MINUTES: '15', PUBLIC_URL: `${PUBLIC_URL}/` });
+    await organisation(t.http(), 'ROOT', null, { sector: 'other', name: 'Test Partnership' });
+  });
+  afterAll(() => t.close());
+
+  /** A new viewer account with the test password. */
+  async function account(name?: string) {
+    const n = ++accounts;
+    const email = `person-${n}-${kind}@security.test`;
+    const { user } = await t.app.get(UsersService).create(Scope.system(), { email, displayName: name ?? `Person ${n}`, role: 'viewer', organisationCode: 'ROOT', password: TEST_PASSWORD });
+    return { id: user.id, email };
+  }
+
+  /** A browser signed in as the account: keeps its cookies. */
+  async function browser(email: string, password = TEST_PASSWORD) {
+    const agent = request.agent(t.app.getHttpServer());
+    const page = await agent.get('/sign-in').set('Accept', 'text/html').expect(200);
+    await agent.post('/sign-in').type('form').send({ email, password, _csrf: csrfFrom(page.text), next: '/account' }).expect(303);
+    return agent;
+  }
+
+  /** Posts the change-password form (with its CSRF token); the answer. */
+  async function changePasswordForm(agent: ReturnType<typeof request.agent>, fields: Record<string, string>, status: number) {
+    const page = await agent.get('/account/password').set('Accept', 'text/html').expect(200);
+    return await agent
+      .post('/account/password')
+      .type('form')
+      .set('Accept', 'text/html')
+      .send({ currentPassword: TEST_PASSWORD, _csrf: csrfFrom(page.text), ...fields })
+      .expect(status);
+  }
+
+  describe('passwords', () => {
+    it('refuses a common password through the API, saying why in plain English', async () => {
+      const res = await t.http().post('/api/users').send({ email: 'weak@security.test', displayName: 'Weak', role: 'viewer', organisationCode: 'ROOT', password: 'password1234' }).expect(400);
+      expect(res.body.message).toContain('Choose a password that is harder to guess: this is similar to a commonly used password. Add more words that are less common.');
+      const short = await t.http().post('/api/users').send({ email: 'short@security.test', displayName: 'Short', role: 'viewer', organisationCode: 'ROOT', password: 'elevenchars' }).expect(400);
+      expect(short.body.message).toContain('password must be at least 12 characters');
+      const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM users WHERE email IN ('weak@security.test', 'short@security.test')`);
+      expect(Number(n)).toBe(0);
+    });
+
+    it('counts the account’s own email address and name as guessable', async () => {
+      const res = await t
+        .http()
+        .post('/api/users')
+        .send({ email: 'sam.okonkwo@warwickshire.example', displayName: 'Sam Okonkwo', role: 'viewer', organisationCode: 'ROOT', password: 'okonkwowarwickshire' })
+        .expect(400);
+      expect(res.body.message).toEqual(['Choose a password that is harder to guess: it contains your name or email address. Add more words that are less common.']);
+    });
+
+    it('shows the reason at the password field of the admin form', async () => {
+      const page = await t
+        .http()
+        .post('/admin/users/new')
+        .type('form')
+        .set('Accept', 'text/html')
+        .send({ email: 'form@security.test', displayName: 'Form', role: 'viewer', organisationCode: 'ROOT', password: 'qwertyuiop123' })
+        .expect(400);
+      expect(fieldError(page.text, 'password')).toMatch(/^Choose a password that is harder to guess: /);
+      expect(page.text).toContain('href="#password"');
+    });
+
+    it('gives temporary passwords that pass the rules and work', async () => {
+      const created = await t.http().post('/api/users').send({ email: 'temp@security.test', displayName: 'Temp', role: 'viewer', organisationCode: 'ROOT' }).expect(201);
+      expect(passwords.passwordProblem(created.body.temporaryPassword, ['temp@security.test', 'Temp'])).toBeNull();
+      await t.anonymous().post('/api/auth/token').send({ email: 'temp@security.test', password: created.body.temporaryPassword }).expect(201);
+    });
+
+    it('refuses a weak new password on the change-password page, at the field, and keeps the old one', async () => {
+      const { email } = await account('Robin Weak');
+      const agent = await browser(email);
+      const weak = await changePasswordForm(agent, { newPassword: 'password1234', confirmPassword: 'password1234' }, 400);
+      expect(fieldError(weak.text, 'newPassword')).toBe(
+        'Choose a password that is harder to guess: this is similar to a commonly used password. Add more words that are less common.',
+      );
+      const short = await changePasswordForm(agent, { newPassword: 'too short', confirmPassword: 'too short' }, 400);
+      expect(fieldError(short.text, 'newPassword')).toBe('Password must be at least 12 characters');
+      const wrong = await changePasswordForm(agent, { currentPassword: 'not my password', newPassword: 'a new long password', confirmPassword: 'a new long password' }, 422);
+      expect(fieldError(wrong.text, 'currentPassword')).toBe('that is not your current password');
+      await t.anonymous().post('/api/auth/token').send({ email, password: TEST_PASSWORD }).expect(201);
+    });
+
+    it('refuses a weak new password through the JSON API', async () => {
+      const { email } = await account();
+      const token = (await t.anonymous().post('/api/auth/token').send({ email, password: TEST_PASSWORD }).expect(201)).body.token;
+      const res = await t.anonymous().post('/api/auth/password').set('Authorization', `Bearer ${token}`).send({ currentPassword: TEST_PASSWORD, newPassword: 'password1234' }).expect(400);
+      expect(res.body.message).toMatch(/^newPassword: Choose a password that is harder to guess/);
+    });
+  });
+
+  describe('changing a password', () => {
+    it('signs the account out everywhere else, keeps this session signed in, and keeps API tokens unless asked', async () => {
+      const { id, email } = await account();
+      const here = await browser(email);
+      const elsewhere = await browser(email);
+      const other = await browser((await account()).email);
+      const token = (await t.anonymous().post('/api/auth/token').send({ email, password: TEST_PASSWORD }).expect(201)).body.token;
+      await elsewhere.get('/account').set('Accept', 'text/html').expect(200);
+
+      const done = await changePasswordForm(here, { newPassword: 'a new long password', confirmPassword: 'a new long password' }, 303);
+      expect(done.headers.location).toBe('/account?done=password');
+
+      const mine = await here.get('/account?done=password').set('Accept', 'text/html').expect(200);
+      expect(mine.text).toContain('you have been signed out everywhere else');
+      const signedOut = await elsewhere.get('/account').set('Accept', 'text/html').expect(303);
+      expect(signedOut.headers.location).toBe('/sign-in?next=%2Faccount');
+      await other.get('/account').set('Accept', 'text/html').expect(200);
+      const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM web_sessions WHERE user_id = ${id}`);
+      expect(Number(n)).toBe(1);
+      await t.anonymous().get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
+      await t.anonymous().post('/api/auth/token').send({ email, password: 'a new long password' }).expect(201);
+    });
+
+    it('revokes the account’s API tokens when "Also revoke my API tokens" is ticked', async () => {
+      const { email } = await account();
+      const here = await browser(email);
+      const tokens = await Promise.all(
+        [1, 2].map(async () => (await t.anonymous().post('/api/auth/token').send({ email, password: TEST_PASSWORD }).expect(201)).body.token as string),
+      );
+      const form = await here.get('/account/password').set('Accept', 'text/html').expect(200);
+      expect(form.text).toContain('Also revoke my API tokens');
+      const done = await changePasswordForm(here, { newPassword: 'a new long password', confirmPassword: 'a new long password', revokeTokens: 'true' }, 303);
+      expect(done.headers.location).toBe('/account?done=password-tokens');
+      for (const token of tokens) await t.anonymous().get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
+      await here.get('/account').set('Accept', 'text/html').expect(200);
+    });
+
+    it('through the JSON API, says how many sessions ended and tokens were revoked', async () => {
+      const { email } = await account();
+      const elsewhere = await browser(email);
+      const token = (await t.anonymous().post('/api/auth/token').send({ email, password: TEST_PASSWORD }).expect(201)).body.token;
+      const bearer = `Bearer ${token}`;
+      const kept = await t.anonymous().post('/api/auth/password').set('Authorization', bearer).send({ currentPassword: TEST_PASSWORD, newPassword: 'a new long password' }).expect(200);
+      expect(kept.body).toEqual({ signedOutSessions: 1, revokedTokens: 0 });
+      await elsewhere.get('/account').set('Accept', 'text/html').expect(303);
+      const revoked = await t
+        .anonymous()
+        .post('/api/auth/password')
+        .set('Authorization', bearer)
+        .send({ currentPassword: 'a new long password', newPassword: 'another long password', revokeTokens: true })
+        .expect(200);
+      expect(revoked.body).toEqual({ signedOutSessions: 0, revokedTokens: 1 });
+      await t.anonymous().get('/api/auth/me').set('Authorization', bearer).expect(401);
+    });
+  });
+});
