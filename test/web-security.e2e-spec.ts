@@ -177,4 +177,53 @@ describeEachDatabase('web security', (kind) => {
       await t.anonymous().get('/api/auth/me').set('Authorization', bearer).expect(401);
     });
   });
+
+  describe('a locked account', () => {
+    it('answers exactly as an unknown email does, after the same decoy password check', async () => {
+      const { email } = await account('Lockie');
+      for (let i = 0; i < 3; i++) await t.anonymous().post('/api/auth/token').send({ email, password: `wrong password ${i}` }).expect(401);
+
+      verifyPassword.mockClear();
+      const locked = await t.anonymous().post('/api/auth/token').send({ email, password: TEST_PASSWORD });
+      const lockedChecks = verifyPassword.mock.calls.map(([hash]) => hash);
+      verifyPassword.mockClear();
+      const unknown = await t.anonymous().post('/api/auth/token').send({ email: 'nobody-at-all@security.test', password: TEST_PASSWORD });
+      const unknownChecks = verifyPassword.mock.calls.map(([hash]) => hash);
+
+      expect(locked.status).toBe(401);
+      expect(unknown.status).toBe(401);
+      expect(locked.body).toEqual(unknown.body);
+      expect(locked.body.message).toBe('The email address or password is not right');
+      expect(lockedChecks).toEqual([await passwords.decoy()]);
+      expect(unknownChecks).toEqual(lockedChecks);
+
+      const page = (e: string) => browserSignInAttempt(e);
+      const [lockedPage, unknownPage] = [await page(email), await page('nobody-at-all@security.test')];
+      expect(lockedPage.status).toBe(unknownPage.status);
+      expect(errorSummary(lockedPage.text)).toEqual(errorSummary(unknownPage.text));
+      expect(errorSummary(lockedPage.text)).toEqual(['The email address or password is not right']);
+    });
+
+    it('shows "Locked until" on the admin pages and keeps the reason in the audit log', async () => {
+      const { id, email } = await account('Lockie Two');
+      for (let i = 0; i < 4; i++) await t.anonymous().post('/api/auth/token').send({ email, password: `wrong password ${i}` }).expect(401);
+      const [user] = await t.dataSource.query(`SELECT locked_until FROM users WHERE id = ${id}`);
+      const until = new Date(user.locked_until).toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'long', timeStyle: 'short' });
+      const list = await t.http().get('/admin/users').set('Accept', 'text/html').expect(200);
+      expect(list.text).toContain(`Locked until ${until}`);
+      const form = await t.http().get(`/admin/users/${id}`).set('Accept', 'text/html').expect(200);
+      expect(form.text).toContain(`Locked until ${until}`);
+      const reasons = await t.dataSource.query(`SELECT action, after_json FROM audit_log WHERE entity_key = '${email}' ORDER BY id`);
+      expect(reasons.map((r: { action: string }) => r.action)).toContain('account_locked');
+      expect(reasons.filter((r: { after_json: string | null }) => JSON.parse(r.after_json ?? '{}').reason === 'locked')).toHaveLength(1);
+    });
+  });
+
+  /** A sign-in from a fresh browser; the answer as it came. */
+  async function browserSignInAttempt(email: string) {
+    const agent = request.agent(t.app.getHttpServer());
+    const page = await agent.get('/sign-in').set('Accept', 'text/html').expect(200);
+    return agent.post('/sign-in').type('form').send({ email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) });
+  }
+  const errorSummary = (html: string) => [...html.matchAll(/<li><a href="#[^"]*">([^<]*)<\/a><\/li>/g)].map((m) => m[1]);
 });

@@ -29,10 +29,11 @@ export class SignInService {
     }
     const now = new Date();
     if (user.lockedUntil && user.lockedUntil > now.toISOString()) {
-      await this.audit.record({ action: 'sign_in_failed', entity: 'users', entityKey: normalised, after: { reason: 'locked' } }, actor);
-      throw new UnauthorizedException(
-        `This account is locked after too many wrong passwords. Try again after ${new Date(user.lockedUntil).toLocaleTimeString('en-GB', { timeZone: this.config.TIME_ZONE, hour: '2-digit', minute: '2-digit' })}, or ask an administrator.`,
-      );
+      // Answered exactly as an unknown email is, after the same decoy check, so nobody can learn
+      // from a lock-out which addresses have accounts. The owner sees it on the admin pages.
+      await verifyPassword(await decoy(), password);
+      await this.audit.record({ action: 'sign_in_failed', entity: 'users', entityKey: normalised, after: { reason: 'locked', lockedUntil: user.lockedUntil } }, actor);
+      throw new UnauthorizedException(REFUSED);
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
       await this.recordFailure(user, actor, now);

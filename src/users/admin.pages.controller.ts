@@ -35,7 +35,7 @@ export class AdminPagesController {
   @Get('users')
   @Render('admin/users')
   async list(@CurrentScope() scope: Scope, @Query('done') done?: string) {
-    const users = (await this.users.list(scope)).map((u) => ({ ...userView(u), roleName: ROLE_NAMES[u.role] }));
+    const users = (await this.users.list(scope)).map((u) => ({ ...userView(u), lockedUntil: u.lockedUntil, roleName: ROLE_NAMES[u.role] }));
     return { title: 'User accounts', users, breadcrumbs: ADMIN_CRUMBS, flash: done ? 'The account has been saved' : undefined };
   }
 
@@ -61,8 +61,10 @@ export class AdminPagesController {
 
   @Get('users/:id')
   async edit(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response) {
-    const user = userView(await this.users.get(scope, id));
-    res.render('admin/user-form', await this.formModel(scope, `Change ${user.displayName}`, { ...user, organisationCode: user.organisationCode ?? '' }, id));
+    const account = await this.users.get(scope, id);
+    const user = userView(account);
+    const values = { ...user, lockedUntil: user.locked ? account.lockedUntil : null, organisationCode: user.organisationCode ?? '' };
+    res.render('admin/user-form', await this.formModel(scope, `Change ${user.displayName}`, values, id));
   }
 
   @Post('users/:id')
