@@ -226,4 +226,34 @@ describeEachDatabase('web security', (kind) => {
     return agent.post('/sign-in').type('form').send({ email, password: TEST_PASSWORD, _csrf: csrfFrom(page.text) });
   }
   const errorSummary = (html: string) => [...html.matchAll(/<li><a href="#[^"]*">([^<]*)<\/a><\/li>/g)].map((m) => m[1]);
+
+  describe('caching', () => {
+    it('answers pages, JSON and downloads with Cache-Control: no-store', async () => {
+      const pages = ['/sign-in', '/account', '/admin/users', '/organisations'];
+      for (const url of pages) {
+        const res = await t.http().get(url).set('Accept', 'text/html');
+        expect([url, res.status, res.headers['cache-control']]).toEqual([url, 200, 'no-store']);
+      }
+      for (const url of ['/api/auth/me', '/api/organisations', '/api/reports/gap-analysis?organisation=ROOT']) {
+        const res = await t.http().get(url).expect(200);
+        expect([url, res.headers['cache-control']]).toEqual([url, 'no-store']);
+      }
+      const csv = await t.http().get('/api/reports/gap-analysis?organisation=ROOT&format=csv').expect(200);
+      expect(csv.headers['content-type']).toMatch(/text\/csv/);
+      expect(csv.headers['cache-control']).toBe('no-store');
+      const xlsx = await t.http().get('/reports/needs-analysis.xlsx?organisation=ROOT').expect(200);
+      expect(xlsx.headers['cache-control']).toBe('no-store');
+      const refused = await t.anonymous().get('/api/staff').expect(401);
+      expect(refused.headers['cache-control']).toBe('no-store');
+    });
+
+    it('lets static files and /health be cached', async () => {
+      const css = await t.anonymous().get('/static/app.css').expect(200);
+      expect(css.headers['cache-control']).not.toContain('no-store');
+      const govuk = await t.anonymous().get('/govuk/govuk-frontend.min.css').expect(200);
+      expect(govuk.headers['cache-control']).not.toContain('no-store');
+      const health = await t.anonymous().get('/health').expect(200);
+      expect(health.headers['cache-control']).toBeUndefined();
+    });
+  });
 });

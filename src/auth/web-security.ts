@@ -21,6 +21,19 @@ declare module 'express-session' {
 
 export const SESSION_COOKIE = 'tracker.sid';
 
+/** The only answers that may be cached: GOV.UK Frontend's and our own static files, and /health. */
+const CACHEABLE = /^\/(assets|govuk|static)\/|^\/health\/?$/;
+
+/**
+ * Cache-Control: no-store on every other answer (pages, JSON under /api, CSV, XLSX, PDF and ICS
+ * downloads, images drawn from data), so no browser or proxy keeps a copy of personal data.
+ * Routes do not set Cache-Control themselves.
+ */
+export function noStore(req: Request, res: Response, next: NextFunction): void {
+  if (!CACHEABLE.test(req.path)) res.setHeader('Cache-Control', 'no-store');
+  next();
+}
+
 /** The session secret: SESSION_SECRET, else one generated once and shared through the database. */
 async function sessionSecret(dataSource: DataSource, config: AppConfig): Promise<string> {
   if (config.SESSION_SECRET) return config.SESSION_SECRET;
@@ -32,8 +45,9 @@ async function sessionSecret(dataSource: DataSource, config: AppConfig): Promise
 }
 
 /**
- * Cookies, database-backed sessions (HttpOnly, SameSite=Lax, Secure behind TLS), CSRF tokens for
- * every rendered form, and the per-request audit context. Authentication itself is the AuthGuard.
+ * No caching of anything but static files, cookies, database-backed sessions (HttpOnly,
+ * SameSite=Lax, Secure behind TLS), CSRF tokens for every rendered form, and the per-request
+ * audit context. Authentication itself is the AuthGuard.
  */
 export async function installWebSecurity(app: NestExpressApplication): Promise<void> {
   const config = app.get(AppConfig);
@@ -45,6 +59,7 @@ export async function installWebSecurity(app: NestExpressApplication): Promise<v
   const csrf = csrfUtilities(secret);
   app.set('csrf', csrf);
 
+  app.use(noStore);
   app.use(cookieParser());
   app.use(
     session({

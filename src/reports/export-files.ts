@@ -109,6 +109,5 @@ function stacked(sheets: Sheet[]): Sheet {
 export function sendFile(res: Response, file: ReportFile): void {
   res.setHeader('Content-Type', file.contentType);
   res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
-  res.setHeader('Cache-Control', 'private, no-store');
   res.send(file.body);
 }

@@ -52,7 +52,6 @@ function svgOf(charts: { takeUp: ChartData; compliance: ChartData }, chart: Char
 
 function sendSvg(res: Response, svg: string): void {
   res.setHeader('Content-Type', 'image/svg+xml; charset=utf-8');
-  res.setHeader('Cache-Control', 'private, max-age=300');
   res.send(svg);
 }
 

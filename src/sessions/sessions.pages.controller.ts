@@ -286,7 +286,7 @@ export class SessionsPagesController {
   async feedbackQr(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
     const summary = await this.feedback.summary(scope, id, baseUrlOf(req));
     if (!summary.link) throw new HttpException('This session has no feedback link yet', 404);
-    res.type('image/svg+xml').set('Cache-Control', 'private, max-age=300').send(await this.documents.qrSvg(summary.link));
+    res.type('image/svg+xml').send(await this.documents.qrSvg(summary.link));
   }
 
   private async renderSession(
