@@ -7,6 +7,7 @@
  */
 import { Client, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { completion, organisation, person } from './support/builders';
+import { csvLines, everyCellQuoted } from './support/csv';
 import { buildPartnership } from './quarterly-partnership';
 
 interface CoverageRow {
@@ -168,7 +169,8 @@ describeEachDatabase('trainer and Prevent lead coverage', (kind) => {
       const csv = await http.get('/reports/lead-coverage.csv?organisation=OUT&asOf=2025-06-30').expect(200);
       expect(csv.headers['content-type']).toContain('text/csv');
       expect(csv.headers['content-disposition']).toContain('attachment; filename="prevent-lead-coverage-OUT-2025-06-30.csv"');
-      const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      expect(everyCellQuoted(csv.text)).toBe(true);
+      const lines = csvLines(csv.text);
       expect(lines[0]).toBe('Organisation code,Organisation,Sector,Status,Lead,Employee reference,Lead’s organisation,Lead roles,Valid L3,L3 valid until');
       expect(lines[1]).toBe("OUT-S,'=2+3 Academy,Education,Lead with valid L3,'+Plus @Lead,X1,'=2+3 Academy,DSL,yes,2028-01-15");
     });

@@ -8,6 +8,7 @@ import type { Response } from 'superagent';
 import { chromiumPath } from '../src/reports/pdf-printer';
 import { Client, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { organisation } from './support/builders';
+import { csvLines, everyCellQuoted } from './support/csv';
 import { buildPartnership } from './quarterly-partnership';
 
 /** supertest does not buffer binary bodies it does not know; this keeps them as bytes. */
@@ -110,7 +111,9 @@ describeEachDatabase('report pages and downloads', (kind) => {
     it('CSV: every level of the total, each organisation and each sector, formulas made harmless', async () => {
       const res = await http.get(`/reports/quarterly.csv?${Q1}`).expect(200);
       expect(res.headers['content-disposition']).toBe('attachment; filename="prevent-take-up-P-2025-Q1.csv"');
-      const lines = res.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+      expect(everyCellQuoted(res.text)).toBe(true);
+      expect(res.text).toContain('"Q1 2025/26","Organisation","Z1","\'=HYPERLINK(""http://evil.example"",""Click"")","L1","0",');
+      const lines = csvLines(res.text);
       expect(lines[0]).toBe(
         'Period,Breakdown,Code,Name,Level,Completions,People trained,First time,Refresher,Sessions delivered,Places booked,Attended,No-shows,Feedback responses,Average rating (out of 5),Compliance % at end,Compliance % at previous end',
       );
@@ -119,7 +122,7 @@ describeEachDatabase('report pages and downloads', (kind) => {
         'Q1 2025/26,Total,P,Test Partnership,L2,4,4,3,1,2,5,4,2,3,4,88.9,44.4',
         'Q1 2025/26,Total,P,Test Partnership,L3,1,1,0,1,1,1,1,0,0,,100,66.7',
       ]);
-      expect(lines).toContain('Q1 2025/26,Organisation,Z1,"\'=HYPERLINK(""http://evil.example"",""Click"")",L1,0,0,0,0,0,0,0,0,0,,,');
+      expect(lines).toContain('Q1 2025/26,Organisation,Z1,\'=HYPERLINK("http://evil.example","Click"),L1,0,0,0,0,0,0,0,0,0,,,');
       expect(lines.filter((l) => l.includes(',Sector,')).map((l) => l.split(',')[2])).toEqual([
         'local_authority',
         'local_authority',
@@ -188,7 +191,8 @@ describeEachDatabase('report pages and downloads', (kind) => {
       expect(text).toContain('Prevent training annual report 2025/26');
       expect(text).toMatch(/L1: Prevent awareness e-learning Figure Q1 2025\/26 Q2 2025\/26 Q3 2025\/26 Q4 2025\/26 Year 2025\/26 Completions 6 0 0 0 6/);
       const csv = await http.get('/reports/annual.csv?organisation=P&year=2025').expect(200);
-      expect(csv.text).toContain('Year 2025/26,Total,P,Test Partnership,L2,4,4,3,1,2,5,4,2,3,4,80,44.4');
+      expect(everyCellQuoted(csv.text)).toBe(true);
+      expect(csvLines(csv.text).join('\n')).toContain('Year 2025/26,Total,P,Test Partnership,L2,4,4,3,1,2,5,4,2,3,4,80,44.4');
     });
   });
 
@@ -201,8 +205,10 @@ describeEachDatabase('report pages and downloads', (kind) => {
       const short = visibleText((await http.get('/reports/needs-analysis?organisation=P&asOf=2025-06-30&horizonMonths=6&sessionCapacity=1&sessionsPerTrainer=1').expect(200)).text);
       expect(short).toContain('2 people need WRAP (L2) in the next 6 months: about 2 sessions; 3 trained trainers, 1 more needed.');
       const csv = await http.get(`/reports/needs-analysis.csv?${query}`).expect(200);
-      expect(csv.text).toContain('Total,P,Test Partnership,L2,10,8,1,1,1,3,1,3,1,0');
-      expect(csv.text).toContain('Role,FRONT,Frontline care and support,L2,7,5,1,1,0,2,1,0,1,1');
+      expect(everyCellQuoted(csv.text)).toBe(true);
+      const needs = csvLines(csv.text).join('\n');
+      expect(needs).toContain('Total,P,Test Partnership,L2,10,8,1,1,1,3,1,3,1,0');
+      expect(needs).toContain('Role,FRONT,Frontline care and support,L2,7,5,1,1,0,2,1,0,1,1');
       const xlsx = await http.get(`/reports/needs-analysis.xlsx?${query}`).buffer(true).parse(binary).expect(200);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(xlsx.body);

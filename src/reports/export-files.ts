@@ -3,9 +3,9 @@
  * (src/common/csv-safe.ts) so a value such as "=HYPERLINK(...)" opens as text, never as a formula;
  * numbers stay numbers.
  */
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
+import { CSV_BOM, csvLines, type CsvValue } from '../common/csv';
 import { safeCell } from '../common/csv-safe';
 
 export type CellKind = 'text' | 'number' | 'percent' | 'decimal' | 'date';
@@ -33,17 +33,10 @@ export interface ReportFile {
   body: Buffer;
 }
 
-function csvValue(value: unknown): string | number {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? value : '';
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  return safeCell(value);
-}
-
-/** One table as CSV, UTF-8 with a byte order mark so Excel reads names correctly. */
+/** One table as CSV (every cell quoted, see src/common/csv.ts), UTF-8 with a byte order mark so Excel reads names correctly. */
 export function csvOf(sheet: Sheet): Buffer {
-  const lines = [sheet.columns.map((c) => safeCell(c.header)), ...sheet.rows.map((r) => sheet.columns.map((c) => csvValue((r as Record<string, unknown>)[c.key])))];
-  return Buffer.from('\uFEFF' + stringify(lines), 'utf8');
+  const lines = [sheet.columns.map((c) => c.header), ...sheet.rows.map((r) => sheet.columns.map((c) => (r as Record<string, unknown>)[c.key] as CsvValue))];
+  return Buffer.from(CSV_BOM + csvLines(lines), 'utf8');
 }
 
 const NUMBER_FORMATS: Partial<Record<CellKind, string>> = { number: '#,##0', percent: '0.0', decimal: '0.0' };
