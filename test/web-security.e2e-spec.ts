@@ -256,4 +256,33 @@ describeEachDatabase('web security', (kind) => {
       expect(health.headers['cache-control']).toBeUndefined();
     });
   });
+
+  describe('links that leave the tracker', () => {
+    it('are built on PUBLIC_URL, whatever Host header the request came with', async () => {
+      const day = addDays(todayIso(), 7);
+      const session = await t
+        .http()
+        .post('/api/sessions')
+        .send({
+          levelCode: 'L3',
+          title: 'Train the trainer',
+          startsAt: `${day}T09:00`,
+          endsAt: `${day}T16:00`,
+          venue: 'Shire Hall',
+          hostOrganisationCode: 'ROOT',
+          capacity: 10,
+          trainerEmployeeRefs: [],
+          externalTrainer: 'Police Prevent team',
+        })
+        .expect(201);
+      const id = session.body.id;
+      const opened = await t.http().post(`/api/sessions/${id}/feedback-link`).set('Host', 'evil.example').set('X-Forwarded-Host', 'evil.example').send({}).expect(200);
+      expect(opened.body.link).toBe(`${PUBLIC_URL}/feedback/${opened.body.token}`);
+      const summary = await t.http().get(`/api/sessions/${id}/feedback`).set('Host', 'evil.example:8443').expect(200);
+      expect(summary.body.link).toBe(`${PUBLIC_URL}/feedback/${opened.body.token}`);
+      const page = await t.http().get(`/sessions/${id}/feedback`).set('Host', 'evil.example').set('Accept', 'text/html').expect(200);
+      expect(page.text).toContain(`href="${PUBLIC_URL}/feedback/${opened.body.token}"`);
+      expect(page.text).not.toContain('evil.example');
+    });
+  });
 });

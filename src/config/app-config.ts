@@ -1,6 +1,31 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, registerDecorator, validateSync } from 'class-validator';
+
+/** Why a PUBLIC_URL will not do, or null: an http(s) address of the site itself, no path, query or password. */
+export function publicUrlProblem(value: unknown): string | null {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    return 'must be a web address such as https://prevent.example.gov.uk';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must start with https:// (or http://)';
+  if (url.username || url.password) return 'must not contain a user name or password';
+  if (url.pathname !== '/' || url.search || url.hash) return 'must be the address of the site only, with no path, query or #fragment (the tracker is served at /)';
+  return null;
+}
+
+function IsPublicUrl() {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isPublicUrl',
+      target: target.constructor,
+      propertyName,
+      options: { message: ({ value }) => `${propertyName} ${publicUrlProblem(value) ?? 'is not valid'}` },
+      validator: { validate: (value: unknown) => value === undefined || publicUrlProblem(value) === null },
+    });
+}
 
 /** Environment variables the server reads, with their defaults. README.md lists them. */
 export class AppConfig {
@@ -71,6 +96,14 @@ export class AppConfig {
   @Min(1)
   LOCKOUT_MINUTES = 15;
 
+  /**
+   * The address people reach the tracker at, e.g. https://prevent.example.gov.uk: every link that
+   * leaves the tracker (feedback links and their QR codes) is built on it, never on the Host header
+   * of a request. Defaults to http://localhost:PORT; a trailing slash is dropped.
+   */
+  @IsPublicUrl()
+  PUBLIC_URL: string;
+
   /** Set to the number of proxies in front (e.g. 1) when TLS ends at a proxy, so cookies are marked Secure. */
   @Type(() => Number)
   @IsInt()
@@ -86,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
+  config.PUBLIC_URL = config.PUBLIC_URL === undefined ? `http://localhost:${config.PORT}` : new URL(config.PUBLIC_URL).origin;
   return config;
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
+import { AppConfig } from '../config/app-config';
 import { addDays, formatUkDate } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
 import { Booking } from './booking.entity';
@@ -25,6 +26,7 @@ export class FeedbackService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly writes: SessionWrites,
     private readonly sessions: SessionsService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Gives the session a feedback link if it has none (on completing the register, or on demand). */
@@ -37,18 +39,21 @@ export class FeedbackService {
   }
 
   /** Makes (or reopens, for daysOpen days after the session) the feedback link, and returns the summary. */
-  async openLink(scope: Scope, sessionId: number, daysOpen: number | undefined, baseUrl: string): Promise<FeedbackSummaryView> {
+  async openLink(scope: Scope, sessionId: number, daysOpen: number | undefined): Promise<FeedbackSummaryView> {
     this.sessions.assertCanManage(scope);
     await this.writes.transaction(async (m) => {
       const session = await this.sessions.find(scope, sessionId, m);
       if (session.status === 'cancelled') throw new ConflictException(`Session ${sessionId} was cancelled: it takes no feedback`);
       await this.ensureToken(m, session, daysOpen);
     });
-    return this.summary(scope, sessionId, baseUrl);
+    return this.summary(scope, sessionId);
   }
 
-  /** Counts, averages and comments; the link only for those who run the session. */
-  async summary(scope: Scope, sessionId: number, baseUrl: string): Promise<FeedbackSummaryView> {
+  /**
+   * Counts, averages and comments; the link only for those who run the session. The link is on
+   * PUBLIC_URL, never on the Host header of the request, which the caller controls.
+   */
+  async summary(scope: Scope, sessionId: number): Promise<FeedbackSummaryView> {
     const session = await this.sessions.find(scope, sessionId, undefined, 'book');
     const rows = await this.dataSource.getRepository(SessionFeedback).find({ where: { sessionId }, order: { id: 'ASC' } });
     const canManage = await this.sessions.canManageSession(scope, session);
@@ -61,7 +66,7 @@ export class FeedbackService {
       referAfter: average(rows.map((r) => r.referAfter)),
       comments: rows.map((r) => r.comments?.trim() ?? '').filter((c) => c !== ''),
       token: canManage ? session.feedbackToken : null,
-      link: canManage && session.feedbackToken ? feedbackLink(baseUrl, session.feedbackToken) : null,
+      link: canManage && session.feedbackToken ? feedbackLink(this.config.PUBLIC_URL, session.feedbackToken) : null,
       closesAt: session.feedbackClosesAt,
       open: isOpen(session),
     };

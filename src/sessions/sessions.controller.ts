@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
@@ -12,7 +12,6 @@ import { FeedbackLinkDto, FeedbackSummaryView } from './dto/feedback.dto';
 import { CancelledSessionView, CreateSessionDto, SessionDetailView, SessionQuery, SessionView, UpdateSessionDto } from './dto/session.dto';
 import { FeedbackService } from './feedback.service';
 import { RegisterService } from './register.service';
-import { baseUrlOf } from './request-url';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('sessions')
@@ -125,20 +124,15 @@ export class SessionsController {
 
   @Get(':id/feedback')
   @Allow('admin', 'coordinator', 'trainer', 'manager')
-  feedbackSummary(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Req() req: Request): Promise<FeedbackSummaryView> {
-    return this.feedback.summary(scope, id, baseUrlOf(req));
+  feedbackSummary(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number): Promise<FeedbackSummaryView> {
+    return this.feedback.summary(scope, id);
   }
 
   /** Makes the session's feedback link now (it is made anyway when the register is completed), or reopens it. */
   @Post(':id/feedback-link')
   @HttpCode(200)
   @Allow('admin', 'coordinator', 'trainer')
-  feedbackLink(
-    @CurrentScope() scope: Scope,
-    @Param('id', ParseIntPipe) id: number,
-    @Body() dto: FeedbackLinkDto,
-    @Req() req: Request,
-  ): Promise<FeedbackSummaryView> {
-    return this.feedback.openLink(scope, id, dto.daysOpen, baseUrlOf(req));
+  feedbackLink(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() dto: FeedbackLinkDto): Promise<FeedbackSummaryView> {
+    return this.feedback.openLink(scope, id, dto.daysOpen);
   }
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpException, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
@@ -15,7 +15,6 @@ import { DocumentsService } from './documents.service';
 import { CreateSessionDto, SESSION_WHEN, SessionQuery, SessionView } from './dto/session.dto';
 import { FeedbackService } from './feedback.service';
 import { closedReason, RegisterService } from './register.service';
-import { baseUrlOf } from './request-url';
 import { dateOf, formatLocal, timeOf } from './session-times';
 import { SessionsService } from './sessions.service';
 
@@ -115,8 +114,8 @@ export class SessionsPagesController {
 
   @Get(':id')
   @Allow(...PAGE_ROLES)
-  async show(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query() q: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.renderSession(res, req, scope, id, { flash: flashFrom(q) });
+  async show(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query() q: Form, @Res() res: Response): Promise<void> {
+    await this.renderSession(res, scope, id, { flash: flashFrom(q) });
   }
 
   @Get(':id/edit')
@@ -156,14 +155,14 @@ export class SessionsPagesController {
 
   @Post(':id/bookings')
   @Allow(...PAGE_ROLES)
-  async book(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() form: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async book(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() form: Form, @Res() res: Response): Promise<void> {
     const overdue = form.mode === 'overdue';
     const refs = splitRefs(form.employeeRefs);
     const organisationCode = text(form.organisationCode) || undefined;
     const field = overdue ? 'organisationCode' : 'employeeRefs';
     if (overdue ? !organisationCode : refs.length === 0) {
       const message = overdue ? 'Choose the organisation whose overdue people to book' : 'Enter the employee reference of at least one person to book';
-      return this.renderSession(res, req, scope, id, { errors: [{ field, text: message }], bookingForm: form }, 422);
+      return this.renderSession(res, scope, id, { errors: [{ field, text: message }], bookingForm: form }, 422);
     }
     try {
       const result = await this.bookings.book(scope, id, overdue ? { organisationCode, overdueFor: true } : { employeeRefs: refs, organisationCode });
@@ -171,7 +170,7 @@ export class SessionsPagesController {
       res.redirect(303, `/sessions/${id}?${params.toString()}`);
     } catch (error) {
       const errors = errorsFrom(error).map((e) => ({ ...e, field: e.field === 'form' ? field : e.field }));
-      await this.renderSession(res, req, scope, id, { errors, bookingForm: form }, statusOf(error));
+      await this.renderSession(res, scope, id, { errors, bookingForm: form }, statusOf(error));
     }
   }
 
@@ -181,14 +180,13 @@ export class SessionsPagesController {
     @CurrentScope() scope: Scope,
     @Param('id', ParseIntPipe) id: number,
     @Param('bookingId', ParseIntPipe) bookingId: number,
-    @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
     try {
       const result = await this.bookings.cancel(scope, id, bookingId);
       res.redirect(303, `/sessions/${id}?done=${result.promoted ? 'promoted' : 'booking-cancelled'}`);
     } catch (error) {
-      await this.renderSession(res, req, scope, id, { errors: errorsFrom(error) }, statusOf(error));
+      await this.renderSession(res, scope, id, { errors: errorsFrom(error) }, statusOf(error));
     }
   }
 
@@ -216,7 +214,7 @@ export class SessionsPagesController {
 
   @Post(':id/cancel')
   @Allow(...MANAGE_ROLES)
-  async cancel(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async cancel(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response): Promise<void> {
     try {
       const result = await this.sessions.cancel(scope, id);
       res.status(200).render('sessions/cancelled', {
@@ -226,7 +224,7 @@ export class SessionsPagesController {
         breadcrumbs: sessionCrumbs(result.session, 'Cancelled'),
       });
     } catch (error) {
-      await this.renderSession(res, req, scope, id, { errors: errorsFrom(error) }, statusOf(error));
+      await this.renderSession(res, scope, id, { errors: errorsFrom(error) }, statusOf(error));
     }
   }
 
@@ -259,9 +257,9 @@ export class SessionsPagesController {
 
   @Get(':id/feedback')
   @Allow(...PAGE_ROLES)
-  async feedbackPage(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query() q: Form, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async feedbackPage(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query() q: Form, @Res() res: Response): Promise<void> {
     const session = await this.sessions.view(await this.sessions.find(scope, id));
-    const summary = await this.feedback.summary(scope, id, baseUrlOf(req));
+    const summary = await this.feedback.summary(scope, id);
     res.render('sessions/feedback', {
       title: `Feedback: ${session.title}`,
       session,
@@ -275,23 +273,22 @@ export class SessionsPagesController {
 
   @Post(':id/feedback')
   @Allow(...MANAGE_ROLES)
-  async makeFeedbackLink(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
-    await this.feedback.openLink(scope, id, undefined, baseUrlOf(req));
+  async makeFeedbackLink(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response): Promise<void> {
+    await this.feedback.openLink(scope, id, undefined);
     res.redirect(303, `/sessions/${id}/feedback?done=feedback-link`);
   }
 
   /** The feedback link as a QR code: an image route, so the SVG never passes through a template. */
   @Get(':id/feedback-qr.svg')
   @Allow(...MANAGE_ROLES)
-  async feedbackQr(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const summary = await this.feedback.summary(scope, id, baseUrlOf(req));
+  async feedbackQr(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response): Promise<void> {
+    const summary = await this.feedback.summary(scope, id);
     if (!summary.link) throw new HttpException('This session has no feedback link yet', 404);
     res.type('image/svg+xml').send(await this.documents.qrSvg(summary.link));
   }
 
   private async renderSession(
     res: Response,
-    req: Request,
     scope: Scope,
     id: number,
     extras: { flash?: string | null; errors?: FieldError[]; bookingForm?: Form },
@@ -302,7 +299,7 @@ export class SessionsPagesController {
     const today = todayIso();
     const canManage = session.canManage;
     const scheduled = session.status === 'scheduled';
-    const feedback = await this.feedback.summary(scope, id, baseUrlOf(req));
+    const feedback = await this.feedback.summary(scope, id);
     res.status(status).render('sessions/show', {
       title: session.title,
       breadcrumbs: sessionCrumbs(session),
