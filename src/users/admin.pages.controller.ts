@@ -83,8 +83,8 @@ export class AdminPagesController {
 
   @Get('audit')
   @Render('admin/audit')
-  async auditLog(@Query() query: AuditQueryDto) {
-    const page = await this.audit.list(plainToInstance(AuditQueryDto, { ...query, page: Number(query.page ?? 1), pageSize: 50 }));
+  async auditLog(@CurrentScope() scope: Scope, @Query() query: AuditQueryDto) {
+    const page = await this.audit.list(scope, plainToInstance(AuditQueryDto, { ...query, page: Number(query.page ?? 1), pageSize: 50 }));
     return { title: 'Audit log', page, query, breadcrumbs: ADMIN_CRUMBS };
   }
 
@@ -96,6 +96,8 @@ export class AdminPagesController {
       id,
       values,
       roles: ROLE_OPTIONS,
+      // Only an administrator with no organisation can give an account none.
+      canGrantEverything: scope.rootOrganisationId === null,
       organisations: organisations.map((o) => ({ code: o.code, name: `${'– '.repeat(o.depth)}${o.name}` })),
       breadcrumbs: [...ADMIN_CRUMBS, { text: 'User accounts', href: '/admin/users' }],
     };

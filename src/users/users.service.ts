@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, HttpException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -28,18 +28,22 @@ export class UsersService {
 
   /** Accounts an administrator may manage: those limited to organisations inside their own subtree. */
   async list(scope: Scope): Promise<User[]> {
-    const qb = this.users.createQueryBuilder('u').leftJoinAndSelect('u.organisation', 'o').leftJoinAndSelect('u.staff', 's');
-    if (scope.rootOrganisationId !== null) {
-      qb.where('u.organisation_id IN (SELECT descendant_id FROM organisation_closure WHERE ancestor_id = :root)', {
-        root: scope.rootOrganisationId,
-      });
-    }
-    return qb.orderBy('u.display_name', 'ASC').getMany();
+    return this.scopes
+      .users(scope)
+      .leftJoinAndSelect('u.organisation', 'o')
+      .leftJoinAndSelect('u.staff', 's')
+      .orderBy('u.display_name', 'ASC')
+      .getMany();
   }
 
-  async get(scope: Scope, id: number): Promise<User> {
-    const user = await this.users.findOne({ where: { id }, relations: { organisation: true, staff: true } });
-    if (!user || !(await this.manageable(scope, user))) throw notFound('user', id);
+  async get(scope: Scope, id: number, m: EntityManager = this.dataSource.manager): Promise<User> {
+    const user = await this.scopes
+      .users(scope, m)
+      .leftJoinAndSelect('u.organisation', 'o')
+      .leftJoinAndSelect('u.staff', 's')
+      .andWhere('u.id = :id', { id })
+      .getOne();
+    if (!user) throw notFound('user', id);
     return user;
   }
 
@@ -55,7 +59,10 @@ export class UsersService {
     if (problem) throw new BadRequestException(`password: ${problem}`);
     const passwordHash = await hashPassword(password);
     const user = await this.dataSource.transaction(async (m) => {
-      if (await m.existsBy(User, { email: dto.email })) throw conflict(`An account with email ${dto.email} already exists`);
+      // Said the same whether the account is inside the creator's subtree or not, so nothing outside it is revealed.
+      if (await m.existsBy(User, { email: dto.email })) {
+        throw conflict('email: This email address already has an account, or cannot be used for a new one. Check the list of user accounts, or ask an administrator for the whole partnership.');
+      }
       const user = m.create(User, { email: dto.email, displayName: dto.displayName, role: dto.role, passwordHash, disabled: false, failedAttempts: 0 });
       await this.applyScopeFields(scope, user, dto, m);
       return m.save(User, user);
@@ -65,7 +72,7 @@ export class UsersService {
 
   async update(scope: Scope, id: number, dto: UpdateUserDto): Promise<User> {
     await this.dataSource.transaction(async (m) => {
-      const user = await this.get(scope, id);
+      const user = await this.get(scope, id, m);
       if (dto.displayName !== undefined) user.displayName = dto.displayName;
       if (dto.role !== undefined) user.role = dto.role;
       if (dto.disabled !== undefined) user.disabled = dto.disabled;
@@ -100,29 +107,51 @@ export class UsersService {
     });
   }
 
-  /** Sets role scope fields: organisation (within the creator's own subtree) and the linked staff record. */
+  /**
+   * Sets the fields that decide what an account sees: its organisation (inside the creator's own
+   * subtree; none only for an administrator, and only from an administrator with none) and its
+   * own staff record (one the creator can see). Out of reach and unknown answer alike.
+   */
   private async applyScopeFields(scope: Scope, user: User, dto: UpdateUserDto, m: EntityManager): Promise<void> {
     if (dto.organisationCode !== undefined) {
       if (dto.organisationCode === null) {
-        if (scope.rootOrganisationId !== null) throw new UnprocessableEntityException('organisationCode: you can only create accounts inside your organisation');
+        if (scope.rootOrganisationId !== null) {
+          throw new UnprocessableEntityException('organisationCode: Choose the organisation the account is limited to: it must be yours or one inside it');
+        }
         user.organisationId = null;
       } else {
-        user.organisationId = (await this.scopes.organisation(scope, dto.organisationCode, m)).id;
+        user.organisationId = (await this.scopes.organisationField(scope, dto.organisationCode, 'organisationCode', m)).id;
+      }
+      user.organisation = undefined;
+    }
+    if (user.organisationId === null || user.organisationId === undefined) {
+      if (user.role !== 'admin') {
+        throw new UnprocessableEntityException('organisationCode: Choose an organisation: only administrators can have an account for the whole partnership');
+      }
+      if (scope.rootOrganisationId !== null) {
+        throw new UnprocessableEntityException('organisationCode: Choose the organisation the account is limited to: it must be yours or one inside it');
       }
     }
-    if ((user.organisationId ?? null) === null && user.role !== 'admin') {
-      throw new UnprocessableEntityException('organisationCode: every account except an administrator must be limited to an organisation');
-    }
     if (dto.staffEmployeeRef !== undefined) {
-      user.staffId = dto.staffEmployeeRef
-        ? (await this.staff.findByRef(dto.staffEmployeeRef, dto.organisationCode ?? undefined, m, 'staffEmployeeRef')).id
-        : null;
+      user.staffId = dto.staffEmployeeRef ? (await this.linkableStaff(scope, dto.staffEmployeeRef, dto.organisationCode ?? undefined, m)).id : null;
+      // The loaded relation would otherwise win over the new id when saved.
+      user.staff = undefined;
     }
   }
 
-  private async manageable(scope: Scope, user: User): Promise<boolean> {
-    if (scope.rootOrganisationId === null) return true;
-    return user.organisationId !== null && this.scopes.organisationVisible(scope, user.organisationId);
+  /** A staff record the creator can see; any other answers as unknown. */
+  private async linkableStaff(scope: Scope, employeeRef: string, organisationCode: string | undefined, m: EntityManager) {
+    const unknown = new UnprocessableEntityException(`staffEmployeeRef: no person with employee reference ${employeeRef}${organisationCode ? ` in ${organisationCode}` : ''}`);
+    let person;
+    try {
+      person = await this.staff.findByRef(employeeRef, organisationCode, m, 'staffEmployeeRef');
+    } catch (error) {
+      // An ambiguous reference may name people outside the subtree: say only that it was not found.
+      if (error instanceof HttpException && !scope.isSystem && scope.rootOrganisationId !== null) throw unknown;
+      throw error;
+    }
+    if (!(await this.scopes.staffVisible(scope, person.id, m))) throw unknown;
+    return person;
   }
 }
 

@@ -2,6 +2,7 @@ import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { Accounts1763900000100 } from './1763900000100-accounts';
 import { Imports1763900000200 } from './1763900000200-imports';
 import { ImpactAndLeads1763900000400 } from './1763900000400-impact-and-leads';
+import { AuditOrganisation1763900000500 } from './1763900000500-audit-organisation';
 import { WebSessionUser1763900000600 } from './1763900000600-web-session-user';
 
 /** Every migration, oldest first. Add new ones at the end. */
@@ -10,5 +11,6 @@ export const MIGRATIONS = [
   Accounts1763900000100,
   Imports1763900000200,
   ImpactAndLeads1763900000400,
+  AuditOrganisation1763900000500,
   WebSessionUser1763900000600,
 ];
