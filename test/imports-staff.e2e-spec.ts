@@ -79,14 +79,19 @@ describeEachDatabase('staff imports', (kind) => {
       expect((await staff('D3'))?.end_date).toBe('2025-12-31');
     });
 
-    it('reports an invalid, a US-order and a two-digit-year date on their rows and columns', async () => {
+    it('reports an impossible and a US-order date on their rows and columns, saying what to write', async () => {
       const file = csv(HEADER, 'B1,Bad,Date,,WCC,,,31/02/2025,', 'B2,Us,Order,,WCC,,,12/31/2025,', 'B3,Two,Digits,,WCC,,,2024-01-01,03/04/25');
       const res = await upload('/api/imports/staff?dryRun=true', file).expect(200);
       expect(res.body.errors).toEqual([
         { row: 2, column: 'start_date', value: '31/02/2025', reason: '31/02/2025 is not a real date' },
-        { row: 3, column: 'start_date', value: '12/31/2025', reason: '12/31/2025 is not a real date' },
-        { row: 4, column: 'end_date', value: '03/04/25', reason: expect.stringContaining('two-digit year') },
+        {
+          row: 3,
+          column: 'start_date',
+          value: '12/31/2025',
+          reason: '12/31/2025 is not a real date: dates are read day first, so this would be month 31. If you meant 31 December 2025, write 31/12/2025 or 2025-12-31',
+        },
       ]);
+      expect(res.body.counts).toMatchObject({ created: 1, errorRows: 2 });
     });
 
     it('reads XLSX date cells and plain serial numbers as dates', async () => {

@@ -7,7 +7,6 @@ import {
   financialQuarter,
   formatUkDate,
   isIsoDate,
-  parseImportDate,
   previousQuarter,
   quarterOf,
   todayIso,
@@ -166,73 +165,6 @@ describe('formatUkDate', () => {
   });
 
   it('refuses a string that is not a date', () => expect(() => formatUkDate('2025-02-31')).toThrow(RangeError));
-});
-
-describe('parseImportDate', () => {
-  it.each([
-    ['2025-03-04', '2025-03-04'],
-    ['04/03/2025', '2025-03-04'],
-    ['4/3/2025', '2025-03-04'],
-    ['04/3/2025', '2025-03-04'],
-    ['4/03/2025', '2025-03-04'],
-    ['13/01/2025', '2025-01-13'],
-    ['31/12/2025', '2025-12-31'],
-    ['29/02/2024', '2024-02-29'],
-    ['  01/02/2025 ', '2025-02-01'],
-    ['\t2025-02-01\n', '2025-02-01'],
-  ])('reads %p as %s', (s, expected) => expect(parseImportDate(s)).toEqual({ ok: true, date: expected }));
-
-  it('reads slashed dates day first, never month first', () => {
-    expect(parseImportDate('01/02/2025')).toEqual({ ok: true, date: '2025-02-01' });
-    expect(parseImportDate('12/01/2025')).toEqual({ ok: true, date: '2025-01-12' });
-  });
-
-  it.each([
-    ['31/02/2025', '31/02/2025 is not a real date'],
-    ['29/02/2025', '29/02/2025 is not a real date'],
-    ['01/13/2025', '01/13/2025 is not a real date'], // a US-order date is not silently swapped
-    ['00/01/2025', '00/01/2025 is not a real date'],
-    ['2025-02-31', '2025-02-31 is not a real date'],
-    [' 31/02/2025 ', '31/02/2025 is not a real date'],
-  ])('says %p is not a real date', (s, reason) => expect(parseImportDate(s)).toEqual({ ok: false, reason }));
-
-  it.each(['03/04/25', '3/4/25'])('refuses the two-digit year in %s', (s) => {
-    const result = parseImportDate(s);
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.reason).toContain('two-digit year');
-      expect(result.reason).toContain('use YYYY-MM-DD or dd/mm/yyyy');
-    }
-  });
-
-  it.each([
-    '03-04-2025',
-    '03.04.2025',
-    '2025/03/04',
-    '2025-3-4',
-    '4 March 2025',
-    'March 4, 2025',
-    '20250304',
-    '45658',
-    '2025-03-04T10:00',
-    '004/03/2025',
-    'soon',
-  ])('refuses the unaccepted form %p', (s) => {
-    const result = parseImportDate(s);
-    expect(result).toEqual({ ok: false, reason: expect.stringContaining('use YYYY-MM-DD or dd/mm/yyyy') });
-  });
-
-  it.each(['', '   '])('says a blank date %p is blank', (s) =>
-    expect(parseImportDate(s)).toEqual({ ok: false, reason: 'the date is blank: use YYYY-MM-DD or dd/mm/yyyy' }),
-  );
-
-  it('gives reasons without technical jargon', () => {
-    const result = parseImportDate('March 4, 2025');
-    expect(result).toEqual({
-      ok: false,
-      reason: 'March 4, 2025 is not a date in a form we accept: use YYYY-MM-DD or dd/mm/yyyy',
-    });
-  });
 });
 
 describe('excelSerialToIso', () => {

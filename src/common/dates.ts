@@ -21,9 +21,6 @@ interface DateParts {
 }
 
 const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const UK_PATTERN = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
-const UK_TWO_DIGIT_YEAR_PATTERN = /^\d{1,2}\/\d{1,2}\/\d{2}$/;
-const ACCEPTED_FORMS = 'use YYYY-MM-DD or dd/mm/yyyy';
 
 const MONTH_NAMES = [
   'January',
@@ -147,35 +144,6 @@ export function formatUkDate(d: IsoDate | null | undefined): string {
   if (d === null || d === undefined) return '';
   const { year, month, day } = partsOf(d);
   return `${day} ${MONTH_NAMES[month - 1]} ${year}`;
-}
-
-export type ImportDateResult = { ok: true; date: IsoDate } | { ok: false; reason: string };
-
-function dateFromParts(text: string, parts: DateParts): ImportDateResult {
-  if (!isRealDate(parts)) return { ok: false, reason: `${text} is not a real date` };
-  return { ok: true, date: toIso(parts) };
-}
-
-/**
- * A date typed or exported into an import file: `YYYY-MM-DD`, or UK `dd/mm/yyyy` / `d/m/yyyy`.
- * Slashed dates are always day first; two-digit years are refused rather than guessed.
- */
-export function parseImportDate(s: string): ImportDateResult {
-  const text = typeof s === 'string' ? s.trim() : '';
-  if (text === '') return { ok: false, reason: `the date is blank: ${ACCEPTED_FORMS}` };
-
-  const iso = ISO_PATTERN.exec(text);
-  if (iso) {
-    return dateFromParts(text, { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) });
-  }
-  const uk = UK_PATTERN.exec(text);
-  if (uk) {
-    return dateFromParts(text, { year: Number(uk[3]), month: Number(uk[2]), day: Number(uk[1]) });
-  }
-  if (UK_TWO_DIGIT_YEAR_PATTERN.test(text)) {
-    return { ok: false, reason: `${text} has a two-digit year: ${ACCEPTED_FORMS}` };
-  }
-  return { ok: false, reason: `${text} is not a date in a form we accept: ${ACCEPTED_FORMS}` };
 }
 
 // Excel's 1900 date system counts 1900-01-01 as serial 1 and wrongly includes 29 Feb 1900

@@ -1,4 +1,5 @@
-import { excelSerialToIso, IsoDate, parseImportDate } from '../common/dates';
+import { excelSerialToIso, IsoDate } from '../common/dates';
+import { readImportDate } from './import-dates';
 import type { ImportField } from './import-columns';
 import type { Cell } from './sheet-reader';
 
@@ -88,6 +89,7 @@ export class RowReader {
     private readonly index: Partial<Record<ImportField, number>>,
     private readonly headers: string[],
     private readonly date1904: boolean,
+    private readonly today: IsoDate,
   ) {}
 
   has(field: ImportField): boolean {
@@ -125,8 +127,7 @@ export class RowReader {
         return { ok: false, reason: `${value} is not a date` };
       }
     }
-    const parsed = parseImportDate(value);
-    return parsed.ok ? { ok: true, date: parsed.date } : parsed;
+    return readImportDate(value, this.today);
   }
 }
 

@@ -247,14 +247,15 @@ export class ImportsService {
             : 'The header row has a problem: see the errors on row ' + header.row;
         return { outcome, columns };
       }
+      const today = todayIso(this.config.TIME_ZONE);
       const run: ImportRun = {
         m,
         scope,
         scopes: this.scopes,
         organisation: settings.organisation ? { id: settings.organisation.id, code: settings.organisation.code } : null,
         markLeavers: settings.markLeavers,
-        today: todayIso(this.config.TIME_ZONE),
-        reader: new RowReader(match.index, headers, info.date1904),
+        today,
+        reader: new RowReader(match.index, headers, info.date1904, today),
         outcome,
         write,
         recordedBy: scope.recordedBy,
