@@ -338,6 +338,14 @@ describeEachDatabase('training sessions: the whole life of a session', (kind) =>
       });
     });
 
+    it('shows a manager who may book onto the session its figures, but not the comments or the link', async () => {
+      const manager = await t.as('manager', 'WCC-CYP', 'A2');
+      const api = await manager.get(`/api/sessions/${ids.session}/feedback`).expect(200);
+      expect(api.body).toMatchObject({ count: 2, averageRating: 4.5, comments: [], token: null, link: null });
+      const page = await manager.get(`/sessions/${ids.session}/feedback`).set('Accept', 'text/html').expect(200);
+      expect(page.text).not.toContain('Clear and practical');
+    });
+
     it('answers 404 for a link that does not exist', async () => {
       const res = await t.anonymous().post('/api/feedback/not-a-real-token-at-all').send({ overallRating: 5 }).expect(404);
       expect(res.body.message).toContain('feedback link is not valid');

@@ -50,7 +50,8 @@ export class FeedbackService {
   }
 
   /**
-   * Counts, averages and comments; the link only for those who run the session. The link is on
+   * Counts and averages for anyone who may see the session; comments (free text, which may name
+   * people) and the link only for those who run it. The link is on
    * PUBLIC_URL, never on the Host header of the request, which the caller controls.
    */
   async summary(scope: Scope, sessionId: number): Promise<FeedbackSummaryView> {
@@ -64,7 +65,7 @@ export class FeedbackService {
       recogniseAfter: average(rows.map((r) => r.recogniseAfter)),
       referBefore: average(rows.map((r) => r.referBefore)),
       referAfter: average(rows.map((r) => r.referAfter)),
-      comments: rows.map((r) => r.comments?.trim() ?? '').filter((c) => c !== ''),
+      comments: canManage ? rows.map((r) => r.comments?.trim() ?? '').filter((c) => c !== '') : [],
       token: canManage ? session.feedbackToken : null,
       link: canManage && session.feedbackToken ? feedbackLink(this.config.PUBLIC_URL, session.feedbackToken) : null,
       closesAt: session.feedbackClosesAt,

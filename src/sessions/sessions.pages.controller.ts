@@ -258,7 +258,7 @@ export class SessionsPagesController {
   @Get(':id/feedback')
   @Allow(...PAGE_ROLES)
   async feedbackPage(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query() q: Form, @Res() res: Response): Promise<void> {
-    const session = await this.sessions.view(await this.sessions.find(scope, id));
+    const session = await this.sessions.view(await this.sessions.find(scope, id, undefined, 'book'));
     const summary = await this.feedback.summary(scope, id);
     res.render('sessions/feedback', {
       title: `Feedback: ${session.title}`,
