@@ -167,6 +167,8 @@ describeEachDatabase('web security', (kind) => {
       const kept = await t.anonymous().post('/api/auth/password').set('Authorization', bearer).send({ currentPassword: TEST_PASSWORD, newPassword: 'a new long password' }).expect(200);
       expect(kept.body).toEqual({ signedOutSessions: 1, revokedTokens: 0 });
       await elsewhere.get('/account').set('Accept', 'text/html').expect(303);
+      const audit = (await t.http().get(`/api/audit?action=password_changed`).expect(200)).body.items as { entityKey: string; afterJson: string }[];
+      expect(audit.find((e) => e.entityKey === email)?.afterJson).toBe(JSON.stringify({ signedOutSessions: 1, revokedTokens: 0 }));
       const revoked = await t
         .anonymous()
         .post('/api/auth/password')

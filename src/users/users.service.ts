@@ -1,15 +1,15 @@
 import { BadRequestException, HttpException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Scope } from '../auth/scope';
 import { endSessionsOf } from '../auth/session-store';
 import { ScopeService } from '../access/scope.service';
+import { AuditService } from '../audit/audit.service';
 import { conflict, notFound } from '../common/http-errors';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { StaffService } from '../staff/staff.service';
 import { CreateUserDto, UpdateUserDto, UserView } from './dto/user.dto';
-import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { hashPassword, passwordProblem, temporaryPassword as generateTemporaryPassword, verifyPassword } from './passwords';
 import { revokeAllTokens } from './tokens.service';
 import { User } from './user.entity';
 
@@ -20,6 +20,7 @@ export class UsersService {
     private readonly organisations: OrganisationsService,
     private readonly staff: StaffService,
     private readonly scopes: ScopeService,
+    private readonly audit: AuditService,
   ) {}
 
   private get users() {
@@ -53,9 +54,9 @@ export class UsersService {
 
   /** Creates an account; without a password a temporary one is generated and returned once. */
   async create(scope: Scope, dto: CreateUserDto): Promise<{ user: User; temporaryPassword: string | null }> {
-    const temporaryPassword = dto.password ? null : randomBytes(12).toString('base64url');
+    const temporaryPassword = dto.password ? null : generateTemporaryPassword();
     const password = dto.password ?? temporaryPassword!;
-    const problem = passwordProblem(password);
+    const problem = passwordProblem(password, [dto.email, dto.displayName]);
     if (problem) throw new BadRequestException(`password: ${problem}`);
     const passwordHash = await hashPassword(password);
     const user = await this.dataSource.transaction(async (m) => {
@@ -103,6 +104,8 @@ export class UsersService {
       await m.save(User, user);
       const signedOutSessions = await endSessionsOf(m, user.id, options.keepSessionId);
       const revokedTokens = options.revokeTokens ? await revokeAllTokens(m, user.id) : 0;
+      // The hash is never logged, so the subscriber sees no change: say what happened instead.
+      await this.audit.record({ action: 'password_changed', entity: 'users', entityKey: user.email, organisationId: user.organisationId, after: { signedOutSessions, revokedTokens } }, undefined, m);
       return { signedOutSessions, revokedTokens };
     });
   }
