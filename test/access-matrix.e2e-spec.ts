@@ -18,7 +18,7 @@
 import { addDays } from '../src/common/dates';
 import { TEST_PASSWORD, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { A_ROLES, AccessFixture, ALL_ROLES, B_ACCOUNT_EMAIL, buildAccessFixture, csvFile, MatrixRole, ORG_NAMES, PEOPLE } from './support/access-fixture';
-import { Answer, bLeaks, Call, describeAnswer, Method, send } from './support/access-checks';
+import { Answer, bLeaks, Call, describeAnswer, formsWithoutCsrf, Method, send } from './support/access-checks';
 
 type Build = (f: AccessFixture, role: MatrixRole) => Call | Promise<Call>;
 
@@ -631,6 +631,8 @@ async function check(f: AccessFixture, key: string, op: Operation, page: boolean
       const expected = expectation(op, role, variant, page);
       const where = `${role} ${variant === 'A' ? 'inside A' : 'inside B'}: ${method.toUpperCase()} ${call.url}`;
       if (!expected.fits(answer.status)) problems.push(`${where} answered ${describeAnswer(answer)} (expected ${expected.text})`);
+      const unprotected = formsWithoutCsrf(answer);
+      if (unprotected.length) problems.push(`${where} has POST forms without a CSRF token: ${unprotected.join(', ')}`);
       if (role !== 'root') {
         const leaks = bLeaks(answer, call);
         if (leaks.length) problems.push(`${where} shows B: ${[...new Set(leaks)].slice(0, 8).join(', ')}`);

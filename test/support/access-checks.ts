@@ -84,3 +84,12 @@ function htmlText(html: string): string {
   const main = /<main[\s\S]*?<\/main>/i.exec(html)?.[0] ?? html;
   return main.replace(/<script[\s\S]*?<\/script>/gi, '').replace(/<[^>]+>/g, ' ').replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 }
+
+/** POST forms of an HTML answer that carry no CSRF token (or an empty one): each one a button that always fails with 403. */
+export function formsWithoutCsrf(answer: Answer): string[] {
+  if (!answer.type.includes('text/html')) return [];
+  const forms = answer.text.match(/<form\b[^>]*method="post"[^>]*>[\s\S]*?<\/form>/gi) ?? [];
+  return forms
+    .filter((form) => !/<input type="hidden" name="_csrf" value="[^"]+"/.test(form))
+    .map((form) => /action="([^"]*)"/.exec(form)?.[1] ?? '(no action)');
+}
