@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { todayIso } from '../src/common/dates';
+import { addDays, todayIso } from '../src/common/dates';
 import { sql } from '../src/database/sql';
 import { createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { organisation, person, role } from './support/builders';
@@ -59,7 +59,7 @@ describeEachDatabase('staff imports', (kind) => {
       const file = csv(HEADER, 'P1,Amira,Khan,amira@example.gov.uk,WCC,ALL,,2024-04-01,', 'P2,Ben,Cole,,WCC-CYP,ALL;DSL,P1,2024-04-01,');
       const res = await upload('/api/imports/staff?dryRun=true', file).expect(200);
       expect(res.body).toMatchObject({ id: null, status: 'preview', kind: 'staff', fileName: 'staff.csv', errorCount: 0, errors: [] });
-      expect(res.body.counts).toEqual({ rows: 2, created: 2, updated: 0, unchanged: 0, duplicates: 0, leavers: 0, errorRows: 0, skipped: 0 });
+      expect(res.body.counts).toEqual({ rows: 2, created: 2, updated: 0, unchanged: 0, duplicates: 0, leavers: 0, excluded: 0, errorRows: 0, skipped: 0 });
       expect(await staff('P1')).toBeUndefined();
       expect(await count('imports')).toBe(0);
     });
@@ -207,7 +207,7 @@ describeEachDatabase('staff imports', (kind) => {
       expect(await staff('R1')).toMatchObject({ roles: 'ALL;DSL', email: 'rosa@example.gov.uk' });
 
       const again = await upload('/api/imports/staff', team('R4,Ravi,Later,,WCC-ASC,ALL,R5,2023-01-01,', 'R5,Rory,Boss,,WCC-ASC,ALL,,2021-01-01,')).expect(201);
-      expect(again.body.counts).toEqual({ rows: 5, created: 0, updated: 0, unchanged: 5, duplicates: 0, leavers: 0, errorRows: 0, skipped: 5 });
+      expect(again.body.counts).toEqual({ rows: 5, created: 0, updated: 0, unchanged: 5, duplicates: 0, leavers: 0, excluded: 0, errorRows: 0, skipped: 5 });
 
       const changed = await upload(
         '/api/imports/staff',
@@ -241,7 +241,7 @@ describeEachDatabase('staff imports', (kind) => {
       await person(t.http(), { employeeRef: 'L8', organisationCode: 'WCC-CYP', startDate: '2020-01-06', endDate: '2021-01-01' });
     });
 
-    it('marks people of the organisations in the file who are absent from it, keeping them', async () => {
+    it('marks people of the organisations in the file who are absent from it, keeping them, with yesterday as their last day', async () => {
       const before = await count('staff');
       const file = csv(HEADER, 'L1,Pat,L1,,WCC-CYP,,,2020-01-06,', 'L2,Pat,L2,,WCC-CYP,,,2020-01-06,');
       const preview = await upload('/api/imports/staff?dryRun=true&organisation=WCC-CYP&markLeavers=true', file).expect(200);
@@ -256,7 +256,8 @@ describeEachDatabase('staff imports', (kind) => {
       const res = await upload('/api/imports/staff?organisation=WCC-CYP&markLeavers=true', file).expect(201);
       expect(res.body.counts).toMatchObject({ leavers: current.length, unchanged: 2 });
       expect(res.body.markLeavers).toBe(true);
-      expect((await staff('L3'))?.end_date).toBe(todayIso());
+      // Still in post on the day before the extract (today, by default): that is their last day.
+      expect((await staff('L3'))?.end_date).toBe(addDays(todayIso(), -1));
       expect((await staff('L1'))?.end_date).toBeNull();
       expect((await staff('L8'))?.end_date).toBe('2021-01-01');
       expect((await staff('L9', 'NHS'))?.end_date).toBeNull();

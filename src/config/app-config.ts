@@ -96,6 +96,17 @@ export class AppConfig {
   @Min(1)
   LOCKOUT_MINUTES = 15;
 
+  /** Imports: the most data rows a file may have, and what an XLSX sheet may unpack to (checked before inflating). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  IMPORT_MAX_ROWS = 1_000_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  IMPORT_MAX_XLSX_MB = 1024;
+
   /**
    * The address people reach the tracker at, e.g. https://prevent.example.gov.uk: every link that
    * leaves the tracker (feedback links and their QR codes) is built on it, never on the Host header

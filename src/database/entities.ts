@@ -4,7 +4,8 @@ import { WebSession } from '../auth/web-session.entity';
 import { Completion } from '../completions/completion.entity';
 import { ImpactFigure } from '../impact/impact-figure.entity';
 import { CourseMapping } from '../imports/course-mapping.entity';
-import { FileImport, HeaderMappingEntry, ImportError } from '../imports/file-import.entity';
+import { FileImport, HeaderMappingEntry, ImportError, OrganisationNameEntry } from '../imports/file-import.entity';
+import { RoleRule, StaffRuleRole } from '../imports/role-rule.entity';
 import { Level } from '../levels/level.entity';
 import { OrganisationClosure } from '../access/organisation-closure.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -37,5 +38,8 @@ export const ENTITIES = [
   ImportError,
   HeaderMappingEntry,
   CourseMapping,
+  OrganisationNameEntry,
+  RoleRule,
+  StaffRuleRole,
   ImpactFigure,
 ];

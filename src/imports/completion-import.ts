@@ -4,6 +4,7 @@ import { courseKey } from './course-mapping.entity';
 import type { ImportField } from './import-columns';
 import { codeMap, OrganisationIndex, organisationReason } from './import-lookups';
 import { ImportRun, RowProcessor } from './import-run';
+import { COMPLETION_WORDS, completionStatus } from './import-words';
 import { Cell, SheetRow } from './sheet-reader';
 
 /** Imported completions are recorded with this source: how the record got in, whatever the training was. */
@@ -34,6 +35,9 @@ export class CompletionImport implements RowProcessor {
   private readonly byEmployerEmail = new Map<string, number>();
   private readonly byEmail = new Map<string, number>();
   private employerOfImport: number | null = null;
+  /** References written with leading zeros, by their digits without them ("123" -> "000123"). */
+  private readonly zeroLed = new Map<string, string>();
+  private lostZeros = 0;
   /** staff|level|date of completions already taken from this file. */
   private readonly seen = new Set<string>();
 
@@ -42,6 +46,7 @@ export class CompletionImport implements RowProcessor {
   async begin(): Promise<void> {
     const { m, scope, scopes, organisation, reader } = this.run;
     this.orgs = await OrganisationIndex.load(m, scope, organisation?.id ?? null);
+    this.orgs.useNames(this.run.organisationNames);
     this.levels = await codeMap(m, 'levels');
     const courses = await sql<{ name_key: string; level_id: number }>(m, 'SELECT name_key, level_id FROM course_mappings');
     this.courses = new Map(courses.map((c) => [c.name_key, Number(c.level_id)]));
@@ -59,6 +64,7 @@ export class CompletionImport implements RowProcessor {
       const employer = Number(p.employer);
       this.byEmployerRef.set(`${employer}|${p.ref}`, id);
       this.byRef.set(p.ref, this.byRef.has(p.ref) ? AMBIGUOUS : id);
+      if (p.ref.startsWith('0') && /^\d+$/.test(p.ref)) this.zeroLed.set(p.ref.replace(/^0+/, ''), p.ref);
       if (withEmail && p.email) {
         const email = p.email.toLowerCase();
         const key = `${employer}|${email}`;
@@ -100,7 +106,13 @@ export class CompletionImport implements RowProcessor {
     }
   }
 
-  async finish(): Promise<void> {}
+  async finish(): Promise<void> {
+    if (this.lostZeros > 0) {
+      this.run.outcome.warnings.push(
+        `${this.lostZeros} ${this.lostZeros === 1 ? 'row names a reference' : 'rows name references'} that would match people once leading zeros are put back (123 for 000123). The file may have been re-saved by Excel: format the column as text or put the zeros back before importing.`,
+      );
+    }
+  }
 
   private draft(r: SheetRow): CompletionDraft | null {
     const { reader, today } = this.run;
@@ -111,17 +123,36 @@ export class CompletionImport implements RowProcessor {
       ok = false;
     };
 
+    // Rows that are not completions ("Not yet started", "In progress") are left out and counted, not errors.
+    if (reader.has('status')) {
+      const status = reader.text(cells, 'status') ?? '';
+      const meaning = status === '' ? 'unknown' : completionStatus(status);
+      if (meaning === 'not-completed') {
+        this.run.outcome.excluded++;
+        return null;
+      }
+      if (meaning === 'unknown' && status !== '') fail('status', `"${status}" is not a completion status the tracker knows: use ${COMPLETION_WORDS}`);
+    }
+    const completedText = reader.text(cells, 'completed_on') ?? '';
+    if (completedText !== '' && typeof reader.raw(cells, 'completed_on') === 'string' && completionStatus(completedText) === 'not-completed') {
+      this.run.outcome.excluded++;
+      return null;
+    }
+
     const staffId = this.person(cells, fail);
 
     let levelId: number | undefined;
     const levelCode = reader.text(cells, 'level_code') ?? '';
-    const course = reader.text(cells, 'course_name') ?? '';
+    let course = reader.text(cells, 'course_name') ?? '';
     if (levelCode !== '') {
       levelId = this.levels.get(levelCode.toLowerCase());
       if (levelId === undefined) fail('level_code', `no level with code ${levelCode}`);
     } else if (course !== '') {
       levelId = this.courses.get(courseKey(course));
       if (levelId === undefined) fail('course_name', `the course "${course}" is not linked to a level: add it on the course mappings page`);
+    } else if (this.run.defaultLevelId !== null) {
+      levelId = this.run.defaultLevelId;
+      course = this.run.defaultCourse ?? '';
     } else {
       fail(reader.has('level_code') ? 'level_code' : 'course_name', 'give a course name or a level code');
     }
@@ -146,12 +177,17 @@ export class CompletionImport implements RowProcessor {
     const ref = reader.text(cells, 'employee_ref') ?? '';
     const email = (reader.text(cells, 'email') ?? '').toLowerCase();
     const orgCode = reader.text(cells, 'organisation_code') ?? '';
+    const orgName = orgCode === '' ? (reader.text(cells, 'organisation_name') ?? '') : '';
     let employer = this.employerOfImport;
     let within = organisation?.code ?? null;
-    if (orgCode !== '') {
-      const found = this.orgs.lookup(orgCode);
+    if (orgCode !== '' || orgName !== '') {
+      const found = orgCode !== '' ? this.orgs.lookup(orgCode) : this.orgs.lookupName(orgName);
       if (!found.ok) {
-        fail('organisation_code', organisationReason(orgCode, found.reason, organisation?.code));
+        if (orgCode !== '') fail('organisation_code', organisationReason(orgCode, found.reason, organisation?.code));
+        else {
+          if (found.reason === 'unknown' && this.run.outcome.unlinkedNames.size < 200) this.run.outcome.unlinkedNames.add(orgName);
+          fail('organisation_name', found.reason === 'unknown' ? `the organisation "${orgName}" is not linked to one of the tracker's organisations: link it in the organisation names step` : organisationReason(orgName, found.reason, organisation?.code));
+        }
         return null;
       }
       employer = found.employerId;
@@ -160,7 +196,11 @@ export class CompletionImport implements RowProcessor {
     const where = within ? ` in ${within}` : '';
     if (ref !== '') {
       const id = employer !== null ? this.byEmployerRef.get(`${employer}|${ref}`) : this.byRef.get(ref);
-      if (id === undefined) fail('employee_ref', `no person with employee reference ${ref}${where}`);
+      const padded = id === undefined && /^\d+$/.test(ref) ? this.zeroLed.get(ref.replace(/^0+/, '')) : undefined;
+      if (id === undefined && padded !== undefined && padded !== ref) {
+        this.lostZeros++;
+        fail('employee_ref', `no person with employee reference ${ref}${where}, but ${padded} exists: the leading zeros may have been lost when the file was saved`);
+      } else if (id === undefined) fail('employee_ref', `no person with employee reference ${ref}${where}`);
       else if (id === AMBIGUOUS) {
         fail('employee_ref', `employee reference ${ref} is used in more than one employer: add an organisation_code column or choose the organisation for the import`);
       } else return id;

@@ -2,7 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Organisation } from '../organisations/organisation.entity';
 import type { ImportKind } from './import-columns';
 
-export const IMPORT_STATUSES = ['previewed', 'completed', 'failed', 'cancelled'] as const;
+export const IMPORT_STATUSES = ['previewed', 'importing', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /** One upload of a staff list or a completions export: who, when, what file, and what came of it. */
@@ -58,6 +58,16 @@ export class FileImport {
   @Column({ type: 'integer', default: 0 }) errorRowCount: number;
   @Column({ type: 'integer', default: 0 }) skippedCount: number;
   @Column({ type: 'integer', default: 0 }) errorCount: number;
+  /** Rows left out on purpose: not completions ("In progress"), or inactive people not in the tracker. */
+  @Column({ type: 'integer', default: 0 }) excludedCount: number;
+
+  /** What the upload asked for besides the above, as JSON: header row, extract date, per-file course or level, organisation names. */
+  @Column({ type: 'text', nullable: true })
+  options: string | null;
+
+  /** What the preview found besides counts, as JSON: warnings, role changes, organisation names not linked yet. */
+  @Column({ type: 'text', nullable: true })
+  report: string | null;
 
   /** The header row as matched: {recognised, unrecognised, missing}, as JSON (for the mapping step). */
   @Column({ type: 'text', nullable: true })
@@ -130,6 +140,39 @@ export class HeaderMappingEntry {
   /** One of the import's fields; empty means "ignore this column". */
   @Column({ type: 'varchar', length: 40 })
   field: string;
+
+  @CreateDateColumn()
+  createdAt: Date;
+
+  @UpdateDateColumn()
+  updatedAt: Date;
+}
+
+/** An organisation name as an HR system writes it ("Adult Social Care"), remembered as one of ours, per importing organisation. */
+@Entity('import_organisation_names')
+@Index('ix_import_organisation_names_lookup', ['scopeOrganisationId', 'nameKey'])
+export class OrganisationNameEntry {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  /** null: imports made without an organisation (an administrator of everything). */
+  @Column({ type: 'integer', nullable: true })
+  scopeOrganisationId: number | null;
+
+  @ManyToOne(() => Organisation, { nullable: true, onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'scope_organisation_id' })
+  scopeOrganisation?: Organisation | null;
+
+  /** The name trimmed, spaces collapsed and lower-cased. */
+  @Column({ type: 'varchar', length: 200 })
+  nameKey: string;
+
+  @Column({ type: 'integer' })
+  organisationId: number;
+
+  @ManyToOne(() => Organisation, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organisation_id' })
+  organisation?: Organisation;
 
   @CreateDateColumn()
   createdAt: Date;

@@ -10,10 +10,14 @@ describe('normaliseHeader', () => {
 
 describe('matchColumns', () => {
   it('finds our names and common aliases, and lists the others', () => {
-    const match = matchColumns('staff', ['Employee Ref', 'Forename', 'Surname', 'Org', 'Start Date', 'Department'], false);
-    expect(match.index).toEqual({ employee_ref: 0, first_name: 1, last_name: 2, start_date: 4 });
-    expect(match.unrecognised).toEqual(['Org', 'Department']);
-    expect(match.missing).toEqual(['organisation_code']);
+    const match = matchColumns('staff', ['Employee Ref', 'Forename', 'Surname', 'Org', 'Start Date', 'Department', 'Favourite colour'], false);
+    expect(match.index).toEqual({ employee_ref: 0, first_name: 1, last_name: 2, start_date: 4, department: 5 });
+    expect(match.unrecognised).toEqual(['Org', 'Favourite colour']);
+    expect(match.missing).toEqual(['organisation_code or organisation_name']);
+  });
+
+  it('reads a column headed Organisation as organisation names, not codes (ESR writes unit names there)', () => {
+    expect(matchColumns('staff', ['Organisation'], false).index).toEqual({ organisation_name: 0 });
   });
 
   it('does not need organisation_code when the import names an organisation', () => {

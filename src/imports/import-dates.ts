@@ -39,7 +39,7 @@ export function readImportDate(input: string, today: IsoDate): ImportDateResult 
   const text = input.trim();
   if (text === '') return { ok: false, reason: `the date is empty: ${WRITE_INSTEAD}` };
   const iso = ISO.exec(text);
-  if (iso) return isIsoDate(text) ? { ok: true, date: text } : notReal(text, Number(iso[3]), Number(iso[2]), Number(iso[1]));
+  if (iso) return isIsoDate(text) ? { ok: true, date: text } : { ok: false, reason: `${text} is not a real date` };
   const uk = UK.exec(text);
   if (uk) return fromParts(text, Number(uk[1]), Number(uk[2]), Number(uk[3]));
 

@@ -6,6 +6,7 @@ import { subtreeIds } from '../access/subtree';
 interface OrganisationRow {
   id: number;
   code: string;
+  name: string;
   parent_id: number | null;
   is_employer: boolean | number;
 }
@@ -21,18 +22,29 @@ export type OrganisationLookup =
 export class OrganisationIndex {
   private readonly byCode = new Map<string, OrganisationRow>();
   private readonly byLowerCode = new Map<string, OrganisationRow | null>();
+  private readonly byName = new Map<string, OrganisationRow | null>();
+  private readonly byId = new Map<number, OrganisationRow>();
+  /** Names remembered (or sent with the upload) as organisations: name key -> id. */
+  private names = new Map<string, number>();
   private readonly employerOf = new Map<number, number>();
   private visible: Set<number> | null = null;
   private within: Set<number> | null = null;
 
   static async load(m: EntityManager, scope: Scope, organisationId: number | null): Promise<OrganisationIndex> {
     const index = new OrganisationIndex();
-    const rows = await sql<OrganisationRow>(m, 'SELECT id, code, parent_id, is_employer FROM organisations');
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const rows = (await sql<OrganisationRow>(m, 'SELECT id, code, name, parent_id, is_employer FROM organisations')).map((r) => ({
+      ...r,
+      id: Number(r.id),
+      parent_id: r.parent_id === null ? null : Number(r.parent_id),
+    }));
+    const byId = index.byId;
+    for (const r of rows) byId.set(r.id, r);
     for (const r of rows) {
       index.byCode.set(r.code, r);
       const lower = r.code.toLowerCase();
       index.byLowerCode.set(lower, index.byLowerCode.has(lower) ? null : r);
+      const name = nameKey(r.name);
+      index.byName.set(name, index.byName.has(name) ? null : r);
     }
     // The employer is the nearest organisation up the tree flagged as one, else the root.
     const employer = (id: number): number => {
@@ -58,6 +70,26 @@ export class OrganisationIndex {
     return { ok: true, id: r.id, code: r.code, employerId: this.employerOf.get(r.id)! };
   }
 
+  /**
+   * An organisation by the name an HR system gives it: a name remembered (or sent) for the import
+   * first, else one of ours with exactly that name (ignoring case and spaces).
+   */
+  lookupName(name: string): OrganisationLookup {
+    const remembered = this.names.get(nameKey(name));
+    const r = remembered !== undefined ? (this.byId.get(remembered) ?? null) : (this.byName.get(nameKey(name)) ?? null);
+    if (!r) return { ok: false, reason: 'unknown' };
+    return this.lookup(r.code);
+  }
+
+  useNames(names: Map<string, number>): void {
+    this.names = names;
+  }
+
+  codeAndName(organisationId: number): { code: string; name: string } {
+    const r = this.byId.get(organisationId);
+    return { code: r?.code ?? '', name: r?.name ?? '' };
+  }
+
   employer(organisationId: number): number {
     return this.employerOf.get(organisationId)!;
   }
@@ -65,6 +97,11 @@ export class OrganisationIndex {
   isVisible(organisationId: number): boolean {
     return !this.visible || this.visible.has(organisationId);
   }
+}
+
+/** Organisation names compared trimmed, spaces collapsed, lower-cased. */
+export function nameKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase().slice(0, 200);
 }
 
 export async function subtree(m: EntityManager, organisationId: number): Promise<number[]> {

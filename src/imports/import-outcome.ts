@@ -13,6 +13,16 @@ export interface RowError {
 
 /** Errors kept in full for the record and the CSV of errors; beyond this only counted. */
 export const MAX_KEPT_ERRORS = 100_000;
+export const ROLE_CHANGES_KEPT = 500;
+
+/** A person's roles before (null: a new person) and after a staff import. */
+export interface RoleChange {
+  row: number;
+  employeeRef: string;
+  name: string;
+  before: string[] | null;
+  after: string[];
+}
 
 /** What an import did (or, in a preview, would do) with the rows of a file. */
 export class ImportOutcome {
@@ -22,6 +32,15 @@ export class ImportOutcome {
   unchanged = 0;
   duplicates = 0;
   leavers = 0;
+  /** Rows left out on purpose: not completions ("In progress"), inactive people the tracker does not hold. */
+  excluded = 0;
+  /** Things to check before confirming (lost leading zeros, many leavers), in plain words. */
+  readonly warnings: string[] = [];
+  /** People whose roles a staff import sets or changes (the first ROLE_CHANGES_KEPT), and how many in all. */
+  readonly roleChanges: RoleChange[] = [];
+  roleChangeCount = 0;
+  /** Organisation names in the file not yet linked to an organisation (the first 200). */
+  readonly unlinkedNames = new Set<string>();
   /** Row numbers with at least one error. */
   readonly errorRows = new Set<number>();
   readonly errors: RowError[] = [];
@@ -46,7 +65,12 @@ export class ImportOutcome {
   }
 
   get skipped(): number {
-    return this.unchanged + this.duplicates + this.errorRows.size;
+    return this.unchanged + this.duplicates + this.errorRows.size + this.excluded;
+  }
+
+  noteRoleChange(change: RoleChange): void {
+    this.roleChangeCount++;
+    if (this.roleChanges.length < ROLE_CHANGES_KEPT) this.roleChanges.push(change);
   }
 
   get counts(): ImportCounts {
@@ -57,6 +81,7 @@ export class ImportOutcome {
       unchanged: this.unchanged,
       duplicates: this.duplicates,
       leavers: this.leavers,
+      excluded: this.excluded,
       errorRows: this.errorRows.size,
       skipped: this.skipped,
     };
@@ -77,9 +102,11 @@ export interface ImportCounts {
   duplicates: number;
   /** People marked as leavers because they were absent from the file. */
   leavers: number;
+  /** Rows left out on purpose: not completions ("Not yet started", "In progress"), or inactive people not in the tracker. */
+  excluded: number;
   /** Rows with at least one error. */
   errorRows: number;
-  /** Rows not written: unchanged, duplicates and rows with errors. */
+  /** Rows not written: unchanged, duplicates, rows left out and rows with errors. */
   skipped: number;
 }
 

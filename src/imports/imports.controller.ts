@@ -8,6 +8,8 @@ import { Scope } from '../auth/scope';
 import { Page } from '../common/paging';
 import { CourseMappingsService } from './course-mappings.service';
 import {
+  ApplyRoleRulesDto,
+  ApplyRoleRulesView,
   ConfirmImportDto,
   CourseMappingView,
   ImportBodyDto,
@@ -16,10 +18,13 @@ import {
   ImportUploadDto,
   ImportView,
   ReplaceCourseMappingsDto,
+  ReplaceRoleRulesDto,
+  RoleRuleView,
 } from './dto/import.dto';
 import { errorsCsv } from './errors-csv';
 import type { ImportKind } from './import-columns';
 import { ImportAnswer, ImportsService, UploadedSheet } from './imports.service';
+import { RoleRulesService } from './role-rules.service';
 import { SpreadsheetUpload } from './upload';
 
 const IMPORTERS = ['admin', 'coordinator'] as const;
@@ -31,6 +36,7 @@ export class ImportsController {
   constructor(
     private readonly imports: ImportsService,
     private readonly courses: CourseMappingsService,
+    private readonly roleRules: RoleRulesService,
   ) {}
 
   @Post('staff')
@@ -105,6 +111,34 @@ export class ImportsController {
     return this.courses.replace(scope, dto.mappings);
   }
 
+  @Get('role-rules')
+  @Allow(...IMPORTERS)
+  @ApiOperation({ summary: 'The role rules: roles derived from HR columns on every staff import' })
+  listRoleRules(@CurrentScope() scope: Scope): Promise<RoleRuleView[]> {
+    return this.roleRules.list(scope);
+  }
+
+  @Put('role-rules')
+  @Allow('admin')
+  @PartnershipWide()
+  @ApiOperation({
+    summary: 'Replace the whole table of role rules',
+    description:
+      'Each rule: field (job_title, position, staff_group, department, organisation), operator (equals, contains, starts_with), value, roleCode, ' +
+      'effect (add, the default, or remove). Compared ignoring case; organisation matches its code or its name.',
+  })
+  replaceRoleRules(@CurrentScope() scope: Scope, @Body() dto: ReplaceRoleRulesDto): Promise<RoleRuleView[]> {
+    return this.roleRules.replace(scope, dto.rules);
+  }
+
+  @Post('role-rules/apply')
+  @Allow('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Apply the role rules again to everyone you can see (dryRun: only say what would change)' })
+  applyRoleRules(@CurrentScope() scope: Scope, @Body() dto: ApplyRoleRulesDto): Promise<ApplyRoleRulesView> {
+    return this.roleRules.applyToEveryone(scope, Boolean(dto.dryRun));
+  }
+
   @Get(':id')
   @Allow(...IMPORTERS)
   get(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number): Promise<ImportView> {
@@ -118,7 +152,7 @@ export class ImportsController {
   async errors(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const record = await this.imports.record(scope, id);
     res.setHeader('Content-Disposition', `attachment; filename="import-${record.id}-errors.csv"`);
-    return new StreamableFile(Readable.from(errorsCsv(this.imports.errors(scope, id))));
+    return new StreamableFile(Readable.from(errorsCsv(this.imports.errors(scope, id), this.imports.errorsNote(record))));
   }
 
   @Post(':id/confirm')

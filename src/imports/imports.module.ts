@@ -5,12 +5,13 @@ import { ImportsController } from './imports.controller';
 import { ImportsPagesController } from './imports.pages.controller';
 import { ImportsService } from './imports.service';
 import { pageUploadMiddleware } from './page-upload.middleware';
+import { RoleRulesService } from './role-rules.service';
 
 /** Staff lists from HR systems and completions from learning platforms, as CSV or XLSX. */
 @Module({
   imports: [OrganisationsModule],
   controllers: [ImportsController, ImportsPagesController],
-  providers: [ImportsService, CourseMappingsService],
+  providers: [ImportsService, CourseMappingsService, RoleRulesService],
 })
 export class ImportsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

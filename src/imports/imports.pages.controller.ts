@@ -160,7 +160,7 @@ export class ImportsPagesController {
       const field = text(form, `map-${i}`);
       if (field !== '') mapping[header] = field;
     });
-    await this.imports.remap(scope, id, mapping);
+    await this.imports.remap(scope, id, { mapping });
     res.redirect(303, `/imports/${id}`);
   }
 

@@ -1,11 +1,20 @@
+import { addDays, formatUkDate } from '../common/dates';
 import { sql } from '../database/sql';
 import { bulkInsert, bulkUpdate, eachSlice, placeholders, selectIn } from './bulk-sql';
 import type { ImportField } from './import-columns';
 import { codeMap, OrganisationIndex, organisationReason } from './import-lookups';
 import { isEmail } from './import-outcome';
 import { ImportRun, RowProcessor } from './import-run';
+import { meansNobody, STAFF_STATUS_WORDS, staffStatus } from './import-words';
+import { applyRules, HrFacts, sameSet } from './role-rules';
 import { Cell, SheetRow } from './sheet-reader';
 import { subtreesIds } from '../access/subtree';
+
+/** The HR columns role rules read, kept on the person. */
+const HR_FIELDS = ['job_title', 'position', 'staff_group', 'department'] as const;
+type HrField = (typeof HR_FIELDS)[number];
+/** A file that would mark more than this share of an organisation's people as leavers is worth a second look. */
+const LEAVERS_WARNING_SHARE = 0.1;
 
 type Category = 'created' | 'updated' | 'unchanged';
 
@@ -23,6 +32,10 @@ interface StaffDraft {
   managerRef: string | null | undefined;
   startDate: string;
   endDate: string | null | undefined;
+  /** The file's status column says the person is no longer in post. */
+  inactive: boolean;
+  /** HR columns; undefined when the file lacks the column. */
+  hr: Partial<Record<HrField, string | null>>;
 }
 
 interface ExistingPerson {
@@ -36,6 +49,16 @@ interface ExistingPerson {
   start_date: string;
   end_date: string | null;
   manager_ref: string | null;
+  job_title: string | null;
+  position: string | null;
+  staff_group: string | null;
+  department: string | null;
+}
+
+/** A person's roles as the batch decided them: ids, and which the rules gave. */
+interface RoleDecision {
+  roleIds: number[];
+  ruleGiven: number[];
 }
 
 /** A row whose manager is to be set or cleared once every row of the file is in. */
@@ -53,12 +76,19 @@ const keyOf = (employerId: number, ref: string) => `${employerId}|${ref}`;
 /**
  * Staff rows: one person a row, matched on (employer, employee_ref). New people are created,
  * changed ones updated, the rest left alone; managers are set in a second pass so a row may name
- * a manager further down the file; with markLeavers, current people of the organisations in the
- * file who are absent from it get the import date as their end date.
+ * a manager further down the file; roles come from the roles column or the person's record and the
+ * role rules; a status column marks people no longer in post; with markLeavers, people in post in
+ * the organisations of the file who are absent from it get the day before the extract as their
+ * last day.
  */
 export class StaffImport implements RowProcessor {
   private orgs: OrganisationIndex;
   private roles: Map<string, number>;
+  private roleCodes = new Map<number, string>();
+  /** First row of every reference in the file, whatever its organisation or errors (for messages). */
+  private readonly refRows = new Map<string, number>();
+  /** Digit-only references of new people (lost leading zeros?): employer -> refs, with a row. */
+  private readonly digitRefs = new Map<number, Map<string, number>>();
   /** Every (employer, reference) in the file, with the first row it is on. */
   private readonly fileKeys = new Map<string, number>();
   /** References on rows whose organisation could not be found: never treated as absent. */
@@ -70,7 +100,19 @@ export class StaffImport implements RowProcessor {
 
   async begin(): Promise<void> {
     this.orgs = await OrganisationIndex.load(this.run.m, this.run.scope, this.run.organisation?.id ?? null);
+    this.orgs.useNames(this.run.organisationNames);
     this.roles = await codeMap(this.run.m, 'roles');
+    const codes = await sql<{ id: number; code: string }>(this.run.m, 'SELECT id, code FROM roles');
+    this.roleCodes = new Map(codes.map((r) => [Number(r.id), r.code]));
+  }
+
+  /** The last day in post of a leaver: the day before the extract was taken. */
+  private get lastDay(): string {
+    return addDays(this.run.extractDate, -1);
+  }
+
+  private get decidesRoles(): boolean {
+    return this.run.reader.has('roles') || this.run.rules.length > 0;
   }
 
   async batch(rows: SheetRow[]): Promise<void> {
@@ -87,10 +129,12 @@ export class StaffImport implements RowProcessor {
     }
     if (drafts.length === 0) return;
     const existing = await this.existing(drafts);
-    const roleIds = this.run.reader.has('roles') ? await this.currentRoles([...existing.values()].map((p) => p.id)) : new Map();
+    const ids = [...existing.values()].map((p) => p.id);
+    const currentRoles = this.decidesRoles ? await this.currentRoles(ids, 'staff_roles') : new Map<number, number[]>();
+    const ruleRoles = this.run.rules.length > 0 ? await this.currentRoles(ids, 'staff_rule_roles') : new Map<number, number[]>();
 
-    const creates: StaffDraft[] = [];
-    const updates: { draft: StaffDraft; person: ExistingPerson; rolesChanged: boolean }[] = [];
+    const creates: { draft: StaffDraft; roles: RoleDecision | null }[] = [];
+    const updates: { draft: StaffDraft; person: ExistingPerson; roles: RoleDecision | null; rolesChanged: boolean }[] = [];
     const newPeopleChanges = new Map<string, ManagerChange>();
     for (const draft of drafts) {
       const person = existing.get(draft.key);
@@ -98,17 +142,41 @@ export class StaffImport implements RowProcessor {
         this.fail(draft.row, 'employee_ref', draft.employeeRef, `employee reference ${draft.employeeRef} is already used by a person outside your organisation`);
         continue;
       }
+      if (draft.inactive) {
+        // No longer in post: a person the tracker does not hold is left out; one it holds gets an end date.
+        if (!person) {
+          outcome.excluded++;
+          continue;
+        }
+        if (draft.endDate === undefined || draft.endDate === null) {
+          const last = this.lastDay < draft.startDate ? draft.startDate : this.lastDay;
+          draft.endDate = person.end_date ?? last;
+        }
+      }
+      if (!person && /^\d+$/.test(draft.employeeRef)) {
+        const refs = this.digitRefs.get(draft.employerId) ?? new Map<string, number>();
+        refs.set(draft.employeeRef, draft.row);
+        this.digitRefs.set(draft.employerId, refs);
+      }
+      const roles = this.decidesRoles ? this.decideRoles(draft, person, currentRoles, ruleRoles) : null;
       const managerChanged = draft.managerRef !== undefined && draft.managerRef !== (person?.manager_ref ?? null);
       let category: Category;
       if (!person) {
         category = 'created';
-        creates.push(draft);
+        creates.push({ draft, roles });
+        if (roles && roles.roleIds.length > 0) this.noteRoles(draft, null, roles.roleIds);
       } else {
-        const rolesChanged = draft.roleIds !== undefined && !sameIds(draft.roleIds, roleIds.get(person.id) ?? []);
+        const before = currentRoles.get(person.id) ?? [];
+        const rolesChanged = roles !== null && !sameSet(roles.roleIds, before);
+        const marksChanged = roles !== null && !sameSet(roles.ruleGiven, ruleRoles.get(person.id) ?? []);
+        if (rolesChanged) this.noteRoles(draft, before, roles.roleIds);
         if (fieldsChanged(draft, person) || rolesChanged) {
           category = 'updated';
-          updates.push({ draft, person, rolesChanged });
-        } else category = managerChanged ? 'updated' : 'unchanged';
+          updates.push({ draft, person, roles, rolesChanged: rolesChanged || marksChanged });
+        } else {
+          category = managerChanged ? 'updated' : 'unchanged';
+          if (marksChanged) updates.push({ draft, person, roles, rolesChanged: true });
+        }
       }
       outcome[category]++;
       if (managerChanged) {
@@ -135,6 +203,61 @@ export class StaffImport implements RowProcessor {
       await this.saveManagers();
     }
     if (this.run.markLeavers) await this.markLeavers();
+    await this.warnLostZeros();
+  }
+
+  /** The roles a row's person ends with: hand-set ones (the roles column, else their record's) and the rules'. */
+  private decideRoles(draft: StaffDraft, person: ExistingPerson | undefined, current: Map<number, number[]>, ruleGiven: Map<number, number[]>): RoleDecision {
+    const given = new Set(person ? (ruleGiven.get(person.id) ?? []) : []);
+    const manual = draft.roleIds ?? (person ? (current.get(person.id) ?? []).filter((id) => !given.has(id)) : []);
+    if (this.run.rules.length === 0) return { roleIds: manual, ruleGiven: [] };
+    const hr = (field: HrField) => (draft.hr[field] !== undefined ? draft.hr[field]! : (person?.[field] ?? null));
+    const organisation = this.orgs.codeAndName(draft.organisationId);
+    const facts: HrFacts = {
+      job_title: hr('job_title'),
+      position: hr('position'),
+      staff_group: hr('staff_group'),
+      department: hr('department'),
+      organisationCode: organisation.code,
+      organisationName: organisation.name,
+    };
+    const decided = applyRules(this.run.rules, facts, manual);
+    return { roleIds: decided.roles, ruleGiven: decided.ruleGiven };
+  }
+
+  private noteRoles(draft: StaffDraft, before: number[] | null, after: number[]): void {
+    const codes = (ids: number[]) => ids.map((id) => this.roleCodes.get(id) ?? String(id)).sort();
+    this.run.outcome.noteRoleChange({
+      row: draft.row,
+      employeeRef: draft.employeeRef,
+      name: `${draft.firstName} ${draft.lastName}`,
+      before: before === null ? null : codes(before),
+      after: codes(after),
+    });
+  }
+
+  /**
+   * A new person whose reference is digits only, where an existing reference of the same employer
+   * is those digits with leading zeros (123 for 000123): the file was probably re-saved by Excel.
+   */
+  private async warnLostZeros(): Promise<void> {
+    let count = 0;
+    let example: string | null = null;
+    for (const [employerId, refs] of this.digitRefs) {
+      const zeroLed = await sql<{ employee_ref: string }>(this.run.m, `SELECT employee_ref FROM staff WHERE employer_id = $1 AND employee_ref LIKE '0%'`, [employerId]);
+      for (const { employee_ref: existing } of zeroLed) {
+        const stripped = existing.replace(/^0+/, '');
+        const row = refs.get(stripped);
+        if (row === undefined || this.run.outcome.errorRows.has(row)) continue;
+        count++;
+        example ??= `${stripped} on row ${row} for ${existing}`;
+      }
+    }
+    if (count > 0) {
+      this.run.outcome.warnings.push(
+        `${count} ${count === 1 ? 'reference' : 'references'} in the file ${count === 1 ? 'looks' : 'look'} like an existing reference that has lost its leading zeros (for example ${example}), so they would be added as new people. The file may have been re-saved by Excel: format the column as text or put the zeros back before importing.`,
+      );
+    }
   }
 
   /** Validates a row's cells; every problem on the row is reported, not just the first. */
@@ -164,7 +287,7 @@ export class StaffImport implements RowProcessor {
       if (email && (email.length > 254 || !isEmail(email))) fail('email', `${text} is not an email address`);
     }
 
-    const organisation = this.organisationOf(cells, (reason) => fail('organisation_code', reason));
+    const organisation = this.organisationOf(cells, (reason, field) => fail(field ?? 'organisation_code', reason));
     if (organisation) this.namedOrganisations.add(organisation.id);
 
     let roleIds: number[] | undefined;
@@ -180,7 +303,26 @@ export class StaffImport implements RowProcessor {
     let managerRef: string | null | undefined;
     if (reader.has('manager_employee_ref')) {
       managerRef = reader.text(cells, 'manager_employee_ref') || null;
+      if (managerRef !== null && meansNobody(managerRef)) managerRef = null;
       if (managerRef !== null && managerRef === employeeRef) fail('manager_employee_ref', 'a person cannot be their own manager');
+    }
+
+    let inactive = false;
+    if (reader.has('status')) {
+      const status = reader.text(cells, 'status') ?? '';
+      if (status !== '') {
+        const meaning = staffStatus(status);
+        if (meaning === 'unknown') fail('status', `"${status}" is not a staff status the tracker knows: use ${STAFF_STATUS_WORDS}`);
+        inactive = meaning === 'inactive';
+      }
+    }
+
+    const hr: Partial<Record<HrField, string | null>> = {};
+    for (const field of HR_FIELDS) {
+      if (!reader.has(field)) continue;
+      const value = reader.text(cells, field) ?? '';
+      if (value.length > 200) fail(field, `${field} is longer than 200 characters`);
+      else hr[field] = value === '' ? null : value;
     }
 
     const start = reader.date(cells, 'start_date');
@@ -196,6 +338,7 @@ export class StaffImport implements RowProcessor {
       }
     }
 
+    if (employeeRef && !this.refRows.has(employeeRef)) this.refRows.set(employeeRef, r.row);
     if (employeeRef && employeeRef.length <= 60) {
       if (organisation) {
         const key = keyOf(organisation.employerId, employeeRef);
@@ -218,30 +361,48 @@ export class StaffImport implements RowProcessor {
       managerRef,
       startDate: start.date,
       endDate,
+      inactive,
+      hr,
     };
   }
 
-  private organisationOf(cells: Cell[], fail: (reason: string) => void): { id: number; employerId: number } | null {
-    const code = this.run.reader.text(cells, 'organisation_code') ?? '';
+  /** The row's organisation: its code, else its name (remembered or ours), else the one chosen for the import. */
+  private organisationOf(cells: Cell[], fail: (reason: string, field?: ImportField) => void, quiet = false): { id: number; employerId: number } | null {
+    const { reader } = this.run;
+    const code = reader.text(cells, 'organisation_code') ?? '';
+    const name = reader.text(cells, 'organisation_name') ?? '';
     const given = this.run.organisation;
-    if (code === '') {
-      if (given) return { id: given.id, employerId: this.orgs.employer(given.id) };
-      fail('organisation_code is empty');
-      return null;
+    if (code !== '') {
+      const found = this.orgs.lookup(code);
+      if (!found.ok) {
+        const hint = found.reason === 'unknown' && this.orgs.lookupName(code).ok ? `: it is the name of an organisation, so map this column to organisation_name` : '';
+        fail(organisationReason(code, found.reason, given?.code) + hint, 'organisation_code');
+        return null;
+      }
+      return found;
     }
-    const found = this.orgs.lookup(code);
-    if (!found.ok) {
-      fail(organisationReason(code, found.reason, given?.code));
-      return null;
+    if (name !== '') {
+      const found = this.orgs.lookupName(name);
+      if (!found.ok) {
+        if (found.reason === 'unknown') {
+          if (!quiet && this.run.outcome.unlinkedNames.size < 200) this.run.outcome.unlinkedNames.add(name);
+          fail(`the organisation "${name}" is not linked to one of the tracker's organisations: link it in the organisation names step`, 'organisation_name');
+        } else fail(organisationReason(name, found.reason, given?.code), 'organisation_name');
+        return null;
+      }
+      return found;
     }
-    return found;
+    if (given) return { id: given.id, employerId: this.orgs.employer(given.id) };
+    fail(reader.has('organisation_code') ? 'organisation_code is empty' : 'organisation_name is empty', reader.has('organisation_code') ? 'organisation_code' : 'organisation_name');
+    return null;
   }
 
   /** A row already known to be in error still names a person who is in the file (for leavers). */
   private notePresence(cells: Cell[]): void {
     const ref = this.run.reader.text(cells, 'employee_ref') ?? '';
     if (ref === '') return;
-    const organisation = this.organisationOf(cells, () => undefined);
+    if (!this.refRows.has(ref)) this.refRows.set(ref, -1);
+    const organisation = this.organisationOf(cells, () => undefined, true);
     if (organisation) {
       this.namedOrganisations.add(organisation.id);
       if (!this.fileKeys.has(keyOf(organisation.employerId, ref))) this.fileKeys.set(keyOf(organisation.employerId, ref), -1);
@@ -262,7 +423,7 @@ export class StaffImport implements RowProcessor {
         sql<ExistingPerson>(
           this.run.m,
           `SELECT s.id, s.employee_ref, s.employer_id, s.first_name, s.last_name, s.email, s.organisation_id,
-                  s.start_date, s.end_date, m.employee_ref AS manager_ref
+                  s.start_date, s.end_date, m.employee_ref AS manager_ref, s.job_title, s.position, s.staff_group, s.department
            FROM staff s LEFT JOIN staff m ON m.id = s.manager_id
            WHERE s.employer_id = $1 AND s.employee_ref IN (${placeholders(slice.length, 1)})`,
           [employerId, ...slice],
@@ -273,9 +434,9 @@ export class StaffImport implements RowProcessor {
     return found;
   }
 
-  private async currentRoles(staffIds: number[]): Promise<Map<number, number[]>> {
+  private async currentRoles(staffIds: number[], table: 'staff_roles' | 'staff_rule_roles'): Promise<Map<number, number[]>> {
     const rows = await selectIn(staffIds, 900, (slice) =>
-      sql<{ staff_id: number; role_id: number }>(this.run.m, `SELECT staff_id, role_id FROM staff_roles WHERE staff_id IN (${placeholders(slice.length)})`, slice),
+      sql<{ staff_id: number; role_id: number }>(this.run.m, `SELECT staff_id, role_id FROM ${table} WHERE staff_id IN (${placeholders(slice.length)})`, slice),
     );
     const out = new Map<number, number[]>();
     for (const r of rows) out.set(Number(r.staff_id), [...(out.get(Number(r.staff_id)) ?? []), Number(r.role_id)]);
@@ -283,24 +444,26 @@ export class StaffImport implements RowProcessor {
   }
 
   private async save(
-    creates: StaffDraft[],
-    updates: { draft: StaffDraft; person: ExistingPerson; rolesChanged: boolean }[],
+    creates: { draft: StaffDraft; roles: RoleDecision | null }[],
+    updates: { draft: StaffDraft; person: ExistingPerson; roles: RoleDecision | null; rolesChanged: boolean }[],
     newPeopleChanges: Map<string, ManagerChange>,
   ): Promise<void> {
     const { m } = this.run;
     const roleRows: number[][] = [];
+    const markRows: number[][] = [];
     if (creates.length > 0) {
       const inserted = await bulkInsert<{ id: number; employer_id: number; employee_ref: string }>(
         m,
         'staff',
-        ['employee_ref', 'first_name', 'last_name', 'email', 'organisation_id', 'employer_id', 'start_date', 'end_date'],
-        creates.map((d) => [d.employeeRef, d.firstName, d.lastName, d.email ?? null, d.organisationId, d.employerId, d.startDate, d.endDate ?? null]),
+        ['employee_ref', 'first_name', 'last_name', 'email', 'organisation_id', 'employer_id', 'start_date', 'end_date', ...HR_FIELDS],
+        creates.map(({ draft: d }) => [d.employeeRef, d.firstName, d.lastName, d.email ?? null, d.organisationId, d.employerId, d.startDate, d.endDate ?? null, ...HR_FIELDS.map((f) => d.hr[f] ?? null)]),
         'id, employer_id, employee_ref',
       );
       const idOf = new Map(inserted.map((r) => [keyOf(Number(r.employer_id), r.employee_ref), Number(r.id)]));
-      for (const d of creates) {
+      for (const { draft: d, roles } of creates) {
         const id = idOf.get(d.key)!;
-        for (const roleId of d.roleIds ?? []) roleRows.push([id, roleId]);
+        for (const roleId of roles?.roleIds ?? []) roleRows.push([id, roleId]);
+        for (const roleId of roles?.ruleGiven ?? []) markRows.push([id, roleId]);
         const change = newPeopleChanges.get(d.key);
         if (change) change.staffId = id;
       }
@@ -316,6 +479,7 @@ export class StaffImport implements RowProcessor {
           { name: 'organisation_id', integer: true },
           { name: 'start_date' },
           { name: 'end_date' },
+          ...HR_FIELDS.map((name) => ({ name })),
         ],
         updates.map(({ draft: d, person: p }) => [
           p.id,
@@ -325,17 +489,20 @@ export class StaffImport implements RowProcessor {
           d.organisationId,
           d.startDate,
           d.endDate === undefined ? p.end_date : d.endDate,
+          ...HR_FIELDS.map((f) => (d.hr[f] === undefined ? p[f] : d.hr[f])),
         ]),
       );
-      const rolesChanged = updates.filter((u) => u.rolesChanged);
-      await eachSlice(
-        rolesChanged.map((u) => u.person.id),
-        900,
-        (slice) => sql(m, `DELETE FROM staff_roles WHERE staff_id IN (${placeholders(slice.length)})`, slice),
-      );
-      for (const u of rolesChanged) for (const roleId of u.draft.roleIds ?? []) roleRows.push([u.person.id, roleId]);
+      const rolesChanged = updates.filter((u) => u.rolesChanged && u.roles);
+      const changedIds = rolesChanged.map((u) => u.person.id);
+      await eachSlice(changedIds, 900, (slice) => sql(m, `DELETE FROM staff_roles WHERE staff_id IN (${placeholders(slice.length)})`, slice));
+      await eachSlice(changedIds, 900, (slice) => sql(m, `DELETE FROM staff_rule_roles WHERE staff_id IN (${placeholders(slice.length)})`, slice));
+      for (const u of rolesChanged) {
+        for (const roleId of u.roles!.roleIds) roleRows.push([u.person.id, roleId]);
+        for (const roleId of u.roles!.ruleGiven) markRows.push([u.person.id, roleId]);
+      }
     }
     if (roleRows.length > 0) await bulkInsert(m, 'staff_roles', ['staff_id', 'role_id'], roleRows);
+    if (markRows.length > 0) await bulkInsert(m, 'staff_rule_roles', ['staff_id', 'role_id'], markRows);
   }
 
   /**
@@ -353,10 +520,20 @@ export class StaffImport implements RowProcessor {
         const key = keyOf(c.employerId, c.managerRef!);
         const row = this.fileKeys.get(key);
         if (inDatabase.has(key) || (row !== undefined && row > 0 && !outcome.errorRows.has(row))) continue;
-        this.rowFailedLate(c, `no person with employee reference ${c.managerRef} in the same employer`);
+        this.rowFailedLate(c, this.noManagerReason(c.managerRef!, row));
         changed = true;
       }
     }
+  }
+
+  /** Why a manager cannot be found: not anywhere, or on a row of the file that has errors of its own. */
+  private noManagerReason(ref: string, row: number | undefined): string {
+    const onRow = row !== undefined && row > 0 ? row : this.refRows.get(ref);
+    if (onRow !== undefined && onRow > 0 && this.run.outcome.errorRows.has(onRow)) {
+      return `the manager ${ref} is on row ${onRow} of this file, which has errors: correct that row and this one will follow`;
+    }
+    if (onRow !== undefined) return `the manager ${ref} is on a row of this file that has errors: correct that row and this one will follow`;
+    return `no person with employee reference ${ref} in the same employer`;
   }
 
   /** Preview: nobody may end up managing themselves, directly or through others. */
@@ -437,28 +614,30 @@ export class StaffImport implements RowProcessor {
       }
       const managerId = idOf.get(keyOf(c.employerId, c.managerRef));
       if (managerId === undefined) {
-        this.run.outcome.addError(c.row, this.run.reader.column('manager_employee_ref'), c.managerRef, `no person with employee reference ${c.managerRef} in the same employer`);
+        this.run.outcome.addError(c.row, this.run.reader.column('manager_employee_ref'), c.managerRef, this.noManagerReason(c.managerRef, this.fileKeys.get(keyOf(c.employerId, c.managerRef))));
       } else updates.push([c.staffId, managerId]);
     }
     await bulkUpdate(this.run.m, 'staff', [{ name: 'manager_id', integer: true }], updates);
   }
 
   /**
-   * People current on the import date in the organisations the file is about (the import's
+   * People in post on the extract's eve in the organisations the file is about (the import's
    * organisation, else every organisation named in the file, with their subtrees) who are not in
-   * the file: their end date becomes the import date. They are kept, never deleted.
+   * the file: their last day in post becomes the day before the extract. Kept, never deleted. A
+   * file that would mark more than a tenth of those people is flagged in the preview.
    */
   private async markLeavers(): Promise<void> {
     const roots = this.run.organisation ? [this.run.organisation.id] : [...this.namedOrganisations];
     if (roots.length === 0) return;
-    const { m, today } = this.run;
+    const { m } = this.run;
+    const lastDay = this.lastDay;
     const candidates = await selectIn(roots, 500, (slice) =>
       sql<{ id: number; employee_ref: string; employer_id: number }>(
         m,
         `SELECT s.id, s.employee_ref, s.employer_id FROM staff s
          WHERE s.organisation_id IN (${subtreesIds(placeholders(slice.length, 1))})
            AND s.start_date <= $1 AND (s.end_date IS NULL OR s.end_date > $1)`,
-        [today, ...slice],
+        [lastDay, ...slice],
       ),
     );
     const seen = new Set<number>();
@@ -471,9 +650,16 @@ export class StaffImport implements RowProcessor {
       leavers.push(id);
     }
     this.run.outcome.leavers = leavers.length;
+    if (seen.size > 0 && leavers.length / seen.size > LEAVERS_WARNING_SHARE) {
+      const share = Math.round((leavers.length / seen.size) * 100);
+      const where = roots.map((id) => this.orgs.codeAndName(id).code).sort().slice(0, 5).join(', ');
+      this.run.outcome.warnings.push(
+        `This file would mark ${leavers.length} of the ${seen.size} people in post in ${where}${roots.length > 5 ? ' and others' : ''} as leavers (${share}%), with ${formatUkDate(lastDay)} as their last day. Check that the file holds everyone before confirming.`,
+      );
+    }
     if (this.run.write) {
       await eachSlice(leavers, 900, (slice) =>
-        sql(m, `UPDATE staff SET end_date = $1, updated_at = CURRENT_TIMESTAMP WHERE id IN (${placeholders(slice.length, 1)})`, [today, ...slice]),
+        sql(m, `UPDATE staff SET end_date = $1, updated_at = CURRENT_TIMESTAMP WHERE id IN (${placeholders(slice.length, 1)})`, [lastDay, ...slice]),
       );
     }
   }
@@ -486,12 +672,7 @@ function fieldsChanged(d: StaffDraft, p: ExistingPerson): boolean {
     (d.email !== undefined && d.email !== (p.email ?? null)) ||
     d.organisationId !== p.organisation_id ||
     d.startDate !== p.start_date ||
-    (d.endDate !== undefined && d.endDate !== (p.end_date ?? null))
+    (d.endDate !== undefined && d.endDate !== (p.end_date ?? null)) ||
+    HR_FIELDS.some((f) => d.hr[f] !== undefined && d.hr[f] !== (p[f] ?? null))
   );
-}
-
-function sameIds(a: number[], b: number[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(b);
-  return a.every((id) => set.has(id));
 }

@@ -64,6 +64,19 @@ export class Staff {
   @Column({ type: 'varchar', length: 10, nullable: true })
   endDate: string | null;
 
+  /** HR columns from staff imports, read by the role rules (src/imports/role-rules.ts). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  jobTitle: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  position: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  staffGroup: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  department: string | null;
+
   @ManyToMany(() => Role)
   @JoinTable({
     name: 'staff_roles',

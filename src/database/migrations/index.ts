@@ -4,6 +4,7 @@ import { Imports1763900000200 } from './1763900000200-imports';
 import { ImpactAndLeads1763900000400 } from './1763900000400-impact-and-leads';
 import { AuditOrganisation1763900000500 } from './1763900000500-audit-organisation';
 import { WebSessionUser1763900000600 } from './1763900000600-web-session-user';
+import { ImportSourcesAndRoleRules1763900000700 } from './1763900000700-import-sources-and-role-rules';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   ImpactAndLeads1763900000400,
   AuditOrganisation1763900000500,
   WebSessionUser1763900000600,
+  ImportSourcesAndRoleRules1763900000700,
 ];
