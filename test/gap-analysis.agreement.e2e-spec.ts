@@ -29,9 +29,9 @@ import { loadConfig } from '../src/config/app-config';
 import { databaseOptions } from '../src/config/database';
 import { sql } from '../src/database/sql';
 import { SECTORS } from '../src/organisations/sectors';
-import { GapAnalysisQuery } from '../src/reports/gap-analysis.query';
-import { rollUp } from '../src/reports/gap-analysis.service';
-import { loadSubtree } from '../src/reports/quarterly-groups';
+import { GapAnalysisQuery } from '../src/reports/gap-analysis/gap-analysis.query';
+import { rollUp } from '../src/reports/gap-analysis/gap-analysis.service';
+import { loadSubtree } from '../src/reports/shared/groups';
 import { DatabaseKind, describeEachDatabase, freshDatabaseEnv } from './support/app';
 
 const RUNS: Record<DatabaseKind, number> = { sqlite: 3000, postgres: 1500 };

@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { Response } from 'superagent';
-import { chromiumPath } from '../src/reports/pdf-printer';
+import { chromiumPath } from '../src/reports/shared/pdf-printer';
 import { Client, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { organisation } from './support/builders';
 import { csvLines, everyCellQuoted } from './support/csv';

@@ -4,8 +4,8 @@
  * out from it by hand, person by person).
  */
 import { Scope } from '../src/auth/scope';
-import { ComplianceFigures, type ComplianceGroups, RulesComplianceFigures } from '../src/reports/needs-analysis-compliance';
-import { loadSubtree } from '../src/reports/quarterly-groups';
+import { ComplianceFigures, type ComplianceGroups, RulesComplianceFigures } from '../src/reports/shared/compliance-figures';
+import { loadSubtree } from '../src/reports/shared/groups';
 import { createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { buildPartnership } from './quarterly-partnership';
 

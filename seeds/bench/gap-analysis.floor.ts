@@ -3,7 +3,7 @@
  * for the same figures (per level: each status, for the whole partnership, each child organisation,
  * each sector and each role), run straight on the database with no server in between. The
  * framework's dates and role ids are written in as literals; the API's statement
- * (src/reports/gap-analysis.query.ts) is generic and parameterised. The benchmark checks that the
+ * (src/reports/gap-analysis/gap-analysis.query.ts) is generic and parameterised. The benchmark checks that the
  * two give the same counts.
  */
 import { addDays } from '../../src/common/dates';

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
-import { PersonComplianceQueryDto } from '../reports/dto/gap-analysis.dto';
+import { PersonComplianceQueryDto } from '../reports/gap-analysis/gap-analysis.dto';
 import { ComplianceService, PersonComplianceView } from './compliance.service';
 
 @ApiTags('staff')

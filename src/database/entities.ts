@@ -2,7 +2,7 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../auth/app-setting.entity';
 import { WebSession } from '../auth/web-session.entity';
 import { Completion } from '../completions/completion.entity';
-import { ImpactFigure } from '../impact/impact-figure.entity';
+import { ImpactFigure } from '../reports/impact/impact-figure.entity';
 import { CourseMapping } from '../imports/course-mapping.entity';
 import { FileImport, HeaderMappingEntry, ImportError, OrganisationNameEntry } from '../imports/file-import.entity';
 import { RoleRule, StaffRuleRole } from '../imports/role-rule.entity';

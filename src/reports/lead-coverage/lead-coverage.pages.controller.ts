@@ -1,0 +1,151 @@
+import { Body, Controller, Get, HttpException, Post, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { ScopeService } from '../../access/scope.service';
+import { Allow, AnySignedIn, PartnershipWide } from '../../auth/allow.decorator';
+import { CurrentScope } from '../../auth/current-scope.decorator';
+import { Scope } from '../../auth/scope';
+import { formatUkDate } from '../../common/dates';
+import { sql } from '../../database/sql';
+import { SECTOR_NAMES, SECTORS } from '../../organisations/sectors';
+import { reportFile, type Sheet, sendFile } from '../shared/export-files';
+import { LeadCoverageQuery, type LeadCoverageView, type LeadStatus } from './lead-coverage.dto';
+import { LeadCoverageService } from './lead-coverage.service';
+import { organisationChoices } from '../shared/groups';
+
+const STATUS_TEXT: Record<LeadStatus, { text: string; tag: string }> = {
+  covered: { text: 'Lead with valid L3', tag: 'govuk-tag--green' },
+  'lead-without-valid-l3': { text: 'Lead’s L3 not valid', tag: 'govuk-tag--yellow' },
+  'no-lead': { text: 'No named lead', tag: 'govuk-tag--red' },
+};
+
+function auditSheet(v: LeadCoverageView, named: boolean): Sheet {
+  const base = [
+    { header: 'Organisation code', key: 'code', width: 14 },
+    { header: 'Organisation', key: 'name', width: 36 },
+    { header: 'Sector', key: 'sectorName', width: 18 },
+    { header: 'Status', key: 'status', width: 22 },
+  ];
+  if (!named) {
+    return {
+      name: 'Prevent lead coverage',
+      columns: [...base, { header: 'Named leads', key: 'leads', kind: 'number' }, { header: 'Leads with valid L3', key: 'leadsWithValidL3', kind: 'number' }],
+      rows: v.organisations.map((o) => ({ ...o, status: STATUS_TEXT[o.status].text })),
+    };
+  }
+  return {
+    name: 'Prevent lead coverage',
+    columns: [
+      ...base,
+      { header: 'Lead', key: 'lead', width: 24 },
+      { header: 'Employee reference', key: 'employeeRef', width: 14 },
+      { header: 'Lead’s organisation', key: 'leadOrganisation', width: 30 },
+      { header: 'Lead roles', key: 'roles', width: 16 },
+      { header: 'Valid L3', key: 'validL3' },
+      { header: 'L3 valid until', key: 'validUntil', width: 14 },
+    ],
+    rows: v.organisations.flatMap((o) => {
+      const row = { ...o, status: STATUS_TEXT[o.status].text };
+      if (!o.leadList?.length) return [row];
+      return o.leadList.map((l) => ({
+        ...row,
+        lead: l.name,
+        employeeRef: l.employeeRef,
+        leadOrganisation: l.organisationName,
+        roles: l.roles.join(' '),
+        validL3: l.validL3,
+        validUntil: l.validL3 ? (l.validUntil ?? 'never lapses') : '',
+      }));
+    }),
+  };
+}
+
+/** Which organisations (e.g. every school) have a named Prevent lead holding a valid L3; CSV for the annual audit. */
+@ApiExcludeController()
+@Controller('reports/lead-coverage')
+export class LeadCoveragePagesController {
+  constructor(
+    private readonly coverage: LeadCoverageService,
+    private readonly scopes: ScopeService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Get()
+  @AnySignedIn()
+  async page(@CurrentScope() scope: Scope, @Query() q: LeadCoverageQuery, @Res() res: Response): Promise<void> {
+    const named = scope.canSeePeople;
+    const v = await this.coverage.coverage(scope, q, named);
+    const params = new URLSearchParams({ organisation: v.organisation.code, asOf: v.asOf });
+    if (v.sector) params.set('sector', v.sector);
+    if (v.depth !== null) params.set('depth', String(v.depth));
+    const rows = v.organisations.map((o) => ({ ...o, statusText: STATUS_TEXT[o.status].text, statusTag: STATUS_TEXT[o.status].tag, highlight: o.status !== 'covered' }));
+    res.render('reports/lead-coverage', {
+      title: `Prevent lead coverage: ${v.organisation.name}`,
+      breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Prevent lead coverage' }],
+      v,
+      named,
+      rows,
+      missing: rows.filter((r) => r.highlight),
+      asOfText: formatUkDate(v.asOf),
+      selection: [
+        v.sector ? `${SECTOR_NAMES[v.sector as keyof typeof SECTOR_NAMES]} organisations` : 'Organisations',
+        v.depth === null ? `anywhere in ${v.organisation.name}` : v.depth === 1 ? `directly in ${v.organisation.name}` : `${v.depth} levels below ${v.organisation.name}`,
+      ].join(' '),
+      canChangeRoles: scope.canEditFramework && (await this.scopes.coversEverything(scope)),
+      organisations: await organisationChoices(this.dataSource.manager, scope.rootOrganisationId === null ? null : [scope.rootOrganisationId], v.organisation),
+      sectors: SECTORS.map((s) => ({ value: s, label: SECTOR_NAMES[s], selected: s === v.sector })),
+      depths: [1, 2, 3, 4].map((d) => ({ value: String(d), label: d === 1 ? 'Directly below it' : `${d} levels below it`, selected: d === v.depth })),
+      csv: `/reports/lead-coverage.csv?${params.toString()}`,
+    });
+  }
+
+  @Get('settings')
+  @Allow('admin')
+  @PartnershipWide()
+  async settings(@Res() res: Response): Promise<void> {
+    await this.renderSettings(res, await this.coverage.roleCodes(), null);
+  }
+
+  @Post('settings')
+  @Allow('admin')
+  @PartnershipWide()
+  async saveSettings(@CurrentScope() scope: Scope, @Body() form: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const raw = form.roleCodes;
+    const codes = (Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []).map(String);
+    if (codes.length === 0) return this.renderSettings(res, [], 'Choose at least one role that makes someone a Prevent lead', 422);
+    try {
+      await this.coverage.setRoleCodes(scope, codes);
+      res.redirect(303, '/reports/lead-coverage');
+    } catch (error) {
+      if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
+      await this.renderSettings(res, codes, String((error.getResponse() as { message?: unknown }).message ?? error.message), error.getStatus());
+    }
+  }
+
+  private async renderSettings(res: Response, selected: string[], error: string | null, status = 200): Promise<void> {
+    const roles = await sql<{ code: string; name: string }>(this.dataSource, 'SELECT code, name FROM roles ORDER BY name, code');
+    res.status(status).render('reports/lead-coverage-settings', {
+      title: 'Who counts as a Prevent lead',
+      breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Prevent lead coverage', href: '/reports/lead-coverage' }, { text: 'Lead roles' }],
+      error,
+      roles: roles.map((r, i) => ({ ...r, id: `roleCodes-${i}`, checked: selected.includes(r.code) })),
+    });
+  }
+}
+
+/** The audit CSV lives beside the page at /reports/lead-coverage.csv. */
+@ApiExcludeController()
+@Controller('reports')
+export class LeadCoverageCsvController {
+  constructor(private readonly coverage: LeadCoverageService) {}
+
+  @Get('lead-coverage.csv')
+  @AnySignedIn()
+  async csv(@CurrentScope() scope: Scope, @Query() q: LeadCoverageQuery, @Res() res: Response): Promise<void> {
+    const named = scope.canSeePeople;
+    const v = await this.coverage.coverage(scope, q, named);
+    sendFile(res, await reportFile('csv', `prevent-lead-coverage-${v.organisation.code}-${v.asOf}`, [auditSheet(v, named)], 'Prevent lead coverage'));
+  }
+}

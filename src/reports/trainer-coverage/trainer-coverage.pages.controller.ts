@@ -1,0 +1,93 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { AnySignedIn } from '../../auth/allow.decorator';
+import { CurrentScope } from '../../auth/current-scope.decorator';
+import { Scope } from '../../auth/scope';
+import { formatUkDate } from '../../common/dates';
+import { reportFile, type Sheet, sendFile } from '../shared/export-files';
+import { organisationChoices } from '../shared/groups';
+import { TrainerCoverageQuery, type TrainerCoverageView } from './trainer-coverage.dto';
+import { TrainerCoverageService } from './trainer-coverage.service';
+
+function coverageSheet(v: TrainerCoverageView, named: boolean): Sheet {
+  const base = [
+    { header: 'Organisation code', key: 'code', width: 14 },
+    { header: 'Organisation', key: 'name', width: 36 },
+    { header: 'Sector', key: 'sectorName', width: 18 },
+    { header: 'Trainers (valid L3)', key: 'trainers', kind: 'number' as const },
+    { header: 'Sessions delivered', key: 'sessionsDelivered', kind: 'number' as const },
+    { header: 'People trained', key: 'peopleTrained', kind: 'number' as const },
+  ];
+  if (!named) return { name: 'Trainer coverage', columns: base, rows: v.organisations };
+  return {
+    name: 'Trainer coverage',
+    columns: [
+      ...base,
+      { header: 'Trainer', key: 'trainer', width: 24 },
+      { header: 'Employee reference', key: 'employeeRef', width: 14 },
+      { header: 'Trainer’s organisation', key: 'trainerOrganisation', width: 30 },
+      { header: 'L3 valid until', key: 'validUntil', width: 14 },
+      { header: 'Trainer’s sessions', key: 'trainerSessions', kind: 'number' },
+      { header: 'Trainer’s people trained', key: 'trainerPeople', kind: 'number' },
+    ],
+    rows: v.organisations.flatMap((o) =>
+      o.trainerList?.length
+        ? o.trainerList.map((t) => ({
+            ...o,
+            trainer: t.name,
+            employeeRef: t.employeeRef,
+            trainerOrganisation: t.organisationName,
+            validUntil: t.validUntil ?? 'never lapses',
+            trainerSessions: t.sessionsDelivered,
+            trainerPeople: t.peopleTrained,
+          }))
+        : [o],
+    ),
+  };
+}
+
+/** Trained WRAP trainers in each organisation, the sessions they ran and the people they trained. */
+@ApiExcludeController()
+@Controller('reports')
+export class TrainerCoveragePagesController {
+  constructor(
+    private readonly coverage: TrainerCoverageService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('trainer-coverage')
+  @AnySignedIn()
+  async page(@CurrentScope() scope: Scope, @Query() q: TrainerCoverageQuery, @Res() res: Response): Promise<void> {
+    const named = scope.canSeePeople;
+    const v = await this.coverage.coverage(scope, q, named);
+    const params = new URLSearchParams({ organisation: v.organisation.code, asOf: v.asOf });
+    const withTrainer = v.organisations.filter((o) => o.hasTrainer).length;
+    res.render('reports/trainer-coverage', {
+      title: `Trainer coverage: ${v.organisation.name}`,
+      breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Trainer coverage' }],
+      v,
+      named,
+      period: `Trainers holding a valid L3 on ${formatUkDate(v.asOf)}; sessions they delivered from ${formatUkDate(v.sessionsFrom)} to ${formatUkDate(v.asOf)}`,
+      summary: `${withTrainer} of ${v.organisations.length} ${v.organisations.length === 1 ? 'organisation has' : 'organisations have'} at least one trained trainer (${v.trainers} ${v.trainers === 1 ? 'trainer' : 'trainers'} in all).`,
+      rows: v.organisations.map((o) => ({
+        ...o,
+        label: o.direct ? `${o.name} (people directly in it)` : o.name,
+        href: o.direct ? null : `/reports/trainer-coverage?${new URLSearchParams({ organisation: o.code, asOf: v.asOf })}`,
+      })),
+      without: v.organisations.filter((o) => !o.hasTrainer),
+      organisations: await organisationChoices(this.dataSource.manager, scope.rootOrganisationId === null ? null : [scope.rootOrganisationId], v.organisation),
+      csv: `/reports/trainer-coverage.csv?${params.toString()}`,
+    });
+  }
+
+  @Get('trainer-coverage.csv')
+  @AnySignedIn()
+  async csv(@CurrentScope() scope: Scope, @Query() q: TrainerCoverageQuery, @Res() res: Response): Promise<void> {
+    const named = scope.canSeePeople;
+    const v = await this.coverage.coverage(scope, q, named);
+    sendFile(res, await reportFile('csv', `prevent-trainer-coverage-${v.organisation.code}-${v.asOf}`, [coverageSheet(v, named)], 'Trainer coverage'));
+  }
+}
