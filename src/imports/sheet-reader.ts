@@ -141,8 +141,8 @@ async function* csvRows(path: string, encoding: TextEncoding, delimiter: string,
       relax_quotes: true,
       skip_empty_lines: false,
       encoding: 'utf8',
-      // A runaway quote would otherwise gather the rest of the file into one cell.
-      max_record_size: limits.maxCellChars * 4 + 1024,
+      // A runaway quote would otherwise gather the rest of the file into one row held in memory.
+      max_record_size: limits.maxCellChars * limits.maxColumns,
     }),
   );
   let row = 0;
@@ -155,8 +155,12 @@ async function* csvRows(path: string, encoding: TextEncoding, delimiter: string,
   } catch (error) {
     if (error instanceof FileRefused) throw error;
     const code = (error as { code?: string }).code;
+    // csv-parse reads ahead of the rows handed out: its own count says where it stopped.
+    const at = (error as { records?: number }).records;
+    if (typeof at === 'number') row = Math.max(row, at);
     if (code === 'CSV_MAX_RECORD_SIZE') {
-      throw new FileRefused(`row ${row + 1} holds more than ${limits.maxCellChars.toLocaleString('en-GB')} characters in a cell (or a quote is never closed): a cell may hold at most ${limits.maxCellChars.toLocaleString('en-GB')}`);
+      const most = (limits.maxCellChars * limits.maxColumns).toLocaleString('en-GB');
+      throw new FileRefused(`row ${row + 1} holds more than ${most} characters (or a quote in it is never closed): a cell may hold at most ${limits.maxCellChars.toLocaleString('en-GB')}`);
     }
     throw new FileRefused(`the file could not be read as CSV near row ${row + 1}: ${(error as Error).message}`);
   } finally {

@@ -14,6 +14,7 @@ import { RolesService } from '../roles/roles.service';
 import { CreateStaffDto, StaffQuery, StaffView, UpdateStaffDto } from './dto/staff.dto';
 import { Staff } from './staff.entity';
 import { subtreeIds } from '../access/subtree';
+import { StaffRuleRole } from '../imports/role-rule.entity';
 
 @Injectable()
 export class StaffService {
@@ -125,6 +126,8 @@ export class StaffService {
       const person = await this.get(id, m);
       await this.apply(scope, person, dto, m);
       await this.save(person, m);
+      // Roles given on the person's record are set by hand: the role rules no longer count any of them as theirs.
+      if (dto.roleCodes !== undefined) await m.delete(StaffRuleRole, { staffId: id });
       return this.get(id, m);
     });
   }
