@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { QuarterlyModule } from '../quarterly/quarterly.module';
+import { AnnualController } from './annual.controller';
+
+/** The annual report: the financial year's four quarters, from the quarterly figures. */
+@Module({ imports: [QuarterlyModule], controllers: [AnnualController] })
+export class AnnualModule {}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { LeadCoverageController } from './lead-coverage.controller';
+import { LeadCoverageCsvController, LeadCoveragePagesController } from './lead-coverage.pages.controller';
+import { LeadCoverageService } from './lead-coverage.service';
+
+/** Prevent lead coverage: which organisations have a named lead holding a valid L3. */
+@Module({
+  controllers: [LeadCoverageController, LeadCoveragePagesController, LeadCoverageCsvController],
+  providers: [LeadCoverageService],
+})
+export class LeadCoverageModule {}
