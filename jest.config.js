@@ -14,7 +14,7 @@ module.exports = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   testRegex: '(src/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['@swc/jest', ts], '^.+\\.m?js$': ['@swc/jest', js] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|openid-client|oauth4webapi|jose|oidc-provider|otplib|@otplib|@scure|@noble)/)'],
   testEnvironment: 'node',
   testTimeout: 60000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
