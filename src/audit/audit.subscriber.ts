@@ -7,7 +7,7 @@ import { isClosureTable } from '../access/subtree';
 /** Tables whose rows are not business records (or are the log itself). */
 const NOT_AUDITED = new Set(['audit_log', 'web_sessions', 'app_settings']);
 /** Never copied into the log. */
-const SECRET_COLUMNS = new Set(['passwordHash', 'tokenHash']);
+const SECRET_COLUMNS = new Set(['passwordHash', 'tokenHash', 'totpSecret', 'clientSecret', 'codeHash']);
 
 /**
  * Records every entity saved or removed through TypeORM, with before and after, in the same

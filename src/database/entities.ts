@@ -11,7 +11,10 @@ import { OrganisationClosure } from '../access/organisation-closure.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Requirement } from '../requirements/requirement.entity';
 import { Role } from '../roles/role.entity';
+import { RecoveryCode } from '../second-factor/recovery-code.entity';
 import { Booking } from '../sessions/booking.entity';
+import { IdentityProvider } from '../single-sign-on/identity-provider.entity';
+import { UserIdentity } from '../single-sign-on/user-identity.entity';
 import { SessionFeedback } from '../sessions/session-feedback.entity';
 import { TrainingSession } from '../sessions/training-session.entity';
 import { Staff } from '../staff/staff.entity';
@@ -42,4 +45,7 @@ export const ENTITIES = [
   RoleRule,
   StaffRuleRole,
   ImpactFigure,
+  IdentityProvider,
+  UserIdentity,
+  RecoveryCode,
 ];

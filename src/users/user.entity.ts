@@ -51,6 +51,17 @@ export class User {
   @Column({ type: 'varchar', length: 24, nullable: true })
   lastSignInAt: string | null;
 
+  /** Base32 secret of the authenticator app (TOTP); set once confirmed with a code. Never logged or shown again. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  totpSecret: string | null;
+
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  totpEnabledAt: string | null;
+
+  /** The last TOTP time step accepted, so a code is never accepted twice. */
+  @Column({ type: 'integer', nullable: true })
+  totpLastStep: number | null;
+
   @CreateDateColumn()
   createdAt: Date;
 

@@ -5,6 +5,7 @@ import { ImpactAndLeads1763900000400 } from './1763900000400-impact-and-leads';
 import { AuditOrganisation1763900000500 } from './1763900000500-audit-organisation';
 import { WebSessionUser1763900000600 } from './1763900000600-web-session-user';
 import { ImportSourcesAndRoleRules1763900000700 } from './1763900000700-import-sources-and-role-rules';
+import { SingleSignOnAndSecondFactor1763900000800 } from './1763900000800-single-sign-on-and-second-factor';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   AuditOrganisation1763900000500,
   WebSessionUser1763900000600,
   ImportSourcesAndRoleRules1763900000700,
+  SingleSignOnAndSecondFactor1763900000800,
 ];
