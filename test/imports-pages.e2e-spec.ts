@@ -1,6 +1,6 @@
 import { sql } from '../src/database/sql';
 import { createTestApp, describeEachDatabase, TestApp } from './support/app';
-import { organisation, role } from './support/builders';
+import { organisation, person, role } from './support/builders';
 
 /** The text a person reads: tags stripped, whitespace and entities tidied. */
 function visibleText(html: string): string {
@@ -117,6 +117,99 @@ describeEachDatabase('import pages', (kind) => {
     const id = (await t.http().get('/api/imports/course-mappings').expect(200)).body.find((m: { courseName: string }) => m.courseName === 'Channel awareness').id;
     await t.http().post(`/imports/course-mappings/${id}/delete`).type('form').send({}).expect(303);
     expect(visibleText((await t.http().get('/imports/course-mappings').expect(200)).text)).not.toContain('Channel awareness');
+  });
+
+  describe('real exports', () => {
+    beforeAll(async () => {
+      await organisation(t.http(), 'WCC-ASC', 'WCC', { name: 'Adult Social Care' });
+      for (const ref of ['T1', 'T2', 'T3']) await person(t.http(), { employeeRef: ref, organisationCode: 'WCC-ASC' });
+      await role(t.http(), 'FRONTLINE');
+    });
+
+    const totara = () =>
+      csv(
+        '"Report: Prevent course completions"',
+        '"Filters: none"',
+        '"User\'s Fullname","User ID Number","Course Name","Completion Status","Date Completed"',
+        '"Tess One","T1","WRAP","Complete","12 Jun 2025"',
+        '"Tess Two","T2","WRAP","In progress",""',
+      );
+
+    it('says which row the headers came from, what was left out, and lets another row be chosen', async () => {
+      const uploaded = await t.http().post('/imports/new').field('kind', 'completions').attach('file', totara(), 'totara.csv').expect(303);
+      const location = uploaded.headers.location as string;
+      const preview = (await t.http().get(location).expect(200)).text;
+      const text = visibleText(preview);
+      expect(text).toContain('The column headers were taken from row 3. Rows 1 and 2 above them were passed over (a report title or filters).');
+      expect(text).toContain('The file looks like a Totara report builder export');
+      expect(text).toMatch(/Completions to add 1/);
+      expect(text).toMatch(/Left out: not completions \(not started, in progress\) 1/);
+      expect(preview).toContain('<option value="1">Row 1: Report: Prevent course completions</option>');
+
+      await t.http().post(`${location}/mapping`).type('form').send({ headerRow: '1' }).expect(303);
+      const chosen = visibleText((await t.http().get(location).expect(200)).text);
+      expect(chosen).toContain('The column headers were taken from row 1, as you chose.');
+      expect(chosen).toContain('Match the columns');
+      await t.http().post(`${location}/cancel`).type('form').send({}).expect(303);
+    });
+
+    it('takes the course of a one-course file and the date of a staff list from the upload form, explaining a bad date at the field', async () => {
+      const moodle = csv('First name,Surname,ID number,Course complete', 'Tess,Three,T3,"Tuesday, 3 March 2026, 2:05 PM"');
+      const uploaded = await t.http().post('/imports/new').field('kind', 'completions').field('course', 'WRAP').attach('file', moodle, 'wrap.csv').expect(303);
+      const preview = visibleText((await t.http().get(uploaded.headers.location as string).expect(200)).text);
+      expect(preview).toContain('Every row without a course of its own counts as WRAP.');
+      expect(preview).toMatch(/Completions to add 1/);
+
+      const form = (await t.http().get('/imports/new').expect(200)).text;
+      expect(form).toContain('<option value="WRAP">WRAP (L2)</option>');
+      expect(form).toContain('<option value="level:L1">');
+
+      const bad = await t.http().post('/imports/new').field('kind', 'staff').field('extractDate', '31/02/2026').attach('file', csv('employee_ref'), 'staff.csv').expect(400);
+      const page = visibleText(bad.text);
+      expect(page).toContain('There is a problem');
+      expect(bad.text).toContain('id="extractDate-error"');
+      expect(page).toContain('Enter the date of the extract as a date, for example 3 March 2026 or 03/03/2026');
+    });
+
+    it('answers a header-only file with the reason at the file field, and keeps nothing', async () => {
+      const before = await staffCount();
+      const res = await t.http().post('/imports/new').field('kind', 'staff').attach('file', csv('employee_ref,first_name,last_name,organisation_code,start_date'), 'empty.csv').expect(422);
+      expect(res.text).toContain('id="file-error"');
+      expect(visibleText(res.text)).toContain('The file has column headers (row 1) but no rows below them: there is nothing to import');
+      expect(await staffCount()).toBe(before);
+    });
+
+    it('links organisation names, shows the roles people would get from the rules, and warns of lost leading zeros', async () => {
+      const empty = visibleText((await t.http().post('/imports/role-rules').type('form').send({ field: '', operator: '', value: '', roleCode: '' }).expect(400)).text);
+      expect(empty).toContain('Choose the column the rule reads');
+      expect(empty).toContain('Enter the value to look for, for example Social Worker');
+      await t.http().post('/imports/role-rules').type('form').send({ field: 'job_title', operator: 'contains', value: 'social worker', roleCode: 'FRONTLINE', effect: 'add' }).expect(303);
+      const rules = visibleText((await t.http().get('/imports/role-rules?done=added').expect(200)).text);
+      expect(rules).toContain('Job title contains “social worker” gives the role FRONTLINE');
+
+      await person(t.http(), { employeeRef: '000777', organisationCode: 'WCC-ASC' });
+      const file = csv(
+        'Employee Number,First Name,Last Name,Organisation,Job Role,Latest Start Date',
+        'E1,Sol,Worker,Children and Families,Senior Social Worker,12-JUN-2023',
+        '777,Zed,Zero,Adult Social Care,Administrator,12-JUN-2023',
+      );
+      const uploaded = await t.http().post('/imports/new').field('kind', 'staff').attach('file', file, 'esr.csv').expect(303);
+      const location = uploaded.headers.location as string;
+      const first = visibleText((await t.http().get(location).expect(200)).text);
+      expect(first).toContain('Link the organisation names');
+      expect(first).toContain('“Children and Families” in the file is');
+      expect(first).toContain('lost its leading zeros (for example 777 on row 3 for 000777)');
+
+      await t.http().post(`${location}/mapping`).type('form').send({ 'orgname-0': 'WCC-CYP' }).expect(303);
+      const linked = visibleText((await t.http().get(location).expect(200)).text);
+      expect(linked).not.toContain('Link the organisation names');
+      expect(linked).toMatch(/People to add 2/);
+      expect(linked).toContain('2 Sol Worker (E1) New person FRONTLINE');
+
+      await t.http().post(`${location}/confirm`).type('form').send({}).expect(303);
+      const applied = await t.http().post('/imports/role-rules/apply').type('form').send({}).expect(303);
+      expect(visibleText((await t.http().get(applied.headers.location as string).expect(200)).text)).toMatch(/Rules applied to \d+ people: 0 had their roles changed/);
+    });
   });
 
   it('is not shown to managers', async () => {

@@ -11,9 +11,15 @@ import { formatUkDate } from '../common/dates';
 import { Level } from '../levels/level.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { CourseMappingsService } from './course-mappings.service';
+import { RoleRuleDto } from './dto/import.dto';
 import { ImportView } from './dto/import.dto';
 import { FIELDS, HeaderMapping, IMPORT_KINDS, ImportKind } from './import-columns';
+import { readImportDate } from './import-dates';
 import { ERRORS_SHOWN, ImportsService, UploadedSheet } from './imports.service';
+import { RULE_EFFECTS, RULE_FIELDS, RULE_OPERATORS, RuleEffect, RuleField, RuleOperator } from './role-rule.entity';
+import { RoleRulesService } from './role-rules.service';
+import { todayIso } from '../common/dates';
+import { Role } from '../roles/role.entity';
 import { MAX_UPLOAD_MB } from './upload';
 
 const IMPORTERS = ['admin', 'coordinator'] as const;
@@ -29,15 +35,37 @@ const text = (form: PostedForm, name: string): string => {
 const KIND_NAMES: Record<ImportKind, string> = { staff: 'Staff list', completions: 'Training completions' };
 const STATUS_TAGS: Record<string, { text: string; colour: string }> = {
   previewed: { text: 'Waiting for you to confirm', colour: 'govuk-tag--yellow' },
+  importing: { text: 'Being imported', colour: 'govuk-tag--blue' },
   completed: { text: 'Imported', colour: 'govuk-tag--green' },
   failed: { text: 'Not imported', colour: 'govuk-tag--red' },
   cancelled: { text: 'Cancelled', colour: 'govuk-tag--grey' },
+  interrupted: { text: 'Interrupted: nothing imported', colour: 'govuk-tag--red' },
 };
+
+const RULE_FIELD_NAMES: Record<RuleField, string> = {
+  job_title: 'Job title',
+  position: 'Position',
+  staff_group: 'Staff group',
+  department: 'Department',
+  organisation: 'Organisation (code or name)',
+};
+const RULE_OPERATOR_NAMES: Record<RuleOperator, string> = { equals: 'is', contains: 'contains', starts_with: 'starts with' };
+const RULE_EFFECT_NAMES: Record<RuleEffect, string> = { add: 'gives the role', remove: 'takes the role away' };
 
 interface NewFormValues {
   kind: string;
   organisation: string;
   markLeavers: boolean;
+  extractDate: string;
+  course: string;
+}
+
+interface RuleFormValues {
+  field: string;
+  operator: string;
+  value: string;
+  roleCode: string;
+  effect: string;
 }
 
 interface FormError {
@@ -54,6 +82,7 @@ export class ImportsPagesController {
     private readonly courses: CourseMappingsService,
     private readonly organisations: OrganisationsService,
     private readonly scopes: ScopeService,
+    private readonly roleRules: RoleRulesService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -75,7 +104,7 @@ export class ImportsPagesController {
   @Allow(...IMPORTERS)
   async newForm(@CurrentScope() scope: Scope, @Query('kind') kind: string | undefined, @Res() res: Response) {
     this.scopes.assertCanEditPeople(scope);
-    await this.renderNew(res, 200, scope, { kind: kind === 'completions' ? 'completions' : kind === 'staff' ? 'staff' : '', organisation: '', markLeavers: false }, []);
+    await this.renderNew(res, 200, scope, { kind: kind === 'completions' ? 'completions' : kind === 'staff' ? 'staff' : '', organisation: '', markLeavers: false, extractDate: '', course: '' }, []);
   }
 
   /** The upload: the file was saved by the page upload middleware (so the CSRF field could be read first). */
@@ -83,7 +112,13 @@ export class ImportsPagesController {
   @Allow(...IMPORTERS)
   async upload(@CurrentScope() scope: Scope, @Req() req: Request, @Body() form: PostedForm, @Res() res: Response) {
     this.scopes.assertCanEditPeople(scope);
-    const values: NewFormValues = { kind: text(form ?? {}, 'kind'), organisation: text(form ?? {}, 'organisation'), markLeavers: text(form ?? {}, 'markLeavers') === 'true' };
+    const values: NewFormValues = {
+      kind: text(form ?? {}, 'kind'),
+      organisation: text(form ?? {}, 'organisation'),
+      markLeavers: text(form ?? {}, 'markLeavers') === 'true',
+      extractDate: text(form ?? {}, 'extractDate'),
+      course: text(form ?? {}, 'course'),
+    };
     const file = (req as Request & { file?: UploadedSheet }).file;
     const uploadError = (req as Request & { uploadError?: { code?: string } }).uploadError;
     const errors: FormError[] = [];
@@ -92,18 +127,30 @@ export class ImportsPagesController {
       errors.push({ field: 'file', href: '#file', text: `The file must be smaller than ${MAX_UPLOAD_MB} MB: split it into smaller files` });
     } else if (uploadError) errors.push({ field: 'file', href: '#file', text: 'The file could not be uploaded: try again' });
     else if (!file || (file as UploadedSheet & { size?: number }).size === 0) errors.push({ field: 'file', href: '#file', text: 'Choose a CSV or Excel file' });
+    let extractDate: string | undefined;
+    if (values.kind === 'staff' && values.extractDate !== '') {
+      const today = todayIso();
+      const read = readImportDate(values.extractDate, today);
+      if (!read.ok) errors.push({ field: 'extractDate', href: '#extractDate', text: 'Enter the date of the extract as a date, for example 3 March 2026 or 03/03/2026' });
+      else if (read.date > today) errors.push({ field: 'extractDate', href: '#extractDate', text: 'The date of the extract must be today or in the past' });
+      else extractDate = read.date;
+    }
     if (errors.length > 0) return this.renderNew(res, 400, scope, values, errors);
+    const course = values.kind === 'completions' ? values.course : '';
     try {
       const { view } = await this.imports.upload(scope, values.kind as ImportKind, file!, {
         keep: true,
         organisation: values.organisation || undefined,
         markLeavers: values.kind === 'staff' && values.markLeavers,
+        extractDate,
+        level: course.startsWith('level:') ? course.slice(6) : undefined,
+        course: course !== '' && !course.startsWith('level:') ? course : undefined,
       });
       res.redirect(303, `/imports/${view.id}`);
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
-      const field = /^organisation/.test(error.message) || error.getStatus() === 404 ? 'organisation' : 'file';
-      const message = error.message.replace(/^file: /, '');
+      const field = /^organisation/.test(error.message) || error.getStatus() === 404 ? 'organisation' : /^(course|level):/.test(error.message) ? 'course' : 'file';
+      const message = error.message.replace(/^(file|course|level): /, '');
       await this.renderNew(res, error.getStatus() === 404 ? 400 : error.getStatus(), scope, values, [
         { field, href: `#${field}`, text: capitalise(message) },
       ]);
@@ -144,11 +191,62 @@ export class ImportsPagesController {
     res.redirect(303, '/imports/course-mappings?done=removed');
   }
 
+  @Get('role-rules')
+  @Allow(...IMPORTERS)
+  async roleRulesPage(@CurrentScope() scope: Scope, @Query('done') done: string | undefined, @Query('changed') changed: string | undefined, @Query('people') people: string | undefined, @Res() res: Response) {
+    const flash =
+      done === 'added' ? 'Rule added' : done === 'removed' ? 'Rule removed' : done === 'applied' ? `Rules applied to ${Number(people) || 0} people: ${Number(changed) || 0} had their roles changed` : null;
+    await this.renderRules(res, 200, scope, { field: '', operator: '', value: '', roleCode: '', effect: 'add' }, [], flash);
+  }
+
+  @Post('role-rules')
+  @Allow('admin')
+  @PartnershipWide()
+  async addRoleRule(@CurrentScope() scope: Scope, @Body() form: PostedForm, @Res() res: Response) {
+    const values: RuleFormValues = {
+      field: text(form, 'field'),
+      operator: text(form, 'operator'),
+      value: text(form, 'value').replace(/\s+/g, ' '),
+      roleCode: text(form, 'roleCode'),
+      effect: text(form, 'effect') || 'add',
+    };
+    const errors: FormError[] = [];
+    if (!(RULE_FIELDS as readonly string[]).includes(values.field)) errors.push({ field: 'field', href: '#field', text: 'Choose the column the rule reads' });
+    if (!(RULE_OPERATORS as readonly string[]).includes(values.operator)) errors.push({ field: 'operator', href: '#operator', text: 'Choose how the value is compared' });
+    if (!values.value) errors.push({ field: 'value', href: '#value', text: 'Enter the value to look for, for example Social Worker' });
+    else if (values.value.length > 200) errors.push({ field: 'value', href: '#value', text: 'The value must be 200 characters or fewer' });
+    if (!values.roleCode) errors.push({ field: 'roleCode', href: '#roleCode', text: 'Choose the role the rule gives or takes away' });
+    if (!(RULE_EFFECTS as readonly string[]).includes(values.effect)) errors.push({ field: 'effect', href: '#effect', text: 'Choose whether the rule gives or takes away the role' });
+    if (errors.length > 0) return this.renderRules(res, 400, scope, values, errors, null);
+    try {
+      await this.roleRules.add(scope, values as unknown as RoleRuleDto);
+      res.redirect(303, '/imports/role-rules?done=added');
+    } catch (error) {
+      if (!(error instanceof HttpException)) throw error;
+      await this.renderRules(res, error.getStatus(), scope, values, [{ field: 'roleCode', href: '#roleCode', text: capitalise(error.message.replace(/^rules\.\d+\.roleCode: /, '')) }], null);
+    }
+  }
+
+  @Post('role-rules/apply')
+  @Allow('admin')
+  async applyRoleRules(@CurrentScope() scope: Scope, @Res() res: Response) {
+    const result = await this.roleRules.applyToEveryone(scope, false);
+    res.redirect(303, `/imports/role-rules?done=applied&people=${result.people}&changed=${result.changed}`);
+  }
+
+  @Post('role-rules/:id/delete')
+  @Allow('admin')
+  @PartnershipWide()
+  async removeRoleRule(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response) {
+    await this.roleRules.remove(scope, id);
+    res.redirect(303, '/imports/role-rules?done=removed');
+  }
+
   @Get(':id')
   @Allow(...IMPORTERS)
   async show(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query('refused') refused: string | undefined, @Res() res: Response) {
     const view = await this.imports.get(scope, id);
-    res.render('imports/show', this.showModel(scope, view, refused === '1'));
+    res.render('imports/show', await this.showModel(scope, view, refused === '1'));
   }
 
   @Post(':id/mapping')
@@ -160,7 +258,17 @@ export class ImportsPagesController {
       const field = text(form, `map-${i}`);
       if (field !== '') mapping[header] = field;
     });
-    await this.imports.remap(scope, id, { mapping });
+    const organisationNames: HeaderMapping = {};
+    view.unlinkedOrganisationNames.forEach((name, i) => {
+      const code = text(form, `orgname-${i}`);
+      if (code !== '') organisationNames[name] = code;
+    });
+    const headerRow = text(form, 'headerRow');
+    await this.imports.remap(scope, id, {
+      mapping,
+      organisationNames,
+      ...(headerRow !== '' ? { headerRow: Number.parseInt(headerRow, 10) } : {}),
+    });
     res.redirect(303, `/imports/${id}`);
   }
 
@@ -196,6 +304,46 @@ export class ImportsPagesController {
       })),
       staffColumns: FIELDS.staff.join(', '),
       completionColumns: FIELDS.completions.join(', '),
+      ...(await this.courseOptions(scope, values.course)),
+    });
+  }
+
+  /** "Every row is this course": the course names of the mappings, then the levels themselves. */
+  private async courseOptions(scope: Scope, chosen: string) {
+    const [courses, levels] = await Promise.all([this.courses.list(scope), this.dataSource.getRepository(Level).find({ order: { rank: 'ASC' } })]);
+    return {
+      courseOptions: courses.map((c) => ({ value: c.courseName, text: `${c.courseName} (${c.levelCode})`, selected: c.courseName === chosen })),
+      levelOptions: levels.map((l) => ({ value: `level:${l.code}`, text: `${l.code}: ${l.name}`, selected: `level:${l.code}` === chosen })),
+    };
+  }
+
+  private async renderRules(res: Response, status: number, scope: Scope, values: RuleFormValues, errors: FormError[], flash: string | null): Promise<void> {
+    const [rules, roles, everything] = await Promise.all([
+      this.roleRules.list(scope),
+      this.dataSource.getRepository(Role).find({ order: { code: 'ASC' } }),
+      this.scopes.coversEverything(scope),
+    ]);
+    const isAdmin = scope.actor?.role === 'admin';
+    const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
+    const option = (value: string, label: string, current: string) => ({ value, text: label, selected: value === current });
+    res.status(status).render('imports/role-rules', {
+      title: errors.length ? 'Error: Role rules' : 'Role rules',
+      breadcrumbs: [{ text: 'Imports', href: '/imports' }],
+      flash,
+      rules: rules.map((r) => ({
+        ...r,
+        fieldName: RULE_FIELD_NAMES[r.field],
+        operatorName: RULE_OPERATOR_NAMES[r.operator],
+        effectName: RULE_EFFECT_NAMES[r.effect],
+      })),
+      canChange: isAdmin && everything,
+      canApply: isAdmin,
+      values,
+      errors: errors.length ? { list: errors, byField } : null,
+      fieldOptions: RULE_FIELDS.map((f) => option(f, RULE_FIELD_NAMES[f], values.field)),
+      operatorOptions: RULE_OPERATORS.map((o) => option(o, RULE_OPERATOR_NAMES[o], values.operator)),
+      effectOptions: RULE_EFFECTS.map((e) => option(e, RULE_EFFECT_NAMES[e], values.effect)),
+      roleOptions: roles.map((r) => option(r.code, `${r.code}: ${r.name}`, values.roleCode)),
     });
   }
 
@@ -225,7 +373,7 @@ export class ImportsPagesController {
     });
   }
 
-  private showModel(scope: Scope, view: ImportView, refused: boolean) {
+  private async showModel(scope: Scope, view: ImportView, refused: boolean) {
     const c = view.counts;
     const kindName = KIND_NAMES[view.kind];
     const previewed = view.status === 'previewed';
@@ -240,11 +388,17 @@ export class ImportsPagesController {
       countRows.push({ key: previewed ? 'People to update' : 'People updated', value: c.updated });
       countRows.push({ key: 'Unchanged', value: c.unchanged });
       if (view.markLeavers) countRows.push({ key: previewed ? 'People to mark as leavers' : 'People marked as leavers', value: c.leavers });
+      if (c.excluded > 0) countRows.push({ key: 'Left out: no longer in post and not in the tracker', value: c.excluded });
+      if (view.roleChangeCount > 0) countRows.push({ key: previewed ? 'People whose roles are set or change' : 'People whose roles were set or changed', value: view.roleChangeCount });
     } else {
       countRows.push({ key: 'Duplicates skipped', value: c.duplicates });
+      if (c.excluded > 0) countRows.push({ key: 'Left out: not completions (not started, in progress)', value: c.excluded });
     }
     countRows.push({ key: 'Rows with errors', value: c.errorRows });
     const columns = view.columns;
+    const canMap = previewed && mine;
+    const rowList = (rows: number[]) => (rows.length === 1 ? `row ${rows[0]}` : `rows ${rows.slice(0, -1).join(', ')} and ${rows[rows.length - 1]}`);
+    const organisations = canMap && view.unlinkedOrganisationNames.length > 0 ? await this.organisations.list(scope.rootOrganisationId === null ? undefined : [scope.rootOrganisationId]) : [];
     return {
       title: `${kindName}: ${view.fileName}`,
       breadcrumbs: [{ text: 'Imports', href: '/imports' }],
@@ -272,6 +426,26 @@ export class ImportsPagesController {
         options: (columns?.fields ?? []).map((f) => ({ value: f, text: f })),
       })),
       recognised: columns?.recognised ?? [],
+      header: columns?.headerRow
+        ? {
+            row: columns.headerRow,
+            given: columns.headerHow === 'given',
+            above: columns.rowsAbove.length > 0 ? `${capitalise(rowList(columns.rowsAbove))} above ${columns.rowsAbove.length === 1 ? 'it was' : 'them were'} passed over (a report title or filters).` : null,
+            labels: columns.labelRows.length > 0 ? `${capitalise(rowList(columns.labelRows))} only ${columns.labelRows.length === 1 ? 'repeats' : 'repeat'} the headers and ${columns.labelRows.length === 1 ? 'was' : 'were'} passed over.` : null,
+            source: columns.source?.name ?? null,
+            options: canMap ? columns.candidates.map((r) => ({ value: r.row, text: `Row ${r.row}: ${r.text}`, selected: r.row === columns.headerRow })) : [],
+          }
+        : null,
+      extractDate: view.options.extractDate ? formatUkDate(view.options.extractDate) : null,
+      everyRow: view.options.course ?? (view.options.level ? `level ${view.options.level}` : null),
+      namesStep: canMap && view.unlinkedOrganisationNames.length > 0,
+      unlinkedNames: view.unlinkedOrganisationNames.map((name, i) => ({
+        name,
+        field: `orgname-${i}`,
+        options: organisations.map((o) => ({ value: o.code, text: `${o.name} (${o.code})` })),
+      })),
+      roleChanges: view.roleChanges.slice(0, 100).map((r) => ({ ...r, beforeText: r.before === null ? 'New person' : r.before.join(', ') || 'None', afterText: r.after.join(', ') || 'None' })),
+      moreRoleChanges: view.roleChangeCount > Math.min(100, view.roleChanges.length) ? view.roleChangeCount : null,
     };
   }
 }
