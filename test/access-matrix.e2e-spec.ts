@@ -333,6 +333,10 @@ const API: Record<string, Operation> = {
       json: { mappings: ((await f.clients.root.get('/api/imports/course-mappings')).body as { courseName: string; levelCode: string }[]).map((m) => ({ courseName: m.courseName, levelCode: m.levelCode })) },
     }),
   },
+  // Role rules, like the course mappings, are shared by the whole partnership; applying them again covers the people an administrator sees.
+  'GET /api/imports/role-rules': { may: EDITORS, a: () => ({ url: '/api/imports/role-rules' }) },
+  'PUT /api/imports/role-rules': { may: ROOT_ONLY, a: async (f) => ({ url: '/api/imports/role-rules', json: { rules: await currentRoleRules(f) } }) },
+  'POST /api/imports/role-rules/apply': { may: ADMINS, ok: [200], a: () => ({ url: '/api/imports/role-rules/apply', json: { dryRun: true } }) },
   'GET /api/imports/{id}': { may: EDITORS, a: (f) => ({ url: `/api/imports/${f.imports.a}` }), b: (f) => ({ url: `/api/imports/${f.imports.b}` }) },
   'GET /api/imports/{id}/errors.csv': { may: EDITORS, a: (f) => ({ url: `/api/imports/${f.imports.a}/errors.csv` }), b: (f) => ({ url: `/api/imports/${f.imports.b}/errors.csv` }) },
   'POST /api/imports/{id}/confirm': {
@@ -543,6 +547,14 @@ const PAGES: Record<string, Operation> = {
   'GET /imports/course-mappings': { may: EDITORS, a: () => ({ url: '/imports/course-mappings' }) },
   'POST /imports/course-mappings': { may: ROOT_ONLY, ok: [303], a: () => ({ url: '/imports/course-mappings', form: { courseName: unique('Matrix course '), levelCode: 'L1' } }) },
   'POST /imports/course-mappings/:id/delete': { may: ROOT_ONLY, ok: [303], a: async (f) => ({ url: `/imports/course-mappings/${await f.fresh.courseMapping()}/delete`, form: {} }) },
+  'GET /imports/role-rules': { may: EDITORS, a: () => ({ url: '/imports/role-rules' }) },
+  'POST /imports/role-rules': {
+    may: ROOT_ONLY,
+    ok: [303],
+    a: () => ({ url: '/imports/role-rules', form: { field: 'job_title', operator: 'equals', value: unique('Matrix job '), roleCode: 'DSL', effect: 'add' } }),
+  },
+  'POST /imports/role-rules/:id/delete': { may: ROOT_ONLY, ok: [303], a: async (f) => ({ url: `/imports/role-rules/${await freshRoleRule(f)}/delete`, form: {} }) },
+  'POST /imports/role-rules/apply': { may: ADMINS, ok: [303], a: () => ({ url: '/imports/role-rules/apply', form: {} }) },
   'GET /imports/:id': { may: EDITORS, a: (f) => ({ url: `/imports/${f.imports.a}` }), b: (f) => ({ url: `/imports/${f.imports.b}` }) },
   'POST /imports/:id/mapping': {
     may: EDITORS,
@@ -907,3 +919,16 @@ describeEachDatabase('access matrix: every operation, page and download, by ever
     });
   });
 });
+
+/** The role rules as they stand, in the shape PUT takes. */
+async function currentRoleRules(f: AccessFixture): Promise<{ field: string; operator: string; value: string; roleCode: string; effect: string }[]> {
+  const rules = (await f.clients.root.get('/api/imports/role-rules').expect(200)).body as { field: string; operator: string; value: string; roleCode: string; effect: string }[];
+  return rules.map(({ field, operator, value, roleCode, effect }) => ({ field, operator, value, roleCode, effect }));
+}
+
+/** A role rule that matches nobody, added by the partnership's administrator, to be deleted (the table is replaced whole, so ids change). */
+async function freshRoleRule(f: AccessFixture): Promise<number> {
+  const rules = [...(await currentRoleRules(f)), { field: 'job_title', operator: 'equals', value: unique('Matrix rule '), roleCode: 'DSL', effect: 'add' }];
+  const saved = (await f.clients.root.put('/api/imports/role-rules').send({ rules }).expect(200)).body as { id: number }[];
+  return saved[saved.length - 1].id;
+}
