@@ -6,21 +6,9 @@ import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { IsoDate, todayIso } from '../common/dates';
 import { notFound } from '../common/http-errors';
-import { sql } from '../database/sql';
 import { Framework, levelFacts, loadFramework, requirementFacts } from './framework';
-import { assess, Assessment, CompletionFact, DEFAULT_WINDOW_DAYS, PersonFact, Status } from './rules';
-import { organisationPathsOfStaff } from '../access/organisation-tree';
-
-/** One person's facts as the rules take them, with what the pages show about them. */
-export interface PersonRecord {
-  id: number;
-  employeeRef: string;
-  firstName: string;
-  lastName: string;
-  organisation: { id: number; code: string; name: string };
-  facts: PersonFact;
-  completions: CompletionFact[];
-}
+import { assess, Assessment, DEFAULT_WINDOW_DAYS, Status } from './rules';
+import { type PersonRecord, recordsOf } from './facts';
 
 export interface LevelStatusView {
   level: string;
@@ -76,7 +64,7 @@ export class ComplianceService {
     if (!(await this.scopes.staffVisible(scope, staffId))) throw notFound('person', staffId);
     const date = asOf ?? this.today();
     const framework = await this.framework();
-    const [record] = (await this.records(framework, [staffId])).values();
+    const [record] = (await recordsOf(this.dataSource.manager, framework, [staffId])).values();
     if (!record) throw notFound('person', staffId);
     return {
       staffId,
@@ -107,62 +95,9 @@ export class ComplianceService {
   assessAll(framework: Framework, record: PersonRecord, asOf: IsoDate, windowDays: number): (Assessment | null)[] {
     const levels = levelFacts(framework);
     const requirements = requirementFacts(framework);
-    return levels.map((level) => assess(record.facts, record.completions, level, levels, requirements, asOf, windowDays));
+    return levels.map((level) => assess(record.fact, record.completions, level, levels, requirements, asOf, windowDays));
   }
 
-  /** The facts of these people (roles and organisation as they are now, every completion), by id. */
-  async records(framework: Framework, staffIds: number[], manager: EntityManager = this.dataSource.manager): Promise<Map<number, PersonRecord>> {
-    const result = new Map<number, PersonRecord>();
-    const roleCode = new Map(framework.roles.map((r) => [r.id, r.code]));
-    const rankOf = new Map(framework.levels.map((l) => [l.id, l.rank]));
-    // A few hundred ids at a time keeps every statement well under both databases' parameter limits.
-    for (let from = 0; from < staffIds.length; from += 500) {
-      const ids = staffIds.slice(from, from + 500);
-      const list = ids.map((_, i) => `$${i + 1}`).join(', ');
-      const [people, roles, completions, paths] = await Promise.all([
-        sql<{ id: number; employee_ref: string; first_name: string; last_name: string; start_date: string; end_date: string | null; organisation_id: number; code: string; name: string }>(
-          manager,
-          `SELECT s.id, s.employee_ref, s.first_name, s.last_name, s.start_date, s.end_date, s.organisation_id, o.code, o.name
-           FROM staff s JOIN organisations o ON o.id = s.organisation_id WHERE s.id IN (${list})`,
-          ids,
-        ),
-        sql<{ staff_id: number; role_id: number }>(manager, `SELECT staff_id, role_id FROM staff_roles WHERE staff_id IN (${list})`, ids),
-        sql<{ staff_id: number; level_id: number; completed_on: string }>(
-          manager,
-          `SELECT staff_id, level_id, completed_on FROM completions WHERE staff_id IN (${list})`,
-          ids,
-        ),
-        organisationPathsOfStaff(manager, ids),
-      ]);
-      const group = <T extends { staff_id?: number; id?: number }>(rows: T[], key: (r: T) => number) => {
-        const map = new Map<number, T[]>();
-        for (const r of rows) map.set(key(r), [...(map.get(key(r)) ?? []), r]);
-        return map;
-      };
-      const rolesOf = group(roles, (r) => Number(r.staff_id));
-      const completionsOf = group(completions, (r) => Number(r.staff_id));
-            for (const p of people) {
-        const id = Number(p.id);
-        result.set(id, {
-          id,
-          employeeRef: p.employee_ref,
-          firstName: p.first_name,
-          lastName: p.last_name,
-          organisation: { id: Number(p.organisation_id), code: p.code, name: p.name },
-          facts: {
-            startDate: p.start_date,
-            endDate: p.end_date,
-            roleCodes: (rolesOf.get(id) ?? []).map((r) => roleCode.get(Number(r.role_id)) ?? `#${r.role_id}`),
-            organisationPath: paths.get(id) ?? [],
-          },
-          completions: (completionsOf.get(id) ?? [])
-            .filter((c) => rankOf.has(Number(c.level_id)))
-            .map((c) => ({ levelRank: rankOf.get(Number(c.level_id))!, completedOn: c.completed_on })),
-        });
-      }
-    }
-    return result;
-  }
 }
 
 export function levelStatusView(framework: Framework, a: Assessment): LevelStatusView {

@@ -6,6 +6,7 @@ import { ScopeService } from '../access/scope.service';
 import { IsoDate } from '../common/dates';
 import { sql } from '../database/sql';
 import { ComplianceService, displayOf, levelStatusView, LevelStatusView } from './compliance.service';
+import { recordsOf } from './facts';
 import { DEFAULT_WINDOW_DAYS, Status } from './rules';
 
 export interface TeamMemberView {
@@ -58,7 +59,7 @@ export class MyTeamService {
         SELECT s.id FROM staff s JOIN team ON team.id = s.id
         WHERE s.start_date <= $2 AND (s.end_date IS NULL OR s.end_date >= $2) AND (${visible.sql.replace(/:(\w+)/g, (w, n: string) => (n in names ? `$${3 + Object.keys(names).indexOf(n)}` : w))})`;
     const ids = (await sql<{ id: number }>(this.dataSource, text, [me, date, ...Object.values(names)])).map((r) => Number(r.id));
-    const records = await this.compliance.records(framework, ids);
+    const records = await recordsOf(this.dataSource.manager, framework, ids);
 
     const members = [...records.values()].map((record): TeamMemberView & { firstDue: IsoDate | null } => {
       const cells = this.compliance

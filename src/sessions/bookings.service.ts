@@ -10,7 +10,8 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { Staff } from '../staff/staff.entity';
 import { Booking } from './booking.entity';
 import { BookingOutcome, BookingView, BulkBookingView, CancelledBookingView, CreateBookingDto } from './dto/booking.dto';
-import { levelFacts, personFacts, requirementFacts } from './session-facts';
+import { recordsOf } from '../compliance/facts';
+import { levelFacts, loadFramework, requirementFacts } from '../compliance/framework';
 import { describePerson, SessionPeople } from './session-people';
 import { dateOf } from './session-times';
 import { SessionWrites } from './session-writes';
@@ -216,11 +217,12 @@ export class BookingsService {
       .getMany();
     const reachable = await this.people.reachableIds(scope, inSubtree.map((s) => s.id), m);
     const candidates = inSubtree.filter((s) => reachable.has(s.id));
-    const levels = await levelFacts(m);
+    const framework = await loadFramework(m);
+    const levels = levelFacts(framework);
     const level = levels.find((l) => l.code === session.level.code);
     if (!level) return [];
-    const requirements = await requirementFacts(m);
-    const facts = new Map((await personFacts(m, candidates.map((s) => s.id))).map((p) => [p.id, p]));
+    const requirements = requirementFacts(framework);
+    const facts = await recordsOf(m, framework, candidates.map((s) => s.id));
     return candidates.filter((s) => {
       const f = facts.get(s.id);
       const assessment = f ? assess(f.fact, f.completions, level, levels, requirements, today) : null;

@@ -23,7 +23,8 @@ import {
   SessionView,
   UpdateSessionDto,
 } from './dto/session.dto';
-import { completionFacts, levelFacts } from './session-facts';
+import { recordsOf } from '../compliance/facts';
+import { levelFacts, loadFramework } from '../compliance/framework';
 import { describePerson, SessionPeople } from './session-people';
 import { dateOf, nowLocal } from './session-times';
 import { SessionWrites } from './session-writes';
@@ -300,11 +301,12 @@ export class SessionsService {
       if (trainers.length === 0) {
         throw new UnprocessableEntityException(`trainerEmployeeRefs: a ${session.level.code} session needs at least one trainer holding a valid ${TRAINER_LEVEL}`);
       }
-      const levels = await levelFacts(m);
+      const framework = await loadFramework(m);
+      const levels = levelFacts(framework);
       const trainerLevel = levels.find((l) => l.code === TRAINER_LEVEL);
       if (!trainerLevel) throw new UnprocessableEntityException(`The framework has no level ${TRAINER_LEVEL}, so no one can deliver WRAP`);
-      const completions = await completionFacts(m, trainers.map((t) => t.id));
-      const unqualified = trainers.filter((t) => !meets(completions.get(t.id) ?? [], trainerLevel, levels, date));
+      const records = await recordsOf(m, framework, trainers.map((t) => t.id));
+      const unqualified = trainers.filter((t) => !meets(records.get(t.id)?.completions ?? [], trainerLevel, levels, date));
       if (unqualified.length > 0) {
         const names = unqualified.map(describePerson).join(', ');
         throw new UnprocessableEntityException(

@@ -6,6 +6,7 @@ import { Predicate, ScopeService } from '../../access/scope.service';
 import { IsoDate } from '../../common/dates';
 import { pageOf } from '../../common/paging';
 import { ComplianceService, levelStatusView } from '../../compliance/compliance.service';
+import { recordsOf } from '../../compliance/facts';
 import { Framework } from '../../compliance/framework';
 import { Counts, DEFAULT_WINDOW_DAYS, emptyCounts, MET_STATUSES, OVERDUE_STATUSES, Status, withPct } from '../../compliance/rules';
 import { sql } from '../../database/sql';
@@ -244,7 +245,7 @@ export class GapAnalysisService {
   }
 
   private async personViews(ctx: ReportContext, levelIndex: number, rows: { id: number; status: Status }[]): Promise<GapPersonView[]> {
-    const records = await this.compliance.records(ctx.framework, rows.map((r) => r.id));
+    const records = await recordsOf(this.dataSource.manager, ctx.framework, rows.map((r) => r.id));
     return rows.map((row) => {
       const record = records.get(row.id)!;
       const assessment = this.compliance.assessAll(ctx.framework, record, ctx.asOf, ctx.windowDays)[levelIndex];

@@ -13,7 +13,7 @@ import { ScopeService } from '../../access/scope.service';
 import { type IsoDate, todayIso } from '../../common/dates';
 import { inScope } from '../../compliance/rules';
 import { sql } from '../../database/sql';
-import { levelFacts } from '../../sessions/session-facts';
+import { factsOfSubtree, loadLevelFacts } from '../../compliance/facts';
 import {
   DEFAULT_LEAD_ROLE_CODES,
   type LeadCoverageQuery,
@@ -22,7 +22,7 @@ import {
   type LeadStatus,
   type LeadView,
 } from './lead-coverage.dto';
-import { peopleOf, validityOf } from '../shared/compliance-figures';
+import { validityOf } from '../shared/compliance-figures';
 import { loadSubtree, type OrganisationRef, sectorName } from '../shared/groups';
 
 export const LEAD_ROLES_SETTING = 'prevent_lead_role_codes';
@@ -66,7 +66,7 @@ export class LeadCoverageService {
     const depth = q.depth ?? (q.sector ? null : 1);
     const sector = q.sector ?? null;
     const m = this.dataSource.manager;
-    const [subtree, codes, levels] = await Promise.all([loadSubtree(m, root), this.roleCodes(m), levelFacts(m)]);
+    const [subtree, codes, levels] = await Promise.all([loadSubtree(m, root), this.roleCodes(m), loadLevelFacts(m)]);
     const chosen = [...subtree.organisations.values()]
       .filter((o) => (depth === null || o.depth - subtree.root.depth === depth) && (sector === null || o.sector === sector))
       .sort((a, b) => a.name.localeCompare(b.name) || a.code.localeCompare(b.code));
@@ -78,7 +78,7 @@ export class LeadCoverageService {
     const candidates =
       codes.length === 0 || !top
         ? []
-        : await peopleOf(m, root.id, `AND s.id IN (SELECT lr.staff_id FROM staff_roles lr JOIN roles lc ON lc.id = lr.role_id WHERE lc.code IN (${placeholders}))`, codes);
+        : await factsOfSubtree(m, root.id, `AND s.id IN (SELECT lr.staff_id FROM staff_roles lr JOIN roles lc ON lc.id = lr.role_id WHERE lc.code IN (${placeholders}))`, codes);
     const leads = candidates.filter((p) => inScope(p.fact, asOf));
     // Named lists show only the people the asker may see (a trainer: themselves and those booked on their sessions); the counts cover everyone.
     const names = named ? await this.scopes.names(scope, leads.map((p) => p.id)) : new Map<number, { ref: string; name: string }>();

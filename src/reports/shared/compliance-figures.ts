@@ -31,7 +31,7 @@ import {
   withPct,
 } from '../../compliance/rules';
 import { sql } from '../../database/sql';
-import { levelFacts, requirementFacts } from '../../sessions/session-facts';
+import { factsOfSubtree, loadLevelFacts, loadRequirementFacts, type PersonFacts } from '../../compliance/facts';
 import { GapAnalysisQueryDto, type GapAnalysisView, type LevelFiguresView } from '../gap-analysis/gap-analysis.dto';
 import { GapAnalysisService } from '../gap-analysis/gap-analysis.service';
 import { type Subtree, viewerKey } from './groups';
@@ -174,63 +174,12 @@ function groupsOfView(view: GapAnalysisView, subtree: Subtree): ComplianceGroups
   };
 }
 
-/** A person with the facts the rules work on. */
-export interface PersonRecord {
-  id: number;
-  organisationId: number;
-  fact: PersonFact;
-  completions: CompletionFact[];
-}
-
 export interface ValidTrainer {
   staffId: number;
   organisationId: number;
   roleCodes: string[];
   /** The first day their L3 (or higher) is no longer valid; null when it never lapses. */
   validUntil: IsoDate | null;
-}
-
-const SUBTREE = subtreeIds('$1');
-
-/**
- * Loads people of a subtree with their roles, organisation path and completions: four queries,
- * whatever the size. `extraWhere` narrows the people (on staff `s`, parameters from $2).
- */
-export async function peopleOf(m: EntityManager, rootId: number, extraWhere = '', extraParams: unknown[] = []): Promise<PersonRecord[]> {
-  const params = [rootId, ...extraParams];
-  const staff = await sql<{ id: number; organisation_id: number; start_date: IsoDate; end_date: IsoDate | null }>(
-    m,
-    `SELECT s.id, s.organisation_id, s.start_date, s.end_date FROM staff s WHERE s.organisation_id IN (${SUBTREE}) ${extraWhere}`,
-    params,
-  );
-  const roles = await sql<{ staff_id: number; code: string }>(
-    m,
-    `SELECT sr.staff_id, r.code FROM staff_roles sr JOIN roles r ON r.id = sr.role_id JOIN staff s ON s.id = sr.staff_id
-     WHERE s.organisation_id IN (${SUBTREE}) ${extraWhere}`,
-    params,
-  );
-  const completions = await sql<{ staff_id: number; rank: number; completed_on: IsoDate }>(
-    m,
-    `SELECT c.staff_id, l.rank, c.completed_on FROM completions c JOIN levels l ON l.id = c.level_id JOIN staff s ON s.id = c.staff_id
-     WHERE s.organisation_id IN (${SUBTREE}) ${extraWhere}`,
-    params,
-  );
-  // Ancestors of every organisation in the subtree, up to the top of the tree (requirements may sit above the root).
-  const paths = await organisationPathsUnder(m, rootId);
-  const byId = new Map<number, PersonRecord>();
-  for (const s of staff) {
-    const id = Number(s.id);
-    const organisationId = Number(s.organisation_id);
-    byId.set(id, {
-      id,
-      organisationId,
-      fact: { startDate: s.start_date, endDate: s.end_date, roleCodes: [], organisationPath: paths.get(organisationId) ?? [organisationId] },
-      completions: [],
-    });
-  }
-  for (const r of roles) byId.get(Number(r.staff_id))?.fact.roleCodes.push(r.code);
-  for (const c of completions) byId.get(Number(c.staff_id))?.completions.push({ levelRank: Number(c.rank), completedOn: c.completed_on });
-  return [...byId.values()];
 }
 
 function finish(groups: ComplianceGroups): ComplianceGroups {
@@ -248,13 +197,13 @@ export class RulesComplianceFigures extends ComplianceFigures {
 
   async countsOn(_scope: Scope, subtree: Subtree, dates: IsoDate[], options: ComplianceOptions = {}): Promise<ComplianceGroups[]> {
     const m = this.dataSource.manager;
-    const [levels, requirements, people] = await Promise.all([levelFacts(m), requirementFacts(m), peopleOf(m, subtree.root.id)]);
+    const [levels, requirements, people] = await Promise.all([loadLevelFacts(m), loadRequirementFacts(m), factsOfSubtree(m, subtree.root.id)]);
     return dates.map((date) => assessAll(people, levels, requirements, subtree, date, options.windowDays ?? DEFAULT_WINDOW_DAYS));
   }
 }
 
 function assessAll(
-  people: PersonRecord[],
+  people: PersonFacts[],
   levels: LevelFact[],
   requirements: RequirementFact[],
   subtree: Subtree,
@@ -283,7 +232,7 @@ function assessAll(
 }
 
 /** Whether a person meets the level on the date (rules.meets) and, if so, the first day they no longer would. */
-export function validityOf(p: PersonRecord, level: LevelFact, levels: LevelFact[], date: IsoDate): { valid: boolean; validUntil: IsoDate | null } {
+export function validityOf(p: PersonFacts, level: LevelFact, levels: LevelFact[], date: IsoDate): { valid: boolean; validUntil: IsoDate | null } {
   if (!meets(p.completions, level, levels, date)) return { valid: false, validUntil: null };
   const lapses = p.completions.filter((c) => c.levelRank >= level.rank && isValidOn(c, levels, date)).map((c) => lapsesOn(c, levels));
   return { valid: true, validUntil: lapses.includes(null) ? null : (lapses as IsoDate[]).reduce((a, b) => (b > a ? b : a)) };
@@ -295,10 +244,10 @@ export function validityOf(p: PersonRecord, level: LevelFact, levels: LevelFact[
  * are loaded, so this stays small at any scale.
  */
 export async function validTrainers(m: EntityManager, rootId: number, date: IsoDate): Promise<ValidTrainer[]> {
-  const levels = await levelFacts(m);
+  const levels = await loadLevelFacts(m);
   const top = levels[levels.length - 1];
   if (!top) return [];
-  const holders = await peopleOf(
+  const holders = await factsOfSubtree(
     m,
     rootId,
     `AND s.id IN (SELECT c3.staff_id FROM completions c3 JOIN levels l3 ON l3.id = c3.level_id WHERE l3.rank >= $2 AND c3.completed_on <= $3)`,
