@@ -1,7 +1,8 @@
 /**
  * Imports benchmark: 100,000 completion rows into a 50,000-person SQLite database, end to end
  * through the real HTTP API of a server started as a child process, sampling that server's memory.
- * Targets (issue 6): under 10 s, server memory under 400 MB.
+ * Targets (issues 6 and 13): under 10 s, server memory under 400 MB, for the completions and for a
+ * staff list of 50,000 new people (`staffRows`).
  *
  * Self-contained: it makes its own database (seeds/generator.ts) in a temporary folder, an
  * administrator account and API token, and the CSV file; it needs only the built app
@@ -56,9 +57,12 @@ export interface ImportsBenchResult {
   /** Peak memory of the server during the dry run alone. */
   previewPeakRssMb: number;
   targets: { seconds: number; peakRssMb: number };
+  /** The completions met the targets. */
+  completionsPass: boolean;
+  /** Every part met the targets (the completions, and the staff list when run). */
   pass: boolean;
   /** With staffRows: the staff list import, its time and the server's peak memory during it. */
-  staffList?: { rows: number; created: number; seconds: number; peakRssMb: number; fileMb: number };
+  staffList?: { rows: number; created: number; seconds: number; peakRssMb: number; fileMb: number; pass: boolean };
 }
 
 const TARGET_SECONDS = 10;
@@ -83,13 +87,19 @@ export async function importsBench(ctx: ImportsBenchContext = {}): Promise<Impor
     const fileMb = statSync(file).size / 1024 / 1024;
     log(`imports: ${rows.toLocaleString('en-GB')} completion rows written (${fileMb.toFixed(1)} MB); starting the server`);
 
-    const port = await freePort();
-    server = spawn(process.execPath, [main], {
-      env: { ...process.env, PORT: String(port), DATABASE_PATH: database, DATABASE_URL: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHealth(base, server);
+    const startServer = async () => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [main], {
+        env: { ...process.env, PORT: String(port), DATABASE_PATH: database, DATABASE_URL: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      const url = `http://127.0.0.1:${port}`;
+      await waitForHealth(url, child);
+      return { child, url };
+    };
+    let started0 = await startServer();
+    server = started0.child;
+    let base = started0.url;
     const memory = new RssSampler(server.pid!);
     const idleRssMb = memory.sampleNow();
 
@@ -115,7 +125,17 @@ export async function importsBench(ctx: ImportsBenchContext = {}): Promise<Impor
     memory.stop();
 
     const peakRssMb = memory.peakMb;
-    const staffList = ctx.staffRows ? await staffListRun(ctx.staffRows, dir, base, token, server.pid!, log) : undefined;
+    let staffList: ImportsBenchResult['staffList'];
+    if (ctx.staffRows) {
+      // A server of its own, so its memory is the staff list's, not what the completions left behind.
+      server.kill('SIGTERM');
+      await once(server, 'exit').catch(() => undefined);
+      started0 = await startServer();
+      server = started0.child;
+      base = started0.url;
+      staffList = await staffListRun(ctx.staffRows, dir, base, token, server.pid!, log);
+    }
+    const completionsPass = seconds < TARGET_SECONDS && peakRssMb < TARGET_RSS_MB && counts.errorRows === 0;
     const result: ImportsBenchResult = {
       name: `imports: ${rows.toLocaleString('en-GB')} completion rows into ${staff.toLocaleString('en-GB')} people (SQLite, through the API)`,
       seconds: round(seconds),
@@ -129,7 +149,8 @@ export async function importsBench(ctx: ImportsBenchContext = {}): Promise<Impor
       previewSeconds: round(previewSeconds),
       previewPeakRssMb: round(previewPeakRssMb),
       targets: { seconds: TARGET_SECONDS, peakRssMb: TARGET_RSS_MB },
-      pass: seconds < TARGET_SECONDS && peakRssMb < TARGET_RSS_MB && counts.errorRows === 0,
+      completionsPass,
+      pass: completionsPass && (staffList?.pass ?? true),
       staffList,
     };
     log(
@@ -220,7 +241,8 @@ async function staffListRun(rows: number, dir: string, base: string, token: stri
   const seconds = (performance.now() - started) / 1000;
   memory.stop();
   if (!res.ok) throw new Error(`The staff import answered ${res.status}: ${JSON.stringify([body.message, body.errors?.slice(0, 3)]).slice(0, 800)}`);
-  const result = { rows: body.counts!.rows, created: body.counts!.created, seconds: round(seconds), peakRssMb: round(memory.peakMb), fileMb: round(fileMb) };
+  const pass = seconds < TARGET_SECONDS && memory.peakMb < TARGET_RSS_MB && body.counts!.created === rows;
+  const result = { rows: body.counts!.rows, created: body.counts!.created, seconds: round(seconds), peakRssMb: round(memory.peakMb), fileMb: round(fileMb), pass };
   log(`imports: staff list ${result.seconds} s, server memory peak ${result.peakRssMb} MB, ${result.created} created`);
   return result;
 }
