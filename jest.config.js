@@ -16,6 +16,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', ts], '^.+\\.m?js$': ['@swc/jest', js] },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|openid-client|oauth4webapi|jose|oidc-provider|otplib|@otplib|@scure|@noble)/)'],
   testEnvironment: 'node',
-  testTimeout: 60000,
+  // A timeout only stops a test that has hung: generous, so results do not depend on how busy the machine is.
+  testTimeout: 300000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
 };

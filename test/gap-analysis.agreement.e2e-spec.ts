@@ -195,6 +195,12 @@ async function load(ds: DataSource, w: World, b: ReturnType<typeof build>): Prom
   });
 }
 
+/**
+ * Property tests are bounded by their number of runs, never by the clock: the timeout only stops a
+ * run that has hung, so it is generous enough for a machine loaded at twice its cores.
+ */
+const PROPERTY_TIMEOUT_MS = 20 * 60_000;
+
 describeEachDatabase('gap analysis fast path agrees with the rules', (kind) => {
   let ds: DataSource;
   // How often each status came up, to show the runs cover them all.
@@ -365,17 +371,17 @@ describeEachDatabase('gap analysis fast path agrees with the rules', (kind) => {
 
   it('gives the figures of several dates at once, each as on its own date', async () => {
     await fc.assert(fc.asyncProperty(world, offsets, agreesOn), { numRuns: kind === 'sqlite' ? 1000 : 400, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('gives the figures of several dates at once with more roles than fit in one role mask', async () => {
     await fc.assert(fc.asyncProperty(worldOf(45, 100), offsets, agreesOn), { numRuns: kind === 'sqlite' ? 100 : 40 });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('gives the same figures, level by level and group by group, and the same people', async () => {
     await fc.assert(fc.asyncProperty(world, agrees), { numRuns: RUNS[kind], seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 
   it('agrees with more roles than fit in one role mask', async () => {
     await fc.assert(fc.asyncProperty(worldOf(45, 100), agrees), { numRuns: kind === 'sqlite' ? 150 : 60, examples: [[ROLE_BIT_47]] });
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });
