@@ -5,9 +5,17 @@ import { isUniqueViolation } from '../common/db-errors';
 import { sql } from '../database/sql';
 import { conflict, notFound, unknownCode } from '../common/http-errors';
 import { CreateOrganisationDto, OrganisationView, UpdateOrganisationDto } from './dto/organisation.dto';
-import { addToTree, ancestorIdsOf, ancestorsNearestFirst, rehang, removeFromTree, subtreeIdsOf } from '../access/organisation-tree';
+import { addToTree, ancestorIdsOf, ancestorsNearestFirst, organisationsNear, rehang, removeFromTree, subtreeIdsOf } from '../access/organisation-tree';
+import type { Scope } from '../auth/scope';
 import { Organisation } from './organisation.entity';
 import { subtreesIds } from '../access/subtree';
+
+/** One option of an organisation picker. */
+export interface OrganisationChoice {
+  code: string;
+  /** Indented with em spaces so a select reads as the tree (option text cannot hold markup). */
+  label: string;
+}
 
 export interface OrganisationNode extends OrganisationView {
   id: number;
@@ -45,6 +53,36 @@ export class OrganisationsService {
       (parent ? parent.children : roots).push(node);
     }
     return roots;
+  }
+
+  /**
+   * The organisations a picker offers the scope: the top of its subtree and two levels below it
+   * (partnership, authorities, directorates) in tree order, plus `current` if it is deeper.
+   */
+  async choices(scope: Scope, current?: { code: string; name: string }): Promise<OrganisationChoice[]> {
+    const m = this.dataSource.manager;
+    const tops =
+      scope.rootOrganisationId !== null
+        ? [scope.rootOrganisationId]
+        : (await sql<{ id: number }>(m, 'SELECT id FROM organisations WHERE parent_id IS NULL')).map((r) => Number(r.id));
+    if (tops.length === 0) return [];
+    const rows = await organisationsNear(m, tops, 2);
+    const ids = new Set(rows.map((r) => Number(r.id)));
+    const children = new Map<number | null, typeof rows>();
+    for (const r of rows) {
+      const parent = r.parent_id !== null && ids.has(Number(r.parent_id)) ? Number(r.parent_id) : null;
+      children.set(parent, [...(children.get(parent) ?? []), r]);
+    }
+    const out: OrganisationChoice[] = [];
+    const visit = (parent: number | null, indent: number) => {
+      for (const r of (children.get(parent) ?? []).sort((a, b) => a.name.localeCompare(b.name))) {
+        out.push({ code: r.code, label: `${'\u2003'.repeat(indent)}${r.name}` });
+        visit(Number(r.id), indent + 1);
+      }
+    };
+    visit(null, 0);
+    if (current && !out.some((o) => o.code === current.code)) out.push({ code: current.code, label: current.name });
+    return out;
   }
 
   async getByCode(code: string, manager: EntityManager = this.dataSource.manager): Promise<Organisation> {

@@ -1,15 +1,13 @@
 import { Body, Controller, Get, HttpException, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { Allow } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { ScopeService } from '../../access/scope.service';
 import { financialQuarter, type Quarter, quarterOf, todayIso } from '../../common/dates';
-import { organisationChoices } from '../shared/groups';
+import { OrganisationsService } from '../../organisations/organisations.service';
 import { lastEndedQuarter, quarterLabel, yearName } from '../quarterly/quarterly.service';
 import { ImpactFiguresQuery, SaveImpactFiguresDto } from './impact-figures.dto';
 import { CONCERN_SOURCE_NAMES, CONCERN_SOURCES, type ConcernSource } from './impact-figure.entity';
@@ -43,7 +41,7 @@ export class ImpactPagesController {
   constructor(
     private readonly impact: ImpactService,
     private readonly scopes: ScopeService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   @Get()
@@ -91,7 +89,7 @@ export class ImpactPagesController {
       errors: errors.length ? { list: errors.map((e) => ({ text: e.text, href: `#${e.field}` })), byField } : null,
       values,
       replacing,
-      organisations: await organisationChoices(this.dataSource.manager, scope.rootOrganisationId === null ? null : [scope.rootOrganisationId], organisation ?? undefined),
+      organisations: await this.organisations.choices(scope, organisation ?? undefined),
       years: Array.from({ length: 10 }, (_, i) => current - i).map((y) => ({ value: String(y), label: yearName(y) })),
       quarters: [1, 2, 3, 4].map((q) => ({ value: String(q), label: `Q${q} (${['April to June', 'July to September', 'October to December', 'January to March'][q - 1]})` })),
       counts: COUNT_FIELDS.map((c) => ({ ...c, value: values[c.field] ?? '', error: byField[c.field] })),

@@ -1,19 +1,17 @@
 import { Body, Controller, Get, HttpException, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { ScopeService } from '../../access/scope.service';
 import { Allow, AnySignedIn, PartnershipWide } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { formatUkDate } from '../../common/dates';
-import { sql } from '../../database/sql';
 import { SECTOR_NAMES, SECTORS } from '../../organisations/sectors';
 import { reportFile, type Sheet, sendFile } from '../shared/export-files';
 import { LeadCoverageQuery, type LeadCoverageView, type LeadStatus } from './lead-coverage.dto';
 import { LeadCoverageService } from './lead-coverage.service';
-import { organisationChoices } from '../shared/groups';
+import { OrganisationsService } from '../../organisations/organisations.service';
+import { RolesService } from '../../roles/roles.service';
 
 const STATUS_TEXT: Record<LeadStatus, { text: string; tag: string }> = {
   covered: { text: 'Lead with valid L3', tag: 'govuk-tag--green' },
@@ -69,7 +67,8 @@ export class LeadCoveragePagesController {
   constructor(
     private readonly coverage: LeadCoverageService,
     private readonly scopes: ScopeService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
+    private readonly roles: RolesService,
   ) {}
 
   @Get()
@@ -94,7 +93,7 @@ export class LeadCoveragePagesController {
         v.depth === null ? `anywhere in ${v.organisation.name}` : v.depth === 1 ? `directly in ${v.organisation.name}` : `${v.depth} levels below ${v.organisation.name}`,
       ].join(' '),
       canChangeRoles: scope.canEditFramework && (await this.scopes.coversEverything(scope)),
-      organisations: await organisationChoices(this.dataSource.manager, scope.rootOrganisationId === null ? null : [scope.rootOrganisationId], v.organisation),
+      organisations: await this.organisations.choices(scope, v.organisation),
       sectors: SECTORS.map((s) => ({ value: s, label: SECTOR_NAMES[s], selected: s === v.sector })),
       depths: [1, 2, 3, 4].map((d) => ({ value: String(d), label: d === 1 ? 'Directly below it' : `${d} levels below it`, selected: d === v.depth })),
       csv: `/reports/lead-coverage.csv?${params.toString()}`,
@@ -125,7 +124,7 @@ export class LeadCoveragePagesController {
   }
 
   private async renderSettings(res: Response, selected: string[], error: string | null, status = 200): Promise<void> {
-    const roles = await sql<{ code: string; name: string }>(this.dataSource, 'SELECT code, name FROM roles ORDER BY name, code');
+    const roles = (await this.roles.list()).sort((a, b) => a.name.localeCompare(b.name) || a.code.localeCompare(b.code));
     res.status(status).render('reports/lead-coverage-settings', {
       title: 'Who counts as a Prevent lead',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Prevent lead coverage', href: '/reports/lead-coverage' }, { text: 'Lead roles' }],

@@ -1,8 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
@@ -11,7 +9,7 @@ import { reportFile, sendFile } from '../shared/export-files';
 import { needsCsvSheet, needsGroupTable, needsSentences, needsSheets, needsTable } from './needs-analysis-presenter';
 import { NeedsAnalysisQuery } from './needs-analysis.dto';
 import { type NeedsAnalysis, NeedsAnalysisService } from './needs-analysis.service';
-import { organisationChoices } from '../shared/groups';
+import { OrganisationsService } from '../../organisations/organisations.service';
 
 function fileName(a: NeedsAnalysis): string {
   return `prevent-needs-analysis-${a.organisation.code}-${a.asOf}-${a.horizonMonths}m`;
@@ -23,7 +21,7 @@ function fileName(a: NeedsAnalysis): string {
 export class NeedsAnalysisPagesController {
   constructor(
     private readonly needs: NeedsAnalysisService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   @Get('needs-analysis')
@@ -57,7 +55,7 @@ export class NeedsAnalysisPagesController {
       ),
       sectorsTable: needsGroupTable(a, 'By sector', 'Sector', a.bySector.map((s) => ({ ...s, label: s.name }))),
       rolesTable: needsGroupTable(a, 'By role (a person with several roles counts under each)', 'Role', a.byRole.map((r) => ({ ...r, label: r.name, hint: r.code }))),
-      organisations: await organisationChoices(this.dataSource.manager, scope.rootOrganisationId === null ? null : [scope.rootOrganisationId], a.organisation),
+      organisations: await this.organisations.choices(scope, a.organisation),
       downloads: { csv: `/reports/needs-analysis.csv?${params.toString()}`, xlsx: `/reports/needs-analysis.xlsx?${params.toString()}` },
     });
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OrganisationsModule } from '../../organisations/organisations.module';
 import { GapAnalysisModule } from '../gap-analysis/gap-analysis.module';
 import { ImpactModule } from '../impact/impact.module';
 import { ReportsSharedModule } from '../shared/reports-shared.module';
@@ -8,7 +9,7 @@ import { QuarterlyService } from './quarterly.service';
 
 /** Quarterly take-up for the Prevent Working Group (its pages also show the annual report). */
 @Module({
-  imports: [GapAnalysisModule, ImpactModule, ReportsSharedModule],
+  imports: [OrganisationsModule, GapAnalysisModule, ImpactModule, ReportsSharedModule],
   controllers: [QuarterlyController, QuarterlyPagesController],
   providers: [QuarterlyService],
   exports: [QuarterlyService],

@@ -1,9 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { IsIn } from 'class-validator';
 import type { Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
@@ -12,7 +10,7 @@ import { barChartSvg, type ChartData, percentLineChartSvg } from '../shared/char
 import { reportFile, sendFile } from '../shared/export-files';
 import { PdfPrinter, PRINT_ORIGIN } from '../shared/pdf-printer';
 import { annualCsvSheet, annualSheets, quarterlyCsvSheet, quarterlySheets } from './quarterly-export';
-import { organisationChoices } from '../shared/groups';
+import { OrganisationsService } from '../../organisations/organisations.service';
 import {
   annualCharts,
   chartTable,
@@ -71,7 +69,7 @@ export class QuarterlyPagesController {
   constructor(
     private readonly quarterly: QuarterlyService,
     private readonly pdf: PdfPrinter,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   @Get('quarterly')
@@ -157,7 +155,7 @@ export class QuarterlyPagesController {
   }
 
   private async choices(scope: Scope, current: { code: string; name: string }) {
-    return organisationChoices(this.dataSource.manager, scope.rootOrganisationId === null ? null : [scope.rootOrganisationId], current);
+    return this.organisations.choices(scope, current);
   }
 
   private yearChoices(selected: number) {

@@ -8,7 +8,6 @@ import type { Scope } from '../../auth/scope';
 import { sql } from '../../database/sql';
 import type { Organisation } from '../../organisations/organisation.entity';
 import { SECTOR_NAMES, SECTORS, type Sector } from '../../organisations/sectors';
-import { organisationsNear } from '../../access/organisation-tree';
 import { subtreeIds } from '../../access/subtree';
 
 export interface OrganisationRef {
@@ -105,39 +104,6 @@ export function ceilDiv(a: number, b: number): number {
 export function meanOf(sum: number, count: number): number | null {
   if (count === 0) return null;
   return Math.floor((20 * sum + count) / (2 * count)) / 10;
-}
-
-export interface OrganisationChoice {
-  code: string;
-  /** Indented with em spaces so a select reads as the tree (option text cannot hold markup). */
-  label: string;
-}
-
-/**
- * Organisations a report can be run for, for a select: the top of the scope and two levels below
- * it (partnership, authorities, directorates), plus the one being shown if it is deeper.
- */
-export async function organisationChoices(m: EntityManager, topIds: number[] | null, current?: { code: string; name: string }): Promise<OrganisationChoice[]> {
-  const tops =
-    topIds ?? (await sql<{ id: number }>(m, 'SELECT id FROM organisations WHERE parent_id IS NULL')).map((r) => Number(r.id));
-  if (tops.length === 0) return [];
-  const rows = await organisationsNear(m, tops, 2);
-  const ids = new Set(rows.map((r) => Number(r.id)));
-  const children = new Map<number | null, typeof rows>();
-  for (const r of rows) {
-    const parent = r.parent_id !== null && ids.has(Number(r.parent_id)) ? Number(r.parent_id) : null;
-    children.set(parent, [...(children.get(parent) ?? []), r]);
-  }
-  const out: OrganisationChoice[] = [];
-  const visit = (parent: number | null, indent: number) => {
-    for (const r of (children.get(parent) ?? []).sort((a, b) => a.name.localeCompare(b.name))) {
-      out.push({ code: r.code, label: `${'\u2003'.repeat(indent)}${r.name}` });
-      visit(Number(r.id), indent + 1);
-    }
-  };
-  visit(null, 0);
-  if (current && !out.some((o) => o.code === current.code)) out.push({ code: current.code, label: current.name });
-  return out;
 }
 
 /** Who is asking, as far as figures can differ between people (managers and trainers see fewer people): for keeping answers apart. */

@@ -1,14 +1,12 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import type { DataSource } from 'typeorm';
 import { AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { formatUkDate } from '../../common/dates';
 import { reportFile, type Sheet, sendFile } from '../shared/export-files';
-import { organisationChoices } from '../shared/groups';
+import { OrganisationsService } from '../../organisations/organisations.service';
 import { TrainerCoverageQuery, type TrainerCoverageView } from './trainer-coverage.dto';
 import { TrainerCoverageService } from './trainer-coverage.service';
 
@@ -55,7 +53,7 @@ function coverageSheet(v: TrainerCoverageView, named: boolean): Sheet {
 export class TrainerCoveragePagesController {
   constructor(
     private readonly coverage: TrainerCoverageService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   @Get('trainer-coverage')
@@ -78,7 +76,7 @@ export class TrainerCoveragePagesController {
         href: o.direct ? null : `/reports/trainer-coverage?${new URLSearchParams({ organisation: o.code, asOf: v.asOf })}`,
       })),
       without: v.organisations.filter((o) => !o.hasTrainer),
-      organisations: await organisationChoices(this.dataSource.manager, scope.rootOrganisationId === null ? null : [scope.rootOrganisationId], v.organisation),
+      organisations: await this.organisations.choices(scope, v.organisation),
       csv: `/reports/trainer-coverage.csv?${params.toString()}`,
     });
   }
