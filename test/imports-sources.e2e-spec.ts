@@ -163,6 +163,19 @@ describeEachDatabase('imports of real exports', (kind) => {
     });
   });
 
+  it("re-imports the tracker's own gap analysis list of people: recognised, nothing new, people without a completion left out", async () => {
+    for (const ref of ['T1', 'T2', 'T3', 'T4']) {
+      const id = (await sql<{ id: number }>(t.dataSource, 'SELECT id FROM staff WHERE employee_ref = $1', [ref]))[0].id;
+      await t.http().patch(`/api/staff/${id}`).send({ roleCodes: ['FRONTLINE'] }).expect(200);
+    }
+    const exported = await t.http().get(`/api/reports/gap-analysis/people?organisation=WCC-ASC&level=L2&status=compliant,expiring,expired,missing&format=csv`).expect(200);
+    const res = await post('/api/imports/completions?dryRun=true', Buffer.from(exported.text, 'utf8'), 'gap-analysis.csv').expect(200);
+    expect(res.body.columns.source).toMatchObject({ id: 'tracker-gap-analysis' });
+    expect(res.body.errors).toEqual([]);
+    // T1, T2 and T4 hold L2 already (Totara and Moodle above); T3 has no completion.
+    expect(res.body.counts).toMatchObject({ rows: 4, created: 0, duplicates: 3, excluded: 1 });
+  });
+
   describe('ESR staff extract: unit names, staff groups, role rules', () => {
     const header = ['Employee Number', 'First Name', 'Last Name', 'Organisation', 'Position Title', 'Staff Group', 'Job Role', 'Latest Start Date', 'Assignment Status'];
     const file = () =>

@@ -133,8 +133,14 @@ export class CompletionImport implements RowProcessor {
       }
       if (meaning === 'unknown' && status !== '') fail('status', `"${status}" is not a completion status the tracker knows: use ${COMPLETION_WORDS}`);
     }
+    // No completion date, and no status saying it was completed: Moodle and the gap analysis list write
+    // nothing there for people who have not completed. Left out and counted, like "Not yet started".
     const completedText = reader.text(cells, 'completed_on') ?? '';
-    if (completedText !== '' && typeof reader.raw(cells, 'completed_on') === 'string' && completionStatus(completedText) === 'not-completed') {
+    const saysCompleted = reader.has('status') && completionStatus(reader.text(cells, 'status') ?? '') === 'completed';
+    const notACompletion =
+      (completedText === '' && !saysCompleted) ||
+      (completedText !== '' && typeof reader.raw(cells, 'completed_on') === 'string' && completionStatus(completedText) === 'not-completed');
+    if (notACompletion) {
       this.run.outcome.excluded++;
       return null;
     }

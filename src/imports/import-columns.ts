@@ -160,7 +160,7 @@ export function matchColumns(
     let how: MatchHow = 'name';
     if (key in given) [field, how] = [given[key], 'mapping'];
     else if (key in saved && (saved[key] === '' || fields.has(saved[key]))) [field, how] = [saved[key], 'remembered'];
-    else if (key in proposed && fields.has(proposed[key])) [field, how] = [proposed[key], 'source'];
+    else if (key in proposed && (proposed[key] === '' || fields.has(proposed[key]))) [field, how] = [proposed[key], 'source'];
     else if (fields.has(key)) field = key;
     else if (ALIASES[key] && fields.has(ALIASES[key])) field = ALIASES[key];
     if (field === '' || field === undefined) {
