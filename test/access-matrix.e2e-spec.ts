@@ -54,6 +54,24 @@ const LIST_FILTER = [200, 400, 403, 404, 422];
 
 let serial = 0;
 const unique = (prefix: string) => `${prefix}${++serial}`;
+/** An identity provider giving new accounts in `org`; no network is needed to add or change one. */
+const providerJson = (org: string) => ({
+  slug: unique('idp-'),
+  label: 'Alpha sign-in',
+  issuer: 'https://login.alpha.example',
+  clientId: 'alpha-client',
+  clientSecret: 'alpha client secret',
+  createAccounts: true,
+  defaultRole: 'viewer',
+  defaultOrganisationCode: org,
+});
+const providerForm = (org: string) => ({ ...providerJson(org), createAccounts: 'true' });
+/** A provider added by the administrator of everything (a partnership-wide setting is theirs to add). */
+async function identityProvider(f: AccessFixture): Promise<number> {
+  const res = await f.clients.root.post('/api/identity-providers').send(providerJson('A1'));
+  if (res.status !== 201) throw new Error(`Could not add an identity provider: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
 /** A different completion date for every write, so no two collide as duplicates. */
 const uniqueDate = (f: AccessFixture) => addDays(f.today, -400 - ++serial);
 const dateFields = (name: string, iso: string) => ({ [`${name}-day`]: String(Number(iso.slice(8, 10))), [`${name}-month`]: String(Number(iso.slice(5, 7))), [`${name}-year`]: iso.slice(0, 4) });
@@ -147,6 +165,19 @@ const API: Record<string, Operation> = {
     b: (f) => ({ url: `/api/users/${f.users.b}`, json: { displayName: 'Zed Bravocoordinator' } }),
   },
   'GET /api/audit': { may: ADMINS, a: () => ({ url: '/api/audit?pageSize=500' }) },
+  'DELETE /api/users/{id}/second-factor': { may: ADMINS, ok: [204], a: (f) => ({ url: `/api/users/${f.users.aTarget}/second-factor` }), b: (f) => ({ url: `/api/users/${f.users.b}/second-factor` }) },
+
+  // Identity providers for single sign-on: a partnership-wide setting; every administrator sees them.
+  'GET /api/identity-providers': { may: ADMINS, a: () => ({ url: '/api/identity-providers' }) },
+  'GET /api/identity-providers/{id}': { may: ADMINS, a: async (f) => ({ url: `/api/identity-providers/${await identityProvider(f)}` }) },
+  'POST /api/identity-providers': {
+    may: ROOT_ONLY,
+    ok: [201],
+    a: () => ({ url: '/api/identity-providers', json: providerJson('A1') }),
+    b: () => ({ url: '/api/identity-providers', json: providerJson('B') }),
+  },
+  'PATCH /api/identity-providers/{id}': { may: ROOT_ONLY, a: async (f) => ({ url: `/api/identity-providers/${await identityProvider(f)}`, json: { label: 'Alpha sign-in again' } }) },
+  'DELETE /api/identity-providers/{id}': { may: ROOT_ONLY, ok: [204], a: async (f) => ({ url: `/api/identity-providers/${await identityProvider(f)}` }) },
 
   // Organisations.
   'GET /api/organisations': { may: EVERYONE, a: () => ({ url: '/api/organisations' }) },
@@ -412,6 +443,19 @@ const PAGES: Record<string, Operation> = {
     rootRefusedB: true,
   },
   'GET /': { may: EVERYONE, a: () => ({ url: '/' }) },
+  // Signing in with an identity provider (none is set up here) and the second step of a password sign-in (none is waiting).
+  'GET /sign-in/oidc/:slug': { may: 'public', ok: [404], a: () => ({ url: '/sign-in/oidc/none' }) },
+  'GET /sign-in/oidc/:slug/callback': { may: 'public', ok: [404], a: () => ({ url: '/sign-in/oidc/none/callback?code=x&state=y' }) },
+  'GET /sign-in/second-factor': { may: 'public', ok: [303], a: () => ({ url: '/sign-in/second-factor' }) },
+  'POST /sign-in/second-factor': { may: 'public', ok: [303], a: () => ({ url: '/sign-in/second-factor', form: { code: '123456' } }) },
+  'GET /sign-in/second-factor/set-up': { may: 'public', ok: [303], a: () => ({ url: '/sign-in/second-factor/set-up' }) },
+  'POST /sign-in/second-factor/set-up': { may: 'public', ok: [303], a: () => ({ url: '/sign-in/second-factor/set-up', form: { code: '123456' } }) },
+  // One's own second factor: nobody here has one, so a code is always wrong.
+  'GET /account/second-factor': { may: EVERYONE, a: () => ({ url: '/account/second-factor' }) },
+  'GET /account/second-factor/set-up': { may: EVERYONE, a: () => ({ url: '/account/second-factor/set-up' }) },
+  'POST /account/second-factor/set-up': { may: EVERYONE, ok: [303], a: () => ({ url: '/account/second-factor/set-up', form: { code: '123456' } }) },
+  'POST /account/second-factor/recovery-codes': { may: EVERYONE, ok: [422], a: () => ({ url: '/account/second-factor/recovery-codes', form: { code: '123456' } }) },
+  'POST /account/second-factor/turn-off': { may: EVERYONE, ok: [422], a: () => ({ url: '/account/second-factor/turn-off', form: { code: '123456' } }) },
 
   // Administration.
   'GET /admin': { may: ADMINS, a: () => ({ url: '/admin' }) },
@@ -433,6 +477,27 @@ const PAGES: Record<string, Operation> = {
     refusedB: NAMED_IN_FORM,
   },
   'GET /admin/audit': { may: ADMINS, a: () => ({ url: '/admin/audit' }) },
+  'POST /admin/users/:id/second-factor/reset': {
+    may: ADMINS,
+    ok: [303],
+    a: (f) => ({ url: `/admin/users/${f.users.aTarget}/second-factor/reset`, form: {} }),
+    b: (f) => ({ url: `/admin/users/${f.users.b}/second-factor/reset`, form: {} }),
+  },
+  'GET /admin/identity-providers': { may: ADMINS, a: () => ({ url: '/admin/identity-providers' }) },
+  'GET /admin/identity-providers/new': { may: ROOT_ONLY, a: () => ({ url: '/admin/identity-providers/new' }) },
+  'POST /admin/identity-providers/new': {
+    may: ROOT_ONLY,
+    ok: [303],
+    a: () => ({ url: '/admin/identity-providers/new', form: providerForm('A1') }),
+    b: () => ({ url: '/admin/identity-providers/new', form: providerForm('B') }),
+  },
+  'GET /admin/identity-providers/:id': { may: ROOT_ONLY, a: async (f) => ({ url: `/admin/identity-providers/${await identityProvider(f)}` }) },
+  'POST /admin/identity-providers/:id': {
+    may: ROOT_ONLY,
+    ok: [303],
+    a: async (f) => ({ url: `/admin/identity-providers/${await identityProvider(f)}`, form: { ...providerForm('A1'), clientSecret: '' } }),
+  },
+  'POST /admin/identity-providers/:id/delete': { may: ROOT_ONLY, ok: [303], a: async (f) => ({ url: `/admin/identity-providers/${await identityProvider(f)}/delete`, form: {} }) },
 
   // Organisations and people.
   'GET /organisations': { may: EVERYONE, a: () => ({ url: '/organisations' }) },

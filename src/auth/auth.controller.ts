@@ -23,13 +23,16 @@ export class AuthController {
     private readonly users: UsersService,
   ) {}
 
-  /** For scripts: email and password in, a personal API token out (shown once). */
+  /**
+   * For scripts: email and password in, a personal API token out (shown once). An account with a
+   * second factor sends `code` as well; tokens already issued are not affected by a second factor.
+   */
   @Post('token')
   @Public()
   @UseGuards(ThrottlerGuard)
   @SignInThrottle()
   async token(@Body() dto: SignInDto, @Req() req: Request) {
-    const user = await this.signIn.signIn(dto.email, dto.password, req.ip ?? null);
+    const user = await this.signIn.checkForToken(dto.email, dto.password, dto.code, req.ip ?? null);
     const { token, record } = await this.tokens.issue(user.id, dto.name ?? `Script token ${new Date().toISOString().slice(0, 10)}`);
     return { token, id: record.id, name: record.name, role: user.role };
   }

@@ -7,6 +7,10 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AnySignedIn, Public } from './allow.decorator';
 import { ROLE_NAMES } from './scope';
+import { SecondFactorService } from '../second-factor/second-factor.service';
+import { IdentityProvidersService } from '../single-sign-on/identity-providers.service';
+import { OidcSignInService } from '../single-sign-on/oidc-sign-in.service';
+import { PENDING_MINUTES, pendingSignIn, renewSession, saveSession } from './signed-in-session';
 import { SESSION_COOKIE } from './web-security';
 import { SignInThrottle } from './sign-in-throttle';
 import { SignInService } from './sign-in.service';
@@ -25,13 +29,15 @@ export class AuthPagesController {
     private readonly signIn: SignInService,
     private readonly tokens: TokensService,
     private readonly users: UsersService,
+    private readonly providers: IdentityProvidersService,
+    private readonly oidc: OidcSignInService,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
   @Get('sign-in')
   @Public()
-  @Render('auth/sign-in')
-  page(@Query('next') next: string) {
-    return { title: 'Sign in', next: safeNext(next) };
+  async page(@Query('next') next: string, @Res() res: Response) {
+    res.render('auth/sign-in', await signInModel(this.providers, { next: safeNext(next) }));
   }
 
   @Post('sign-in')
@@ -45,33 +51,118 @@ export class AuthPagesController {
       ...(email ? [] : [{ href: '#email', field: 'email', text: 'Enter your email address' }]),
       ...(body.password ? [] : [{ href: '#password', field: 'password', text: 'Enter your password' }]),
     ];
-    if (errors.length) return res.status(400).render('auth/sign-in', { title: 'Sign in', email, next, errors });
+    if (errors.length) return res.status(400).render('auth/sign-in', await signInModel(this.providers, { email, next, errors }));
+    let user;
     try {
-      const user = await this.signIn.signIn(email, String(body.password), req.ip ?? null);
-      // A new session id on sign-in, so a session fixed before sign-in is worthless.
-      req.session.regenerate((error) => {
-        if (error) return res.status(500).render('errors/error', { title: 'Sorry, there is a problem with the service', messages: ['Please try again.'] });
-        req.session.userId = user.id;
-        req.session.save(() => res.redirect(303, next));
-      });
+      user = await this.signIn.checkPassword(email, String(body.password), req.ip ?? null);
     } catch (error) {
       const status = error instanceof HttpException ? error.getStatus() : 500;
       if (status >= 500) throw error;
-      return res.status(status).render('auth/sign-in', {
-        title: 'Sign in',
-        email,
-        next,
-        errors: [{ href: '#email', text: error instanceof Error ? error.message : 'Sign-in failed' }],
+      const text = error instanceof Error ? error.message : 'Sign-in failed';
+      return res.status(status).render('auth/sign-in', await signInModel(this.providers, { email, next, errors: [{ href: '#email', field: 'email', text }] }));
+    }
+    const stage = this.secondFactor.stageAfterPassword(user);
+    if (stage === 'none') {
+      await this.signIn.complete(user, req.ip ?? null, 'password');
+      await renewSession(req, { userId: user.id });
+      return res.redirect(303, next);
+    }
+    // Not signed in yet: the session only remembers whose password was right, for a few minutes.
+    const until = new Date(Date.now() + PENDING_MINUTES * 60_000).toISOString();
+    await renewSession(req, { pendingSignIn: { userId: user.id, stage, next, until } });
+    res.redirect(303, stage === 'code' ? '/sign-in/second-factor' : '/sign-in/second-factor/set-up');
+  }
+
+  @Get('sign-in/second-factor')
+  @Public()
+  codePage(@Req() req: Request, @Res() res: Response) {
+    const pending = pendingSignIn(req);
+    if (!pending) return res.redirect(303, '/sign-in');
+    if (pending.stage === 'enrol') return res.redirect(303, '/sign-in/second-factor/set-up');
+    res.render('auth/second-factor', { title: 'Enter the code from your authenticator app' });
+  }
+
+  /** The second step: a code from the app or a recovery code. Wrong codes count towards the lock-out. */
+  @Post('sign-in/second-factor')
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @SignInThrottle()
+  async code(@Body() body: { code?: string }, @Req() req: Request, @Res() res: Response) {
+    const pending = pendingSignIn(req);
+    if (!pending || pending.stage !== 'code') return res.redirect(303, '/sign-in');
+    const code = String(body.code ?? '').trim();
+    const refuse = (status: number, text: string) =>
+      res.status(status).render('auth/second-factor', { title: 'Error: Enter the code from your authenticator app', errors: [{ href: '#code', text }], errorFor: { code: text } });
+    if (!code) return refuse(400, 'Enter the 6-digit code from your authenticator app, or a recovery code');
+    try {
+      const { user, used } = await this.signIn.checkSecondFactor(pending.userId, code, req.ip ?? null);
+      await this.signIn.complete(user, req.ip ?? null, used === 'recovery' ? 'password and recovery code' : 'password and authenticator app');
+      await renewSession(req, { userId: user.id });
+      // Someone using a recovery code has probably lost their app: show them how many codes are left.
+      res.redirect(303, used === 'recovery' ? '/account/second-factor?done=recovery-used' : pending.next);
+    } catch (error) {
+      if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
+      return refuse(error.getStatus(), error.message);
+    }
+  }
+
+  @Get('sign-in/second-factor/set-up')
+  @Public()
+  async enrolPage(@Req() req: Request, @Res() res: Response) {
+    const pending = pendingSignIn(req);
+    if (!pending) return res.redirect(303, '/sign-in');
+    if (pending.stage !== 'enrol') return res.redirect(303, '/sign-in/second-factor');
+    const user = await this.users.findById(pending.userId);
+    if (!user) return res.redirect(303, '/sign-in');
+    const setUp = await this.secondFactor.newSetUp(user.email, pending.secret);
+    if (!pending.secret) {
+      req.session.pendingSignIn = { ...pending, secret: setUp.secret };
+      await saveSession(req);
+    }
+    res.render('second-factor/set-up', { title: 'Set up an authenticator app', setUp, action: '/sign-in/second-factor/set-up', required: true });
+  }
+
+  /** Roles that must use a second factor set one up before they are signed in. */
+  @Post('sign-in/second-factor/set-up')
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @SignInThrottle()
+  async enrol(@Body() body: { code?: string }, @Req() req: Request, @Res() res: Response) {
+    const pending = pendingSignIn(req);
+    if (!pending || pending.stage !== 'enrol' || !pending.secret) return res.redirect(303, '/sign-in');
+    const user = await this.users.findById(pending.userId);
+    if (!user || user.disabled) return res.redirect(303, '/sign-in');
+    try {
+      const codes = await this.secondFactor.confirmSetUp(user.id, pending.secret, String(body.code ?? ''), { userId: user.id, email: user.email, ip: req.ip ?? null });
+      await this.signIn.complete(user, req.ip ?? null, 'password and authenticator app (set up now)');
+      await renewSession(req, { userId: user.id });
+      res.status(200).render('second-factor/recovery-codes', { title: 'Your recovery codes', codes, continueTo: pending.next });
+    } catch (error) {
+      if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
+      const text = String((error.getResponse() as { message?: string }).message ?? error.message).replace(/^\w+: /, '');
+      const setUp = await this.secondFactor.newSetUp(user.email, pending.secret);
+      return res.status(error.getStatus()).render('second-factor/set-up', {
+        title: 'Error: Set up an authenticator app',
+        setUp,
+        action: '/sign-in/second-factor/set-up',
+        required: true,
+        errors: [{ href: '#code', text }],
+        errorFor: { code: text },
       });
     }
   }
 
+  /** Ends the session here; after a provider sign-in, offers the provider's own sign-out too. */
   @Post('sign-out')
   @Public()
-  signOut(@Req() req: Request, @Res() res: Response) {
+  async signOut(@Req() req: Request, @Res() res: Response) {
+    const via = req.session?.signedInVia;
+    const provider = via ? await this.providers.bySlug(via) : null;
+    const endSessionUrl = provider ? await this.oidc.endSessionUrl(provider) : null;
     req.session.destroy(() => {
       res.clearCookie(SESSION_COOKIE);
-      res.redirect(303, '/sign-in');
+      if (!provider || !endSessionUrl) return res.redirect(303, '/sign-in');
+      res.status(200).render('auth/signed-out', { title: 'You have signed out', provider: provider.label, endSessionUrl });
     });
   }
 
@@ -146,6 +237,16 @@ export class AuthPagesController {
     await this.tokens.revoke(req.user.id, id);
     res.redirect(303, '/account?done=revoked');
   }
+}
+
+/** The sign-in page: the password form, and a "Sign in with ..." button for each identity provider. */
+export async function signInModel(providers: IdentityProvidersService, values: { email?: string; next: string; errors?: { href: string; field?: string; text: string }[] }) {
+  const buttons = (await providers.all()).map((p) => ({
+    label: p.label,
+    href: `/sign-in/oidc/${encodeURIComponent(p.slug)}${values.next === '/' ? '' : `?next=${encodeURIComponent(values.next)}`}`,
+  }));
+  const errorFor = Object.fromEntries((values.errors ?? []).filter((e) => e.field).map((e) => [e.field, e.text]));
+  return { title: values.errors?.length ? 'Error: Sign in' : 'Sign in', ...values, errorFor, providers: buttons };
 }
 
 function flashFor(done?: string): string | undefined {

@@ -6,6 +6,7 @@ import session from 'express-session';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import type { PendingProviderSignIn } from '../single-sign-on/oidc-sign-in.service';
 import { TokensService } from '../users/tokens.service';
 import { AppSetting } from './app-setting.entity';
 import { csrfUtilities } from './csrf';
@@ -16,6 +17,27 @@ declare module 'express-session' {
     userId?: number;
     /** Set for anonymous visitors shown a form, so their CSRF token has a stable session to bind to. */
     visited?: boolean;
+    /** The identity provider the session signed in through (its slug), for signing out there too. */
+    signedInVia?: string;
+    /**
+     * A right password still waiting for its second factor: NOT signed in (no userId), so the
+     * guard lets it reach nothing but the second-factor pages.
+     */
+    pendingSignIn?: PendingSecondFactor;
+    /** A round trip to an identity provider under way. */
+    providerSignIn?: PendingProviderSignIn;
+    /** The authenticator-app secret shown to a signed-in account setting one up, until confirmed. */
+    secondFactorSetUp?: string;
+  }
+
+  interface PendingSecondFactor {
+    userId: number;
+    stage: 'code' | 'enrol';
+    next: string;
+    /** ISO time after which the password must be given again. */
+    until: string;
+    /** The secret shown at set-up, when the role requires one and the account has none yet. */
+    secret?: string;
   }
 }
 

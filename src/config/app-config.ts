@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, registerDecorator, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, registerDecorator, validateSync } from 'class-validator';
+import { USER_ROLES, type UserRole } from '../auth/scope';
+import { parseEnvironmentProviders, type ProviderSettings } from '../single-sign-on/provider-settings';
 
 /** Why a PUBLIC_URL will not do, or null: an http(s) address of the site itself, no path, query or password. */
 export function publicUrlProblem(value: unknown): string | null {
@@ -120,6 +122,22 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   TRUST_PROXY = 0;
+
+  /** OpenID Connect providers as a JSON array (see README, Single sign-on); read into `environmentProviders`. */
+  @IsOptional()
+  @IsString()
+  OIDC_PROVIDERS?: string;
+
+  /** Roles that must use a second factor with a password, comma-separated, e.g. admin,coordinator; read into `secondFactorRoles`. */
+  @IsString()
+  @Matches(new RegExp(`^\\s*((${USER_ROLES.join('|')})\\s*(,\\s*|$))*$`), { message: `SECOND_FACTOR_REQUIRED_FOR must list roles separated by commas: ${USER_ROLES.join(', ')}` })
+  SECOND_FACTOR_REQUIRED_FOR = '';
+
+  /** OIDC_PROVIDERS, checked. */
+  environmentProviders: ProviderSettings[] = [];
+
+  /** SECOND_FACTOR_REQUIRED_FOR, as roles. */
+  secondFactorRoles: UserRole[] = [];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -130,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const problems = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
     throw new Error(`Invalid configuration: ${problems.join('; ')}`);
   }
+  config.environmentProviders = parseEnvironmentProviders(config.OIDC_PROVIDERS);
+  config.secondFactorRoles = config.SECOND_FACTOR_REQUIRED_FOR.split(',').map((r) => r.trim()).filter(Boolean) as UserRole[];
   config.PUBLIC_URL = config.PUBLIC_URL === undefined ? `http://localhost:${config.PORT}` : new URL(config.PUBLIC_URL).origin;
   return config;
 }

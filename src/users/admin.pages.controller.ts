@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { ROLE_NAMES, Scope, USER_ROLES } from '../auth/scope';
+import { AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { UsersService, userView } from './users.service';
@@ -24,6 +25,7 @@ export class AdminPagesController {
     private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly organisations: OrganisationsService,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -60,11 +62,16 @@ export class AdminPagesController {
   }
 
   @Get('users/:id')
-  async edit(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response) {
+  async edit(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response, @Query('done') done?: string) {
     const account = await this.users.get(scope, id);
     const user = userView(account);
     const values = { ...user, lockedUntil: user.locked ? account.lockedUntil : null, organisationCode: user.organisationCode ?? '' };
-    res.render('admin/user-form', await this.formModel(scope, `Change ${user.displayName}`, values, id));
+    const flash = done === 'second-factor-reset' ? 'The second factor has been reset and the account signed out everywhere' : undefined;
+    res.render('admin/user-form', {
+      ...(await this.formModel(scope, `Change ${user.displayName}`, values, id)),
+      secondFactorRequired: this.config.secondFactorRoles.includes(account.role),
+      flash,
+    });
   }
 
   @Post('users/:id')

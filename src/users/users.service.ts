@@ -48,6 +48,11 @@ export class UsersService {
     return user;
   }
 
+  /** For sign-in steps only, before there is a scope: the account by id, whatever its organisation. */
+  findById(id: number): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOne({ where: { email: email.trim().toLowerCase() } });
   }
@@ -180,5 +185,6 @@ export function userView(u: User): UserView {
     disabled: u.disabled,
     locked: u.lockedUntil !== null && u.lockedUntil > new Date().toISOString(),
     lastSignInAt: u.lastSignInAt,
+    secondFactor: u.totpEnabledAt !== null,
   };
 }

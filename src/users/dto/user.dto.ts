@@ -87,6 +87,7 @@ export class UserView {
   @ApiProperty() disabled: boolean;
   @ApiProperty() locked: boolean;
   @ApiProperty({ nullable: true, type: String }) lastSignInAt: string | null;
+  @ApiProperty({ description: 'Whether the account has an authenticator app (second factor) set up' }) secondFactor: boolean;
 }
 
 export class ChangePasswordDto {
@@ -120,4 +121,9 @@ export class SignInDto {
   @ApiProperty() @Transform(lower) @IsString() @Length(1, 254) email: string;
   @ApiProperty() @IsString() @Length(1, 200) password: string;
   @ApiPropertyOptional({ description: 'Name for the token returned' }) @IsOptional() @IsString() @Length(1, 100) name?: string;
+  @ApiPropertyOptional({ description: 'For an account with a second factor: the 6-digit code from the authenticator app, or a recovery code' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  code?: string;
 }
