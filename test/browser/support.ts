@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { Browser, chromium, Page } from 'playwright-core';
 import { createTestApp, TestApp } from '../support/app';
 
@@ -15,11 +15,26 @@ export interface BrowserApp {
   close: () => Promise<void>;
 }
 
-/** The real app on a free port (fresh SQLite database) and a headless Chromium to drive it. */
-export async function startBrowserApp(): Promise<BrowserApp> {
+/** A port free on loopback now, for an app whose PUBLIC_URL must be known before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The real app on a free port (fresh SQLite database) and a headless Chromium to drive it. With
+ * `port`, it listens there (PUBLIC_URL in `extraEnv` can then name it).
+ */
+export async function startBrowserApp(extraEnv: Record<string, string> = {}, port = 0): Promise<BrowserApp> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install chromium): the browser tests cannot run`);
-  const t = await createTestApp('sqlite');
-  await t.app.listen(0, '127.0.0.1');
+  const t = await createTestApp('sqlite', extraEnv);
+  await t.app.listen(port, '127.0.0.1');
   const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -46,6 +46,7 @@ export async function startOidcProvider(clients: TestClient[], accounts: Provide
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     // Claims in the ID token itself, as Entra ID and Google send them.
     conformIdTokenClaims: false,
+    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
     features: { devInteractions: { enabled: true } },
     findAccount: async (_ctx: unknown, id: string) => {
       const person = accounts[id];
