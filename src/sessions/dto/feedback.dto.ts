@@ -82,3 +82,7 @@ export class FeedbackLinkDto {
   @Max(90)
   daysOpen?: number;
 }
+
+export class FeedbackReceivedView {
+  @ApiProperty({ enum: [true], description: 'Always true: the feedback was saved' }) received: true;
+}
