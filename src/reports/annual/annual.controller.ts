@@ -1,12 +1,14 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
-import { AnnualQuery } from '../quarterly/quarterly.dto';
-import { type AnnualReport, QuarterlyService } from '../quarterly/quarterly.service';
+import { ApiErrors, ApiSignedIn } from '../../common/openapi';
+import { AnnualQuery, AnnualReportView } from '../quarterly/quarterly.dto';
+import { QuarterlyService } from '../quarterly/quarterly.service';
 
 @ApiTags('reports')
+@ApiSignedIn()
 @Controller('api/reports')
 export class AnnualController {
   constructor(private readonly quarterly: QuarterlyService) {}
@@ -14,8 +16,10 @@ export class AnnualController {
   /** The four quarters of a financial year side by side, and the year as a whole (distinct people over the year). */
   @Get('annual')
   @AnySignedIn()
-  @ApiOkResponse({ description: 'quarters [{period, levels}], totals, byOrganisation, bySector, impact per quarter' })
-  report(@CurrentScope() scope: Scope, @Query() query: AnnualQuery): Promise<AnnualReport> {
+  @ApiOperation({ summary: 'Annual report of training take-up', description: 'The four quarters of a financial year side by side, and the year as a whole.' })
+  @ApiOkResponse({ type: AnnualReportView })
+  @ApiErrors({ badRequest: 'The year is not valid', notFound: 'No organisation with that code among yours' })
+  report(@CurrentScope() scope: Scope, @Query() query: AnnualQuery): Promise<AnnualReportView> {
     return this.quarterly.annual(scope, query);
   }
 }

@@ -1,14 +1,16 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow, AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
+import { ApiErrors, ApiJsonOrCsv, ApiSignedIn } from '../../common/openapi';
 import { GapAnalysisQueryDto, GapAnalysisView, GapPeopleQueryDto, GapPeopleView } from './gap-analysis.dto';
 import { csvFileName, gapAnalysisCsv, gapPeopleCsv } from './gap-analysis.csv';
 import { GapAnalysisService } from './gap-analysis.service';
 
 @ApiTags('reports')
+@ApiSignedIn()
 @Controller('api/reports/gap-analysis')
 export class GapAnalysisController {
   constructor(private readonly gapAnalysis: GapAnalysisService) {}
@@ -16,8 +18,9 @@ export class GapAnalysisController {
   /** Figures for an organisation subtree on a date; ?format=csv for a spreadsheet. Every role (viewers see figures). */
   @Get()
   @AnySignedIn()
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: GapAnalysisView })
+  @ApiOperation({ summary: 'Gap analysis: who needs which training and who holds it', description: 'Per level for an organisation and everything below it, on any date: compliant, expiring, pending, expired, missing; by organisation, sector and role.' })
+  @ApiJsonOrCsv(GapAnalysisView, 'The figures; with ?format=csv a spreadsheet of them')
+  @ApiErrors({ badRequest: 'The date, look-ahead or format is not valid', notFound: 'No organisation with that code among yours' })
   async report(@CurrentScope() scope: Scope, @Query() query: GapAnalysisQueryDto, @Res({ passthrough: true }) res: Response): Promise<GapAnalysisView | string> {
     const view = await this.gapAnalysis.report(scope, query);
     if (query.format !== 'csv') return view;
@@ -28,8 +31,14 @@ export class GapAnalysisController {
   /** The people behind a figure, paged (CSV: all of them). Not for viewers. */
   @Get('people')
   @Allow('admin', 'coordinator', 'manager', 'trainer')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: GapPeopleView })
+  @ApiOperation({ summary: 'The people behind a gap analysis figure', description: 'Those needing a level with the given statuses (default: overdue). Paged; the CSV has all of them.' })
+  @ApiJsonOrCsv(GapPeopleView, 'A page of people; with ?format=csv all of them as a spreadsheet')
+  @ApiErrors({
+    badRequest: 'A filter, date or page number is not valid',
+    forbidden: 'Viewers see figures only, not people',
+    notFound: 'No organisation with that code among yours',
+    unprocessable: 'No level or role with that code',
+  })
   async people(@CurrentScope() scope: Scope, @Query() query: GapPeopleQueryDto, @Res({ passthrough: true }) res: Response): Promise<GapPeopleView | string> {
     if (query.format !== 'csv') return this.gapAnalysis.people(scope, query);
     const everyone = await this.gapAnalysis.allPeople(scope, query);

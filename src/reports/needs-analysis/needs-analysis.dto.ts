@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { IsCalendarDate } from '../../common/validators';
@@ -41,4 +41,59 @@ export class NeedsAnalysisQuery {
   @Min(1, { message: 'sessionsPerTrainer must be at least 1' })
   @Max(365, { message: 'sessionsPerTrainer must be at most 365' })
   sessionsPerTrainer?: number;
+}
+
+/** One level's needs, named as in DOMAIN.md; the session and trainer figures only for WRAP (empty otherwise). */
+export class LevelNeedsView {
+  @ApiProperty({ example: 'L2' }) level: string;
+  @ApiProperty() name: string;
+  @ApiProperty() required: number;
+  @ApiProperty() met: number;
+  @ApiProperty() pending: number;
+  @ApiProperty() overdue: number;
+  @ApiProperty({ description: 'Met now but lapsing before the end of the horizon' }) lapsingInHorizon: number;
+  @ApiProperty({ description: 'overdue + pending + lapsingInHorizon: the people to train' }) demand: number;
+  @ApiProperty({ nullable: true, type: Number }) sessionsNeeded: number | null;
+  @ApiProperty({ nullable: true, type: Number }) trainersAvailable: number | null;
+  @ApiProperty({ nullable: true, type: Number }) trainersNeeded: number | null;
+  @ApiProperty({ nullable: true, type: Number }) trainerShortfall: number | null;
+}
+
+export class NeedsOrganisationRefView {
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+  @ApiProperty() sector: string;
+  @ApiProperty() sectorName: string;
+}
+
+export class OrganisationNeedsView extends NeedsOrganisationRefView {
+  @ApiProperty({ description: 'The row of people directly in the chosen organisation, not in a child of it' }) direct: boolean;
+  @ApiProperty({ type: [LevelNeedsView] }) levels: LevelNeedsView[];
+}
+
+export class SectorNeedsView {
+  @ApiProperty() sector: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: [LevelNeedsView] }) levels: LevelNeedsView[];
+}
+
+export class RoleNeedsView {
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: [LevelNeedsView] }) levels: LevelNeedsView[];
+}
+
+export class NeedsAnalysisView {
+  @ApiProperty({ type: NeedsOrganisationRefView }) organisation: NeedsOrganisationRefView;
+  @ApiProperty() asOf: string;
+  @ApiProperty() horizonMonths: number;
+  @ApiProperty({ description: 'The end of the horizon' }) horizonEnd: string;
+  @ApiProperty() sessionCapacity: number;
+  @ApiProperty() sessionsPerTrainer: number;
+  @ApiProperty({ nullable: true, type: String, description: 'The level sessions are run for (L2, WRAP)' }) sessionLevel: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The level its trainers must hold (L3)' }) trainerLevel: string | null;
+  @ApiProperty({ type: [LevelNeedsView] }) levels: LevelNeedsView[];
+  @ApiProperty({ type: [OrganisationNeedsView] }) byOrganisation: OrganisationNeedsView[];
+  @ApiProperty({ type: [SectorNeedsView] }) bySector: SectorNeedsView[];
+  @ApiProperty({ type: [RoleNeedsView] }) byRole: RoleNeedsView[];
 }

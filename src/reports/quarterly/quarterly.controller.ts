@@ -1,12 +1,14 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
-import { QuarterlyQuery } from './quarterly.dto';
-import { type QuarterlyReport, QuarterlyService } from './quarterly.service';
+import { ApiErrors, ApiSignedIn } from '../../common/openapi';
+import { QuarterlyQuery, QuarterlyReportView } from './quarterly.dto';
+import { QuarterlyService } from './quarterly.service';
 
 @ApiTags('reports')
+@ApiSignedIn()
 @Controller('api/reports')
 export class QuarterlyController {
   constructor(private readonly quarterly: QuarterlyService) {}
@@ -17,8 +19,10 @@ export class QuarterlyController {
    */
   @Get('quarterly')
   @AnySignedIn()
-  @ApiOkResponse({ description: 'period {year, quarter, start, end}, levels, byOrganisation, bySector, trend, feedback, impact' })
-  report(@CurrentScope() scope: Scope, @Query() query: QuarterlyQuery): Promise<QuarterlyReport> {
+  @ApiOperation({ summary: 'Quarterly take-up of training', description: 'For a UK financial quarter (Q1 is April to June): per level, by organisation and by sector; the last four quarters; feedback and impact figures.' })
+  @ApiOkResponse({ type: QuarterlyReportView })
+  @ApiErrors({ badRequest: 'The year or quarter is not valid', notFound: 'No organisation with that code among yours' })
+  report(@CurrentScope() scope: Scope, @Query() query: QuarterlyQuery): Promise<QuarterlyReportView> {
     return this.quarterly.quarterly(scope, query);
   }
 }

@@ -1,12 +1,15 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiForbiddenResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
+import { ApiErrors, ApiSignedIn } from '../../common/openapi';
 import { TrainerCoverageQuery, TrainerCoverageView } from './trainer-coverage.dto';
 import { TrainerCoverageService } from './trainer-coverage.service';
 
 @ApiTags('reports')
+@ApiSignedIn()
+@ApiErrors({ badRequest: 'The date is not valid', notFound: 'No organisation with that code among yours' })
 @Controller('api/reports/trainer-coverage')
 export class TrainerCoverageController {
   constructor(private readonly coverage: TrainerCoverageService) {}
@@ -14,6 +17,7 @@ export class TrainerCoverageController {
   /** Per child organisation: valid L3 trainers, sessions they delivered in 12 months, people trained. Counts only. */
   @Get()
   @AnySignedIn()
+  @ApiOperation({ summary: 'Trainer coverage: trained WRAP trainers in each organisation', description: 'Per organisation below the chosen one: people holding a valid L3, the sessions they delivered in 12 months and the people they trained. Figures only.' })
   @ApiOkResponse({ type: TrainerCoverageView })
   counts(@CurrentScope() scope: Scope, @Query() query: TrainerCoverageQuery): Promise<TrainerCoverageView> {
     return this.coverage.coverage(scope, query, false);
@@ -22,8 +26,9 @@ export class TrainerCoverageController {
   /** The same with each organisation's trainers by name. Not for viewers (figures only). */
   @Get('trainers')
   @AnySignedIn()
+  @ApiOperation({ summary: 'Trainer coverage with the trainers by name' })
   @ApiOkResponse({ type: TrainerCoverageView })
-  @ApiForbiddenResponse({ description: 'Viewers see figures only' })
+  @ApiErrors({ forbidden: 'Viewers see figures only, not names' })
   named(@CurrentScope() scope: Scope, @Query() query: TrainerCoverageQuery): Promise<TrainerCoverageView> {
     return this.coverage.coverage(scope, query, true);
   }
