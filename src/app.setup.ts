@@ -3,8 +3,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { join } from 'node:path';
-import { installWebSecurity, requireSignedIn } from './auth/web-security';
+import { installWebSecurity, requireSignedIn, SESSION_COOKIE } from './auth/web-security';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { BEARER_SCHEME, SESSION_COOKIE_SCHEME } from './common/openapi';
 import { registerViewHelpers } from './common/view-helpers';
 import { projectRoot } from './config/project-root';
 
@@ -42,6 +43,15 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
       .setTitle('Prevent training tracker')
       .setDescription('Organisations, staff, Prevent training completions and the reports built on them. Dates are ISO YYYY-MM-DD.')
       .setVersion('1')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', bearerFormat: 'personal API token', description: 'A personal API token: POST /api/auth/token with your email and password, or create one on your account page' },
+        BEARER_SCHEME,
+      )
+      .addCookieAuth(
+        SESSION_COOKIE,
+        { type: 'apiKey', in: 'cookie', description: 'The session of a browser signed in at /sign-in; changes also need the x-csrf-token header' },
+        SESSION_COOKIE_SCHEME,
+      )
       .build(),
   );
   // The API description is for signed-in users and scripts only, like everything but sign-in and health.
