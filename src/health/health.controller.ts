@@ -1,8 +1,14 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Public } from '../auth/allow.decorator';
 import { DataSource } from 'typeorm';
+import { ErrorBody } from '../common/openapi';
+
+export class HealthView {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+  @ApiProperty({ enum: ['postgres', 'sqlite'] }) database: string;
+}
 
 @ApiTags('health')
 @Controller('health')
@@ -11,7 +17,10 @@ export class HealthController {
 
   @Get()
   @Public()
-  async check(): Promise<{ status: 'ok'; database: string }> {
+  @ApiOperation({ summary: 'Check that the service and its database are up', description: 'No sign-in needed.' })
+  @ApiOkResponse({ type: HealthView })
+  @ApiServiceUnavailableResponse({ type: ErrorBody, description: 'The database is not answering' })
+  async check(): Promise<HealthView> {
     try {
       await this.dataSource.query('SELECT 1');
     } catch {

@@ -42,3 +42,9 @@ export class OrganisationView {
   @ApiProperty() isEmployer: boolean;
   @ApiProperty() depth: number;
 }
+
+/** An organisation with everything below it, for GET /api/organisations/tree. */
+export class OrganisationNodeView extends OrganisationView {
+  @ApiProperty() id: number;
+  @ApiProperty({ type: () => [OrganisationNodeView] }) children: OrganisationNodeView[];
+}
