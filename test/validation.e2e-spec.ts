@@ -78,7 +78,7 @@ describeEachDatabase('bad input', (kind) => {
       expect((await t.http().post('/api/staff').send({ ...valid, organisationCode: 'NOPE' }).expect(422)).body.message).toBe('organisationCode: no organisation with code NOPE');
       expect((await t.http().post('/api/staff').send({ ...valid, roleCodes: ['ALL', 'NOPE'] }).expect(422)).body.message).toBe('roleCodes: no role with code NOPE');
       expect((await t.http().post('/api/staff').send({ ...valid, managerEmployeeRef: 'GHOST' }).expect(422)).body.message).toMatch(/managerEmployeeRef: no person with employee reference GHOST/);
-      expect((await t.http().post('/api/staff').send({ ...valid, endDate: '2020-01-01' }).expect(422)).body.message).toBe('endDate must be on or after startDate');
+      expect((await t.http().post('/api/staff').send({ ...valid, endDate: '2020-01-01' }).expect(422)).body.message).toBe('endDate: the end date, 1 January 2020, is before the start date, 1 February 2024');
       expect(await count('staff')).toBe(before);
     });
     it('refuses a reference already used in the same employer, but not in another', async () => {

@@ -9,6 +9,7 @@ import { meansNobody, STAFF_STATUS_WORDS, staffStatus } from './import-words';
 import { applyRules, HrFacts, sameSet } from './role-rules';
 import { Cell, SheetRow } from './sheet-reader';
 import { subtreesIds } from '../access/subtree';
+import { endDateProblem, ownManagerProblem, reportsToThisPerson } from '../staff/staff-rules';
 
 /** The HR columns role rules read, kept on the person. */
 const HR_FIELDS = ['job_title', 'position', 'staff_group', 'department'] as const;
@@ -304,7 +305,8 @@ export class StaffImport implements RowProcessor {
     if (reader.has('manager_employee_ref')) {
       managerRef = reader.text(cells, 'manager_employee_ref') || null;
       if (managerRef !== null && meansNobody(managerRef)) managerRef = null;
-      if (managerRef !== null && managerRef === employeeRef) fail('manager_employee_ref', 'a person cannot be their own manager');
+      const ownManager = ownManagerProblem(employeeRef, managerRef);
+      if (ownManager) fail('manager_employee_ref', ownManager);
     }
 
     let inactive = false;
@@ -334,7 +336,8 @@ export class StaffImport implements RowProcessor {
       if (!end.ok) fail('end_date', end.reason);
       else {
         endDate = end.date;
-        if (endDate && start.ok && start.date && endDate < start.date) fail('end_date', `the end date ${endDate} is before the start date ${start.date}`);
+        const endProblem = start.ok && start.date ? endDateProblem(start.date, endDate) : null;
+        if (endProblem) fail('end_date', endProblem);
       }
     }
 
@@ -556,7 +559,7 @@ export class StaffImport implements RowProcessor {
       const seen = new Set<string>();
       for (let current = managerOf.get(c.key) ?? null; current !== null && !seen.has(current); current = managerOf.get(current) ?? null) {
         if (current === c.key) {
-          this.rowFailedLate(c, `${c.managerRef} reports to this person (directly or through others), so cannot be their manager`);
+          this.rowFailedLate(c, reportsToThisPerson(c.managerRef));
           break;
         }
         seen.add(current);

@@ -13,6 +13,7 @@ import { Role } from '../roles/role.entity';
 import { RolesService } from '../roles/roles.service';
 import { CreateStaffDto, StaffQuery, StaffView, UpdateStaffDto } from './dto/staff.dto';
 import { Staff } from './staff.entity';
+import { endDateProblem, managerLoopProblem } from './staff-rules';
 import { subtreeIds } from '../access/subtree';
 import { StaffRuleRole } from '../imports/role-rule.entity';
 
@@ -172,9 +173,8 @@ export class StaffService {
       person.employerId = await this.organisations.employerOf(organisation.id, m);
     }
     if (dto.roleCodes !== undefined) person.roles = await this.roles.resolveCodes(dto.roleCodes);
-    if (person.endDate && person.endDate < person.startDate) {
-      throw new UnprocessableEntityException('endDate must be on or after startDate');
-    }
+    const endProblem = endDateProblem(person.startDate, person.endDate);
+    if (endProblem) throw new UnprocessableEntityException(`endDate: ${endProblem}`);
     if (dto.managerEmployeeRef !== undefined) person.managerId = await this.resolveManager(person, dto.managerEmployeeRef, m);
   }
 
@@ -182,13 +182,14 @@ export class StaffService {
     if (!managerRef) return null;
     const manager = await m.findOne(Staff, { where: { employeeRef: managerRef, employerId: person.employerId } });
     if (!manager) throw unknownManager(managerRef);
-    // Walk up the chain: nobody may end up managing themselves.
-    for (let current: Staff | null = manager, steps = 0; current && steps < 100; steps++) {
-      if (person.id !== undefined && current.id === person.id) {
-        throw new UnprocessableEntityException(`managerEmployeeRef: ${managerRef} reports to this person, so cannot be their manager`);
-      }
+    // The chain above the would-be manager: nobody may end up managing themselves.
+    const chain: number[] = [];
+    for (let current: Staff | null = manager; current && chain.length < 100 && !chain.includes(current.id); ) {
+      chain.push(current.id);
       current = current.managerId ? await m.findOneBy(Staff, { id: current.managerId }) : null;
     }
+    const loop = managerLoopProblem(person.id, managerRef, chain);
+    if (loop) throw new UnprocessableEntityException(`managerEmployeeRef: ${loop}`);
     return manager.id;
   }
 
