@@ -279,7 +279,7 @@ describeEachDatabase('staff and organisation pages', (kind) => {
         .type('form')
         .send({ employeeRef: 'N1', firstName: 'Dev', lastName: 'Patel-Smith', organisationCode: 'NHS-SWFT', roleCodes: 'ALL', 'startDate-day': '5', 'startDate-month': '9', 'startDate-year': '2022', 'endDate-day': '1', 'endDate-month': '1', 'endDate-year': '2020' })
         .expect(422);
-      expect(res.text).toContain('<a href="#endDate-day">End date must be on or after start date</a>');
+      expect(res.text).toContain('<a href="#endDate-day">The end date, 1 January 2020, is before the start date, 5 September 2022</a>');
       expect((await t.http().get(`/api/staff/${ids.N1}`).expect(200)).body.lastName).toBe('Patel');
     });
 

@@ -98,7 +98,7 @@ export async function validateForm<T extends object>(
 
 /**
  * A service refusal as a form error. Services name the field first ("organisationCode: no
- * organisation with code X", "endDate must be on or after startDate"); field names are swapped
+ * organisation with code X", "endDate: the end date ... is before the start date ..."); field names are swapped
  * for their labels. Anything that is not a client mistake (404, 403, 500) is rethrown.
  */
 export function serviceError(error: unknown, fields: FormFields, conflictField: string | null): { status: number; errors: FormErrors } {
