@@ -1,9 +1,11 @@
 import { ValidationPipe } from '@nestjs/common';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { join } from 'node:path';
 import { installWebSecurity, requireSignedIn, SESSION_COOKIE } from './auth/web-security';
+import { FormPageInterceptor } from './common/form-page';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { BEARER_SCHEME, SESSION_COOKIE_SCHEME } from './common/openapi';
 import { registerViewHelpers } from './common/view-helpers';
@@ -35,6 +37,7 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
       transformOptions: { enableImplicitConversion: false },
     }),
   );
+  app.useGlobalInterceptors(new FormPageInterceptor(app.get(Reflector), app.get(ModuleRef)));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

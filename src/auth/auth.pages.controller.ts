@@ -92,7 +92,7 @@ export class AuthPagesController {
     if (!pending || pending.stage !== 'code') return res.redirect(303, '/sign-in');
     const code = String(body.code ?? '').trim();
     const refuse = (status: number, text: string) =>
-      res.status(status).render('auth/second-factor', { title: 'Error: Enter the code from your authenticator app', errors: [{ href: '#code', text }], errorFor: { code: text } });
+      res.status(status).render('auth/second-factor', { title: 'Enter the code from your authenticator app', errors: [{ href: '#code', text }], errorFor: { code: text } });
     if (!code) return refuse(400, 'Enter the 6-digit code from your authenticator app, or a recovery code');
     try {
       const { user, used } = await this.signIn.checkSecondFactor(pending.userId, code, req.ip ?? null);
@@ -142,7 +142,7 @@ export class AuthPagesController {
       const text = String((error.getResponse() as { message?: string }).message ?? error.message).replace(/^\w+: /, '');
       const setUp = await this.secondFactor.newSetUp(user.email, pending.secret);
       return res.status(error.getStatus()).render('second-factor/set-up', {
-        title: 'Error: Set up an authenticator app',
+        title: 'Set up an authenticator app',
         setUp,
         action: '/sign-in/second-factor/set-up',
         required: true,
@@ -246,7 +246,7 @@ export async function signInModel(providers: IdentityProvidersService, values: {
     href: `/sign-in/oidc/${encodeURIComponent(p.slug)}${values.next === '/' ? '' : `?next=${encodeURIComponent(values.next)}`}`,
   }));
   const errorFor = Object.fromEntries((values.errors ?? []).filter((e) => e.field).map((e) => [e.field, e.text]));
-  return { title: values.errors?.length ? 'Error: Sign in' : 'Sign in', ...values, errorFor, providers: buttons };
+  return { title: 'Sign in', ...values, errorFor, providers: buttons };
 }
 
 function flashFor(done?: string): string | undefined {

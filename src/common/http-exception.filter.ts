@@ -3,11 +3,15 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { SignInRequiredException } from '../auth/sign-in-required.exception';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
+import { FieldError, fieldProblemsOf } from './field-error';
+import { formErrors } from './form-errors';
+import type { FormPage } from './form-page';
 
 /**
  * One place that turns errors into answers: JSON for /api (and anything asking for JSON),
  * a plain-English error page for people. A constraint the services did not foresee still
- * answers 409, never 500; unexpected errors are logged and shown without internals.
+ * answers 409, never 500; unexpected errors are logged and shown without internals. A field
+ * refusal on a form page shows the form again, the problems in its error summary and at its fields.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -26,7 +30,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (wantsJson) {
-      response.status(status).json({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message });
+      const field = exception instanceof FieldError ? { field: exception.field } : {};
+      response.status(status).json({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, ...field });
+      return;
+    }
+    const page = (request as Request & { formPage?: FormPage }).formPage;
+    const problems = page ? fieldProblemsOf(exception, [...(page.order ?? []), ...Object.keys(page.anchors ?? {})]) : null;
+    if (page && problems) {
+      response.status(page.status ?? status).render(page.view, { ...page.model, ...formErrors(problems.map((p) => ({ ...p, field: p.field ?? page.unnamed ?? null })), page.anchors, page.order) });
       return;
     }
     response.status(status).render('errors/error', {

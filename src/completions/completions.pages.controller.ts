@@ -8,6 +8,7 @@ import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { todayIso } from '../common/dates';
 import { LevelsService } from '../levels/levels.service';
+import { NO_ERRORS } from '../common/form-errors';
 import { DateParts, dateParts, FormErrors, FormFields, isoFromParts, serviceError, text, validateForm } from '../staff/page-forms';
 import type { PostedForm } from '../staff/page-forms';
 import { PEOPLE_EDITORS, PEOPLE_READERS } from '../staff/staff.pages.controller';
@@ -153,7 +154,7 @@ export class CompletionsPagesController {
     const name = `${person.firstName} ${person.lastName}`;
     const heading = `Record training for ${name}`;
     res.status(status).render('staff/completion-form', {
-      title: errors ? `Error: ${heading}` : heading,
+      title: heading,
       heading,
       breadcrumbs: [
         { text: 'Staff', href: '/staff' },
@@ -162,7 +163,7 @@ export class CompletionsPagesController {
       action: `/staff/${person.id}/completions/new`,
       cancelHref: `/staff/${person.id}`,
       values,
-      errors,
+      ...(errors ?? NO_ERRORS),
       levelOptions: levels.map((l, i) => ({
         id: i === 0 ? 'levelCode' : `levelCode-${i + 1}`,
         value: l.code,

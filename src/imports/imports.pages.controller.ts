@@ -292,10 +292,11 @@ export class ImportsPagesController {
     const top = Math.min(...organisations.map((o) => o.depth));
     const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
     res.status(status).render('imports/new', {
-      title: errors.length ? 'Error: Upload a file' : 'Upload a file',
+      title: 'Upload a file',
       breadcrumbs: [{ text: 'Imports', href: '/imports' }],
       values,
-      errors: errors.length ? { list: errors, byField } : null,
+      errors,
+      errorFor: byField,
       maxMb: MAX_UPLOAD_MB,
       organisationOptions: organisations.map((o) => ({
         value: o.code,
@@ -327,7 +328,7 @@ export class ImportsPagesController {
     const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
     const option = (value: string, label: string, current: string) => ({ value, text: label, selected: value === current });
     res.status(status).render('imports/role-rules', {
-      title: errors.length ? 'Error: Role rules' : 'Role rules',
+      title: 'Role rules',
       breadcrumbs: [{ text: 'Imports', href: '/imports' }],
       flash,
       rules: rules.map((r) => ({
@@ -339,7 +340,8 @@ export class ImportsPagesController {
       canChange: isAdmin && everything,
       canApply: isAdmin,
       values,
-      errors: errors.length ? { list: errors, byField } : null,
+      errors,
+      errorFor: byField,
       fieldOptions: RULE_FIELDS.map((f) => option(f, RULE_FIELD_NAMES[f], values.field)),
       operatorOptions: RULE_OPERATORS.map((o) => option(o, RULE_OPERATOR_NAMES[o], values.operator)),
       effectOptions: RULE_EFFECTS.map((e) => option(e, RULE_EFFECT_NAMES[e], values.effect)),
@@ -362,13 +364,14 @@ export class ImportsPagesController {
     ]);
     const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
     res.status(status).render('imports/course-mappings', {
-      title: errors.length ? 'Error: Course names and levels' : 'Course names and levels',
+      title: 'Course names and levels',
       breadcrumbs: [{ text: 'Imports', href: '/imports' }],
       flash,
       mappings,
       canChange,
       values,
-      errors: errors.length ? { list: errors, byField } : null,
+      errors,
+      errorFor: byField,
       levelOptions: levels.map((l) => ({ value: l.code, text: `${l.code}: ${l.name}`, selected: l.code === values.levelCode })),
     });
   }

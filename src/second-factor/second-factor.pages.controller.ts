@@ -50,7 +50,7 @@ export class SecondFactorPagesController {
     } catch (error) {
       const text = messageOf(error);
       res.status((error as HttpException).getStatus()).render('second-factor/set-up', {
-        title: 'Error: Set up an authenticator app',
+        title: 'Set up an authenticator app',
         setUp: await this.secondFactor.newSetUp(req.user.email, secret),
         action: '/account/second-factor/set-up',
         errors: [{ href: '#code', text }],
@@ -91,7 +91,7 @@ export class SecondFactorPagesController {
       'recovery-used': `You signed in with a recovery code. You have ${left} left: if you have lost your authenticator app, make new codes below or ask an administrator to reset it`,
     }[done ?? ''];
     res.status(error?.status ?? 200).render('second-factor/status', {
-      title: error ? `Error: ${TITLE}` : TITLE,
+      title: TITLE,
       enabled: Boolean(req.user.totpEnabledAt),
       enabledAt: req.user.totpEnabledAt,
       required: this.secondFactor.isRequiredFor(req.user),

@@ -4,6 +4,7 @@ import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Response } from 'express';
+import { formErrors } from '../common/form-errors';
 import { Public } from '../auth/allow.decorator';
 import { FeedbackDto } from './dto/feedback.dto';
 import { FeedbackService } from './feedback.service';
@@ -67,8 +68,7 @@ export class FeedbackPagesController {
       session,
       token,
       form,
-      errors,
-      errorFor: Object.fromEntries(errors.map((e) => [e.field, e.text])),
+      ...formErrors(errors.map((e) => ({ field: e.field === 'form' ? null : e.field, message: e.text }))),
       overall: scale('overallRating'),
       recogniseBefore: scale('recogniseBefore'),
       recogniseAfter: scale('recogniseAfter'),

@@ -35,6 +35,13 @@ export class RegisterService {
     return this.view(this.dataSource.manager, session, 0, 0);
   }
 
+  /** The register as a page posts it: a choice ('attended' or 'no_show') per booking id, and walk-ins by reference. */
+  async saveChoices(scope: Scope, sessionId: number, choices: Record<string, string>, walkIns: string[], organisationCode?: string): Promise<RegisterView> {
+    const current = await this.get(scope, sessionId);
+    const chosen = (choice: string) => current.entries.filter((e) => choices[String(e.id)] === choice).map((e) => e.employeeRef);
+    return this.save(scope, sessionId, { attended: [...chosen('attended'), ...walkIns], noShow: chosen('no_show'), organisationCode });
+  }
+
   async save(scope: Scope, sessionId: number, dto: RegisterDto): Promise<RegisterView> {
     this.sessions.assertCanManage(scope);
     return this.writes.transaction(async (m) => {

@@ -11,13 +11,16 @@ import { SessionPeople } from './session-people';
 import { SessionWrites } from './session-writes';
 import { SessionsController } from './sessions.controller';
 import { SessionsPagesController } from './sessions.pages.controller';
+import { BookingsPagesController } from './bookings.pages.controller';
+import { RegisterPagesController } from './register.pages.controller';
+import { SessionPages } from './session-pages';
 import { SessionsService } from './sessions.service';
 
 /** Training sessions: scheduling, bookings and waiting lists, registers, feedback and certificates. */
 @Module({
   imports: [LevelsModule, OrganisationsModule],
-  controllers: [SessionsController, FeedbackController, SessionsPagesController, FeedbackPagesController],
-  providers: [SessionWrites, SessionPeople, SessionsService, BookingsService, RegisterService, FeedbackService, DocumentsService],
+  controllers: [SessionsController, FeedbackController, SessionsPagesController, BookingsPagesController, RegisterPagesController, FeedbackPagesController],
+  providers: [SessionWrites, SessionPeople, SessionsService, BookingsService, RegisterService, FeedbackService, DocumentsService, SessionPages],
   exports: [SessionsService, BookingsService, RegisterService, FeedbackService],
 })
 export class SessionsModule {}

@@ -1,7 +1,7 @@
 import { average } from './feedback.service';
 import { closedReason } from './register.service';
 import { formatLocal } from './session-times';
-import { splitRefs } from './sessions.pages.controller';
+import { splitRefs } from './dto/session-form.dto';
 
 describe('average (feedback summary)', () => {
   it('is empty when nobody answered, not 0', () => expect(average([null, null])).toBeNull());

@@ -12,9 +12,12 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { IdentityProviderDto, UpdateIdentityProviderDto } from './dto/identity-provider.dto';
 import { IdentityProvidersService } from './identity-providers.service';
 import { CREATABLE_ROLES } from './provider-settings';
+import { fieldProblemsOf } from '../common/field-error';
 
 const CRUMBS = [{ text: 'Admin', href: '/admin' }];
 const LIST_CRUMBS = [...CRUMBS, { text: 'Single sign-on', href: '/admin/identity-providers' }];
+
+const PROVIDER_FORM_FIELDS = ['slug', 'label', 'issuer', 'clientId', 'clientSecret', 'domains', 'createAccounts', 'defaultOrganisationCode', 'defaultRole', 'passwordsOff'];
 
 interface FormError {
   href: string;
@@ -107,7 +110,7 @@ export class IdentityProvidersPagesController {
     const organisations = await this.organisations.list();
     const heading = id ? `Change ${String(values.label ?? 'provider')}` : 'Add an identity provider';
     res.status(errors.length ? status : 200).render('admin/identity-provider-form', {
-      title: errors.length ? `Error: ${heading}` : heading,
+      title: heading,
       heading,
       id,
       // Never the secret itself: only whether one is stored.
@@ -123,9 +126,9 @@ export class IdentityProvidersPagesController {
 
   private async renderFailure(res: Response, values: Record<string, unknown>, error: unknown, id?: number) {
     if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
-    const message = String((error.getResponse() as { message?: string }).message ?? error.message);
-    const field = /^(\w+):/.exec(message)?.[1] ?? 'slug';
-    await this.render(res, values, [{ href: `#${field}`, field, text: message.replace(/^\w+: /, '') }], id, error.getStatus());
+    // A refusal that names no field is about the slug (already used by another provider).
+    const problems = fieldProblemsOf(error, PROVIDER_FORM_FIELDS) ?? [{ field: null, message: error.message }];
+    await this.render(res, values, problems.map(({ field, message }) => ({ href: `#${field ?? 'slug'}`, field: field ?? 'slug', text: message })), id, error.getStatus());
   }
 }
 

@@ -1,7 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { formatUkDate, isIsoDate } from '../common/dates';
+import { fieldProblemsOf } from '../common/field-error';
+import { FormError, FormErrors, formErrors } from '../common/form-errors';
 
 /**
  * Helpers for the HTML forms: they run the same DTO validation as the API, then turn its
@@ -22,17 +23,7 @@ export interface FormField {
 
 export type FormFields = Record<string, FormField>;
 
-export interface FormError {
-  field: string | null;
-  href: string | null;
-  text: string;
-}
-
-/** What the views use: the list for the summary, and one message per field for inline errors. */
-export interface FormErrors {
-  list: FormError[];
-  byField: Record<string, string>;
-}
+export type { FormError, FormErrors } from '../common/form-errors';
 
 /** The posted form as express's urlencoded parser gives it. */
 export type PostedForm = Record<string, string | string[] | undefined>;
@@ -97,35 +88,27 @@ export async function validateForm<T extends object>(
 }
 
 /**
- * A service refusal as a form error. Services name the field first ("organisationCode: no
- * organisation with code X", "endDate: the end date ... is before the start date ..."); field names are swapped
- * for their labels. Anything that is not a client mistake (404, 403, 500) is rethrown.
+ * A service refusal as a form error, at the field it names (FieldError.field, or a legacy
+ * "field: message"); field names in the text are swapped for the page's labels. Anything that
+ * is not a client mistake (404, 403, 500) is rethrown.
  */
 export function serviceError(error: unknown, fields: FormFields, conflictField: string | null): { status: number; errors: FormErrors } {
-  if (!(error instanceof HttpException) || ![400, 409, 422].includes(error.getStatus())) throw error;
-  const body = error.getResponse();
-  const raw = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? error.message);
-  const message = Array.isArray(raw) ? raw.join('; ') : raw;
-  const prefixed = /^(\w+):\s*(.*)$/s.exec(message);
-  let field: string | null = null;
-  let description = message;
-  if (prefixed && fields[prefixed[1]]) {
-    field = prefixed[1];
-    description = prefixed[2];
-  } else {
-    field = Object.keys(fields).find((name) => message.startsWith(`${name} `)) ?? (error.getStatus() === 409 ? conflictField : null);
-  }
-  for (const [name, f] of Object.entries(fields)) description = description.split(name).join(f.label.toLowerCase());
-  description = description.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => (isIsoDate(iso) ? formatUkDate(iso) : iso));
-  description = description.charAt(0).toUpperCase() + description.slice(1);
-  const href = field && fields[field] ? `#${fields[field].anchor}` : null;
-  return { status: error.getStatus(), errors: errorsOf([{ field, href, text: description }]) };
+  const problems = fieldProblemsOf(error, Object.keys(fields));
+  if (!problems || !(error instanceof HttpException)) throw error;
+  const labelled = problems.map(({ field, message }) => {
+    let description = message;
+    for (const [name, f] of Object.entries(fields)) description = description.split(name).join(f.label.toLowerCase());
+    description = description.charAt(0).toUpperCase() + description.slice(1);
+    return { field: field && fields[field] ? field : error.getStatus() === 409 ? conflictField : null, message: description };
+  });
+  const anchors = Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, f.anchor]));
+  return { status: error.getStatus(), errors: formErrors(labelled, {}, Object.keys(fields), anchors) };
 }
 
 function errorsOf(list: FormError[]): FormErrors {
-  const byField: Record<string, string> = {};
-  for (const e of list) if (e.field && !byField[e.field]) byField[e.field] = e.text;
-  return { list, byField };
+  const errorFor: Record<string, string> = {};
+  for (const e of list) if (e.field && !errorFor[e.field]) errorFor[e.field] = e.text;
+  return { errors: list, errorFor };
 }
 
 /** The error summary lists problems in the order the fields appear on the page. */

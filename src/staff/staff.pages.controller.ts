@@ -24,6 +24,7 @@ import {
   validateForm,
 } from './page-forms';
 import type { PostedForm } from './page-forms';
+import { NO_ERRORS } from '../common/form-errors';
 import { Staff } from './staff.entity';
 import { StaffService } from './staff.service';
 
@@ -195,7 +196,7 @@ export class StaffPagesController {
     const visible = await this.visibleOrganisations(scope);
     if (visible.some((o) => o.code === result.dto.organisationCode)) return result;
     const error = { field: 'organisationCode', href: '#organisationCode', text: STAFF_FIELDS.organisationCode.invalid! };
-    return { dto: result.dto, errors: { list: [error], byField: { organisationCode: error.text } } };
+    return { dto: result.dto, errors: { errors: [error], errorFor: { organisationCode: error.text } } };
   }
 
   private async renderForm(
@@ -211,14 +212,14 @@ export class StaffPagesController {
     const breadcrumbs = [{ text: 'Staff', href: '/staff' }];
     if (person) breadcrumbs.push({ text: `${person.firstName} ${person.lastName}`, href: `/staff/${person.id}` });
     res.status(status).render('staff/form', {
-      title: errors ? `Error: ${heading}` : heading,
+      title: heading,
       heading,
       breadcrumbs,
       action: person ? `/staff/${person.id}/edit` : '/staff/new',
       cancelHref: person ? `/staff/${person.id}` : '/staff',
       submitText: person ? 'Save changes' : 'Add person',
       values,
-      errors,
+      ...(errors ?? NO_ERRORS),
       organisationOptions: organisationOptions(organisations, values.organisationCode),
       roleOptions: roles.map((r, i) => ({
         id: i === 0 ? 'roleCodes' : `roleCodes-${i + 1}`,

@@ -12,6 +12,7 @@ import { AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { UsersService, userView } from './users.service';
+import { fieldProblemsOf } from '../common/field-error';
 
 const ROLE_OPTIONS = USER_ROLES.map((value) => ({ value, text: ROLE_NAMES[value] }));
 const ADMIN_CRUMBS = [{ text: 'Admin', href: '/admin' }];
@@ -117,11 +118,14 @@ export class AdminPagesController {
 
   private async renderFailure(res: Response, scope: Scope, heading: string, values: Record<string, unknown>, error: unknown, id?: number) {
     if (!(error instanceof HttpException)) throw error;
-    const message = String((error.getResponse() as { message?: string }).message ?? error.message);
-    const field = /^(\w+):/.exec(message)?.[1] ?? 'email';
-    return this.renderForm(res, scope, heading, values, [{ href: `#${field}`, field, text: message.replace(/^\w+: /, '') }], id, error.getStatus());
+    // A refusal that names no field is about the address (already used by another account).
+    const problems = fieldProblemsOf(error, USER_FORM_FIELDS) ?? [{ field: null, message: error.message }];
+    const errors = problems.map(({ field, message }) => ({ href: `#${field ?? 'email'}`, field: field ?? 'email', text: message }));
+    return this.renderForm(res, scope, heading, values, errors, id, error.getStatus());
   }
 }
+
+const USER_FORM_FIELDS = ['email', 'displayName', 'role', 'organisationCode', 'staffEmployeeRef', 'password', 'disabled'];
 
 interface FormError {
   href: string;

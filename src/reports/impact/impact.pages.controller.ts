@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpException, Post, Query, Res } from '@nestjs/
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Response } from 'express';
+import { formErrors } from '../../common/form-errors';
 import { Allow } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
@@ -86,7 +87,7 @@ export class ImpactPagesController {
       title: 'Enter impact figures',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Impact figures' }],
       flash,
-      errors: errors.length ? { list: errors.map((e) => ({ text: e.text, href: `#${e.field}` })), byField } : null,
+      ...formErrors(errors.map((e) => ({ field: e.field, message: e.text }))),
       values,
       replacing,
       organisations: await this.organisations.choices(scope, organisation ?? undefined),
