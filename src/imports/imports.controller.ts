@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, StreamableFile, UploadedFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Get, Header, HttpCode, Param, ParseIntPipe, Post, Put, Query, Res, StreamableFile, UploadedFile } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
 import { Allow, PartnershipWide } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
+import { ApiErrors, ApiFile, ApiSignedIn, ErrorBody, PageOf } from '../common/openapi';
 import { Page } from '../common/paging';
 import { CourseMappingsService } from './course-mappings.service';
 import {
@@ -25,12 +26,27 @@ import { errorsCsv } from './errors-csv';
 import type { ImportKind } from './import-columns';
 import { ImportAnswer, ImportsService, UploadedSheet } from './imports.service';
 import { RoleRulesService } from './role-rules.service';
-import { SpreadsheetUpload } from './upload';
+import { MAX_UPLOAD_MB, SpreadsheetUpload } from './upload';
 
 const IMPORTERS = ['admin', 'coordinator'] as const;
 
+const IMPORTERS_ONLY = 'Only administrators and coordinators import files';
+const UPLOADER_ONLY = 'Only administrators and coordinators, and only the person who uploaded the file, can confirm or cancel its import';
+const NO_IMPORT = 'No import with that id among yours';
+
+/** What an upload answers besides its 422 with the row errors. */
+const UploadErrors = () =>
+  applyDecorators(
+    ApiErrors({
+      badRequest: 'No file was sent (multipart field "file"), or an option, the mapping or the organisation names are not valid',
+      notFound: 'No organisation with that code among yours',
+    }),
+    ApiPayloadTooLargeResponse({ type: ErrorBody, description: `The file is larger than ${MAX_UPLOAD_MB} MB: split it into smaller files` }),
+  );
+
 @ApiTags('imports')
-@ApiBearerAuth()
+@ApiSignedIn()
+@ApiErrors({ forbidden: IMPORTERS_ONLY })
 @Controller('api/imports')
 export class ImportsController {
   constructor(
@@ -54,6 +70,7 @@ export class ImportsController {
   @ApiResponse({ status: 200, type: ImportView, description: 'The preview (dryRun)' })
   @ApiResponse({ status: 201, type: ImportView, description: 'Imported, or a preview kept (keep=true)' })
   @ApiResponse({ status: 422, type: ImportView, description: 'Nothing imported: the row errors say why' })
+  @UploadErrors()
   staff(
     @CurrentScope() scope: Scope,
     @UploadedFile() file: UploadedSheet | undefined,
@@ -78,6 +95,7 @@ export class ImportsController {
   @ApiResponse({ status: 200, type: ImportView })
   @ApiResponse({ status: 201, type: ImportView })
   @ApiResponse({ status: 422, type: ImportView })
+  @UploadErrors()
   completions(
     @CurrentScope() scope: Scope,
     @UploadedFile() file: UploadedSheet | undefined,
@@ -90,7 +108,9 @@ export class ImportsController {
 
   @Get()
   @Allow(...IMPORTERS)
-  @ApiOperation({ summary: 'Imports recorded, newest first' })
+  @ApiOperation({ summary: 'Imports recorded, newest first', description: 'Kept previews, imports written and those refused, for your organisations. Paged; filter by kind.' })
+  @ApiOkResponse({ type: PageOf(ImportView) })
+  @ApiErrors({ badRequest: 'The kind or page number is not valid' })
   list(@CurrentScope() scope: Scope, @Query() query: ImportListQuery): Promise<Page<ImportView>> {
     return this.imports.list(scope, query);
   }
@@ -99,6 +119,7 @@ export class ImportsController {
   @Get('course-mappings')
   @Allow(...IMPORTERS)
   @ApiOperation({ summary: 'Course names and the levels they count as' })
+  @ApiOkResponse({ type: [CourseMappingView], description: 'By level, then course name' })
   courseMappings(@CurrentScope() scope: Scope): Promise<CourseMappingView[]> {
     return this.courses.list(scope);
   }
@@ -107,6 +128,12 @@ export class ImportsController {
   @Allow(...IMPORTERS)
   @PartnershipWide()
   @ApiOperation({ summary: 'Replace the whole course mappings table' })
+  @ApiOkResponse({ type: [CourseMappingView], description: 'The table as it now is' })
+  @ApiErrors({
+    badRequest: 'A course name or level code is missing or too long, or there are more than 1000 mappings',
+    forbidden: 'Only administrators and coordinators for the whole partnership can change this: it is shared by everyone',
+    unprocessable: 'A course name is given twice, or there is no level with a code given',
+  })
   replaceCourseMappings(@CurrentScope() scope: Scope, @Body() dto: ReplaceCourseMappingsDto): Promise<CourseMappingView[]> {
     return this.courses.replace(scope, dto.mappings);
   }
@@ -114,6 +141,7 @@ export class ImportsController {
   @Get('role-rules')
   @Allow(...IMPORTERS)
   @ApiOperation({ summary: 'The role rules: roles derived from HR columns on every staff import' })
+  @ApiOkResponse({ type: [RoleRuleView], description: 'In table order, the order they apply in' })
   listRoleRules(@CurrentScope() scope: Scope): Promise<RoleRuleView[]> {
     return this.roleRules.list(scope);
   }
@@ -127,6 +155,12 @@ export class ImportsController {
       'Each rule: field (job_title, position, staff_group, department, organisation), operator (equals, contains, starts_with), value, roleCode, ' +
       'effect (add, the default, or remove). Compared ignoring case; organisation matches its code or its name.',
   })
+  @ApiOkResponse({ type: [RoleRuleView], description: 'The table as it now is' })
+  @ApiErrors({
+    badRequest: 'A rule has a field, operator, value or effect that is not valid, or there are more than 500 rules',
+    forbidden: 'Only administrators for the whole partnership can change this: it is shared by everyone',
+    unprocessable: 'There is no role with a code given',
+  })
   replaceRoleRules(@CurrentScope() scope: Scope, @Body() dto: ReplaceRoleRulesDto): Promise<RoleRuleView[]> {
     return this.roleRules.replace(scope, dto.rules);
   }
@@ -135,12 +169,17 @@ export class ImportsController {
   @Allow('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Apply the role rules again to everyone you can see (dryRun: only say what would change)' })
+  @ApiOkResponse({ type: ApplyRoleRulesView, description: 'Who changed, or would' })
+  @ApiErrors({ badRequest: 'dryRun is not true or false', forbidden: 'Only administrators apply the role rules' })
   applyRoleRules(@CurrentScope() scope: Scope, @Body() dto: ApplyRoleRulesDto): Promise<ApplyRoleRulesView> {
     return this.roleRules.applyToEveryone(scope, Boolean(dto.dryRun));
   }
 
   @Get(':id')
   @Allow(...IMPORTERS)
+  @ApiOperation({ summary: 'Read an import: its counts, first row errors and columns', description: 'A kept preview, an import written, or one refused.' })
+  @ApiOkResponse({ type: ImportView })
+  @ApiErrors({ badRequest: 'The id is not a number', notFound: NO_IMPORT })
   get(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number): Promise<ImportView> {
     return this.imports.get(scope, id);
   }
@@ -149,6 +188,8 @@ export class ImportsController {
   @Allow(...IMPORTERS)
   @Header('Content-Type', 'text/csv; charset=utf-8')
   @ApiOperation({ summary: 'The row errors of an import as CSV (row, column, value, reason)' })
+  @ApiFile('text/csv', 'Every row error kept, a line each (a closing note when only the first were kept)')
+  @ApiErrors({ badRequest: 'The id is not a number', notFound: NO_IMPORT })
   async errors(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
     const record = await this.imports.record(scope, id);
     res.setHeader('Content-Disposition', `attachment; filename="import-${record.id}-errors.csv"`);
@@ -161,6 +202,12 @@ export class ImportsController {
   @ApiOperation({ summary: 'Write a kept preview (made with ?keep=true), checking the file again first' })
   @ApiResponse({ status: 201, type: ImportView })
   @ApiResponse({ status: 422, type: ImportView })
+  @ApiErrors({
+    badRequest: 'The id is not a number, or validRowsOnly is not true or false',
+    forbidden: UPLOADER_ONLY,
+    notFound: NO_IMPORT,
+    conflict: 'The import is no longer a kept preview (it is being written, or was written, refused or cancelled), or its file is no longer kept: upload it again',
+  })
   async confirm(
     @CurrentScope() scope: Scope,
     @Param('id', ParseIntPipe) id: number,
@@ -174,6 +221,13 @@ export class ImportsController {
   @Allow(...IMPORTERS)
   @HttpCode(200)
   @ApiOperation({ summary: 'Drop a kept preview and its file' })
+  @ApiOkResponse({ type: ImportView, description: 'The import, now cancelled' })
+  @ApiErrors({
+    badRequest: 'The id is not a number',
+    forbidden: UPLOADER_ONLY,
+    notFound: NO_IMPORT,
+    conflict: 'The import is no longer a kept preview (it is being written, or was written, refused or cancelled)',
+  })
   cancel(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number): Promise<ImportView> {
     return this.imports.cancel(scope, id);
   }

@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { RULE_EFFECTS, RULE_FIELDS, RULE_OPERATORS, type RuleEffect, type RuleField, type RuleOperator } from '../role-rule.entity';
 import { PageQuery } from '../../common/paging';
+import { IMPORT_STATUSES } from '../file-import.entity';
 import { IMPORT_KINDS, type ImportKind } from '../import-columns';
 import type { ImportCounts, RoleChange, RowError } from '../import-outcome';
 
@@ -179,7 +180,7 @@ export class ImportView {
   @ApiProperty({ nullable: true, type: Number, description: 'null for a dry run (nothing is recorded)' })
   id: number | null;
   @ApiProperty({ enum: IMPORT_KINDS }) kind: ImportKind;
-  @ApiProperty({ enum: ['preview', 'previewed', 'completed', 'failed', 'cancelled'] }) status: string;
+  @ApiProperty({ enum: ['preview', ...IMPORT_STATUSES], description: 'preview: a dry run, not recorded; previewed: a kept preview to confirm' }) status: string;
   @ApiProperty() fileName: string;
   @ApiProperty({ nullable: true, type: String }) organisationCode: string | null;
   @ApiProperty() markLeavers: boolean;

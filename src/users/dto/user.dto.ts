@@ -90,6 +90,43 @@ export class UserView {
   @ApiProperty({ description: 'Whether the account has an authenticator app (second factor) set up' }) secondFactor: boolean;
 }
 
+/** A new account: its view and, when no password was given, the temporary one (shown once). */
+export class CreatedUserView extends UserView {
+  @ApiProperty({ nullable: true, type: String, description: 'The generated temporary password, shown only now; null when a password was given' })
+  temporaryPassword: string | null;
+}
+
+/** The signed-in account, as GET /api/auth/me answers it. */
+export class MeView {
+  @ApiProperty() id: number;
+  @ApiProperty() email: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ enum: USER_ROLES }) role: UserRole;
+  @ApiProperty({ example: 'Coordinator', description: 'The role in words' }) roleName: string;
+}
+
+/** One of your API tokens; the token itself is never shown again. */
+export class ApiTokenView {
+  @ApiProperty() id: number;
+  @ApiProperty({ example: 'HR nightly sync' }) name: string;
+  @ApiProperty({ example: 'ptt_AbC123', description: 'The first characters of the token, to tell tokens apart' }) prefix: string;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Recorded at most once a minute' }) lastUsedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'null while the token works' }) revokedAt: string | null;
+}
+
+/** A new API token: the only time its text is shown. */
+export class ApiTokenCreatedView {
+  @ApiProperty({ example: 'ptt_…', description: 'Send it as "Authorization: Bearer <token>". Shown once: it is stored only as a hash' }) token: string;
+  @ApiProperty({ description: 'The id to revoke it with' }) id: number;
+  @ApiProperty({ example: 'HR nightly sync' }) name: string;
+}
+
+/** What signing in for a token (POST /api/auth/token) answers: the new token and the account's role. */
+export class TokenIssuedView extends ApiTokenCreatedView {
+  @ApiProperty({ enum: USER_ROLES, description: 'The role of the account the token acts as' }) role: UserRole;
+}
+
 export class ChangePasswordDto {
   @ApiProperty() @IsString() currentPassword: string;
 
