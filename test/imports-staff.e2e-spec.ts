@@ -145,13 +145,13 @@ describeEachDatabase('staff imports', (kind) => {
       expect(res.body.message).toMatch(/Columns missing: last_name/);
     });
 
-    it('an organisation outside a coordinator\'s own', async () => {
+    it('an organisation outside a coordinator\'s own, answered as unknown so the file reveals nothing beyond it', async () => {
       const coordinator = await t.as('coordinator', 'WCC');
       const res = await coordinator
         .post('/api/imports/staff?dryRun=true')
         .attach('file', csv(HEADER, 'C1,In,Scope,,WCC-CYP,,,2024-01-01,', 'C2,Out,Of,,NHS,,,2024-01-01,'), 'staff.csv')
         .expect(200);
-      expect(res.body.errors).toEqual([{ row: 3, column: 'organisation_code', value: 'NHS', reason: 'organisation NHS is outside your organisation' }]);
+      expect(res.body.errors).toEqual([{ row: 3, column: 'organisation_code', value: 'NHS', reason: 'no organisation with code NHS' }]);
     });
 
     it('refuses other roles, and uploads without a file', async () => {

@@ -116,7 +116,7 @@ export async function codeMap(m: EntityManager, table: 'roles' | 'levels'): Prom
 }
 
 export function organisationReason(code: string, reason: 'unknown' | 'outside-scope' | 'outside-organisation', within?: string): string {
-  if (reason === 'unknown') return `no organisation with code ${code}`;
-  if (reason === 'outside-scope') return `organisation ${code} is outside your organisation`;
+  // Outside the importer's subtree answers as unknown: a file must not tell what exists beyond it.
+  if (reason === 'unknown' || reason === 'outside-scope') return `no organisation with code ${code}`;
   return `organisation ${code} is not part of ${within ?? 'the organisation chosen for this import'}`;
 }
