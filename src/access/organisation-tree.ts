@@ -31,21 +31,6 @@ export function ancestorsNearestFirst(m: EntityManager, organisationId: number):
   );
 }
 
-/** Each organisation's path from the top of the tree down to itself, by id. */
-export async function organisationPaths(m: EntityManager, organisationIds: number[]): Promise<Map<number, number[]>> {
-  const paths = new Map<number, number[]>();
-  if (organisationIds.length === 0) return paths;
-  const rows = await m
-    .createQueryBuilder()
-    .select(['oc.descendant_id AS descendant_id', 'oc.ancestor_id AS ancestor_id', 'oc.depth AS depth'])
-    .from(OrganisationClosure, 'oc')
-    .where('oc.descendant_id IN (:...organisationIds)', { organisationIds })
-    .orderBy('oc.depth', 'DESC')
-    .getRawMany<{ descendant_id: number; ancestor_id: number }>();
-  for (const r of rows) paths.set(Number(r.descendant_id), [...(paths.get(Number(r.descendant_id)) ?? []), Number(r.ancestor_id)]);
-  return paths;
-}
-
 /** Current staff in each organisation's whole subtree, keyed by organisation id; `rootId` limits it to one subtree. */
 export async function currentStaffBySubtree(m: EntityManager, today: string, rootId: number | null): Promise<Map<number, number>> {
   const rows = await sql<{ id: number | string; people: number | string }>(

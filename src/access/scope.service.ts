@@ -153,36 +153,22 @@ export class ScopeService {
     return tops.length === 1 && Number(tops[0].id) === scope.rootOrganisationId;
   }
 
-  /** Of these people, the ones the scope may see by name; the rest stay counted but unnamed. */
-  async visibleStaffIds(scope: Scope, ids: number[], m: EntityManager = this.dataSource.manager): Promise<Set<number>> {
-    if (scope.isSystem) return new Set(ids);
-    if (ids.length === 0 || !scope.canSeePeople) return new Set();
+  /**
+   * "First Last" and employee reference of each of these people the scope may see, by id; the
+   * others are left out (they stay counted in figures, unnamed). Viewers see nobody.
+   */
+  async names(scope: Scope, ids: number[], m: EntityManager = this.dataSource.manager): Promise<Map<number, { ref: string; name: string }>> {
+    const out = new Map<number, { ref: string; name: string }>();
+    if (ids.length === 0 || !scope.canSeePeople) return out;
     const predicate = this.staffPredicate(scope, 's');
-    const found = new Set<number>();
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await m
         .createQueryBuilder()
-        .select('s.id', 'id')
+        .select(['s.id AS id', 's.employee_ref AS employee_ref', 's.first_name AS first_name', 's.last_name AS last_name'])
         .from('staff', 's')
         .where('s.id IN (:...ids)', { ids: ids.slice(i, i + 500) })
         .andWhere(predicate.sql, predicate.params)
-        .getRawMany<{ id: number }>();
-      for (const r of rows) found.add(Number(r.id));
-    }
-    return found;
-  }
-
-  /** "First Last" and employee reference of each of these people the scope may see, by id; the others are left out. */
-  async names(scope: Scope, ids: number[], m: EntityManager = this.dataSource.manager): Promise<Map<number, { ref: string; name: string }>> {
-    const visible = [...(await this.visibleStaffIds(scope, ids, m))];
-    const out = new Map<number, { ref: string; name: string }>();
-    for (let i = 0; i < visible.length; i += 500) {
-      const chunk = visible.slice(i, i + 500);
-      const rows = await sql<{ id: number; employee_ref: string; first_name: string; last_name: string }>(
-        m,
-        `SELECT id, employee_ref, first_name, last_name FROM staff WHERE id IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})`,
-        chunk,
-      );
+        .getRawMany<{ id: number; employee_ref: string; first_name: string; last_name: string }>();
       for (const r of rows) out.set(Number(r.id), { ref: r.employee_ref, name: `${r.first_name} ${r.last_name}` });
     }
     return out;
