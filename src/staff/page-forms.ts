@@ -40,31 +40,8 @@ export function list(form: PostedForm, name: string): string[] {
   return (Array.isArray(value) ? value : [value]).filter((v) => typeof v === 'string' && v !== '');
 }
 
-export interface DateParts {
-  day: string;
-  month: string;
-  year: string;
-}
-
-export function dateParts(form: PostedForm, name: string): DateParts {
-  return { day: text(form, `${name}-day`).trim(), month: text(form, `${name}-month`).trim(), year: text(form, `${name}-year`).trim() };
-}
-
-export function partsOfIso(iso: string | null | undefined): DateParts {
-  if (!iso) return { day: '', month: '', year: '' };
-  const [year, month, day] = iso.split('-');
-  return { day: String(Number(day)), month: String(Number(month)), year };
-}
-
-/**
- * A GOV.UK date input as the DTO expects it: null when left blank, YYYY-MM-DD when the parts are
- * numbers (the DTO's IsCalendarDate then rejects 31 February), otherwise a value that fails it.
- */
-export function isoFromParts({ day, month, year }: DateParts): string | null {
-  if (!day && !month && !year) return null;
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return 'not a date';
-  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
-}
+export { datePartsOf as dateParts, isoFromParts, partsOfIso } from '../common/date-parts';
+export type { DateParts } from '../common/date-parts';
 
 const isEmpty = (value: unknown) =>
   value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
