@@ -14,6 +14,7 @@ import { PENDING_MINUTES, pendingSignIn, renewSession, saveSession } from './sig
 import { SESSION_COOKIE } from './web-security';
 import { SignInThrottle } from './sign-in-throttle';
 import { SignInService } from './sign-in.service';
+import { FieldError, refusalText } from '../common/field-error';
 
 type SignedInRequest = Request & { user: User };
 
@@ -139,7 +140,7 @@ export class AuthPagesController {
       res.status(200).render('second-factor/recovery-codes', { title: 'Your recovery codes', codes, continueTo: pending.next });
     } catch (error) {
       if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
-      const text = String((error.getResponse() as { message?: string }).message ?? error.message).replace(/^\w+: /, '');
+      const text = refusalText(error);
       const setUp = await this.secondFactor.newSetUp(user.email, pending.secret);
       return res.status(error.getStatus()).render('second-factor/set-up', {
         title: 'Set up an authenticator app',
@@ -207,9 +208,8 @@ export class AuthPagesController {
       res.redirect(303, `/account?done=${revokedTokens > 0 ? 'password-tokens' : 'password'}`);
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
-      const message = String((error.getResponse() as { message?: string }).message ?? error.message);
-      const field = message.startsWith('currentPassword') ? 'currentPassword' : 'newPassword';
-      return render(error.getStatus(), field, message.replace(/^\w+: /, ''));
+      const field = error instanceof FieldError && error.field === 'currentPassword' ? 'currentPassword' : 'newPassword';
+      return render(error.getStatus(), field, refusalText(error));
     }
   }
 

@@ -8,8 +8,8 @@ export interface FieldProblem {
 }
 
 /**
- * A refusal about a field a person or script filled in. The API answers with today's message
- * ("organisationCode: no organisation with code X") and the field; a page shows the message at
+ * A refusal about a field a person or script filled in. The API answers with the message
+ * "organisationCode: no organisation with code X" and the field; a page shows the message at
  * the field and in the error summary. Form validation throws one with every problem at once.
  */
 export class FieldError extends HttpException {
@@ -49,18 +49,20 @@ function problemsOf(failures: ValidationError[], parent: string): FieldProblem[]
   });
 }
 
+/** A refusal's words without the field they are about: a FieldError's messages, or the exception's own. */
+export function refusalText(error: HttpException): string {
+  return error instanceof FieldError ? error.problems.map((p) => p.message).join('; ') : error.message;
+}
+
 /**
- * The one compatibility path while services still throw `UnprocessableEntityException('field: message')`:
- * a client error whose message starts with the name of a field the form has, then ': '.
- * Anything else that is a client error becomes a problem about no field.
+ * What a refused form shows: a FieldError's problems at their fields; any other client refusal
+ * (400, 409, 422: "that record already exists") as problems with no field. Null for anything else
+ * (404, 403, 500), which is not the form's to show.
  */
-export function fieldProblemsOf(exception: unknown, formFields: readonly string[]): Array<{ field: string | null; message: string }> | null {
+export function refusalProblems(exception: unknown): Array<{ field: string | null; message: string }> | null {
   if (exception instanceof FieldError) return exception.problems;
   if (!(exception instanceof HttpException) || ![400, 409, 422].includes(exception.getStatus())) return null;
   const body = exception.getResponse();
   const raw = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
-  return (Array.isArray(raw) ? raw : [raw]).map((message) => {
-    const field = formFields.find((name) => message.startsWith(`${name}: `));
-    return field ? { field, message: message.slice(field.length + 2) } : { field: null, message };
-  });
+  return (Array.isArray(raw) ? raw : [raw]).map((message) => ({ field: null, message }));
 }

@@ -3,7 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { SignInRequiredException } from '../auth/sign-in-required.exception';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
-import { FieldError, fieldProblemsOf } from './field-error';
+import { FieldError, refusalProblems } from './field-error';
 import { formErrors } from './form-errors';
 import type { FormPage } from './form-page';
 
@@ -35,7 +35,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     const page = (request as Request & { formPage?: FormPage }).formPage;
-    const problems = page ? fieldProblemsOf(exception, [...(page.order ?? []), ...Object.keys(page.anchors ?? {})]) : null;
+    const problems = page ? refusalProblems(exception) : null;
     if (page && problems) {
       response.status(page.status ?? status).render(page.view, { ...page.model, ...formErrors(problems.map((p) => ({ ...p, field: p.field ?? page.unnamed ?? null })), page.anchors, page.order) });
       return;

@@ -1,8 +1,9 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { formatUkDate, todayIso } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
+import { FieldError } from '../common/field-error';
 import { conflict, notFound } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
 import { Scope } from '../auth/scope';
@@ -131,7 +132,7 @@ export class CompletionsService {
 }
 
 function assertNotFuture(completedOn: string): void {
-  if (completedOn > todayIso()) throw new UnprocessableEntityException(`completedOn: ${completedOn} is in the future`);
+  if (completedOn > todayIso()) throw new FieldError('completedOn', `${completedOn} is in the future`);
 }
 
 export const completionView = (c: Completion): CompletionView => ({

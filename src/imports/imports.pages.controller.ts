@@ -21,6 +21,7 @@ import { RoleRulesService } from './role-rules.service';
 import { todayIso } from '../common/dates';
 import { Role } from '../roles/role.entity';
 import { MAX_UPLOAD_MB } from './upload';
+import { FieldError, refusalText } from '../common/field-error';
 
 const IMPORTERS = ['admin', 'coordinator'] as const;
 
@@ -149,8 +150,9 @@ export class ImportsPagesController {
       res.redirect(303, `/imports/${view.id}`);
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
-      const field = /^organisation/.test(error.message) || error.getStatus() === 404 ? 'organisation' : /^(course|level):/.test(error.message) ? 'course' : 'file';
-      const message = error.message.replace(/^(file|course|level): /, '');
+      const named = error instanceof FieldError ? error.field : '';
+      const field = named.startsWith('organisation') || error.getStatus() === 404 ? 'organisation' : named === 'course' || named === 'level' ? 'course' : 'file';
+      const message = refusalText(error);
       await this.renderNew(res, error.getStatus() === 404 ? 400 : error.getStatus(), scope, values, [
         { field, href: `#${field}`, text: capitalise(message) },
       ]);
@@ -179,7 +181,7 @@ export class ImportsPagesController {
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
       const field = error.getStatus() === 422 ? 'levelCode' : 'courseName';
-      await this.renderCourses(res, error.getStatus(), scope, values, [{ field, href: `#${field}`, text: capitalise(error.message.replace(/^levelCode: /, '')) }], null);
+      await this.renderCourses(res, error.getStatus(), scope, values, [{ field, href: `#${field}`, text: capitalise(refusalText(error)) }], null);
     }
   }
 
@@ -223,7 +225,7 @@ export class ImportsPagesController {
       res.redirect(303, '/imports/role-rules?done=added');
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
-      await this.renderRules(res, error.getStatus(), scope, values, [{ field: 'roleCode', href: '#roleCode', text: capitalise(error.message.replace(/^rules\.\d+\.roleCode: /, '')) }], null);
+      await this.renderRules(res, error.getStatus(), scope, values, [{ field: 'roleCode', href: '#roleCode', text: capitalise(refusalText(error)) }], null);
     }
   }
 

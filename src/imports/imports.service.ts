@@ -3,10 +3,10 @@ import {
   ConflictException,
   ForbiddenException,
   HttpException,
+  HttpStatus,
   Injectable,
   NotFoundException,
   OnApplicationBootstrap,
-  UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { existsSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { AuditService } from '../audit/audit.service';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { isIsoDate, todayIso } from '../common/dates';
+import { FieldError } from '../common/field-error';
 import { notFound } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
 import { AppConfig } from '../config/app-config';
@@ -133,7 +134,7 @@ export class ImportsService implements OnApplicationBootstrap {
 
   /** An upload: a dry run (nothing recorded), a kept preview (?keep=true), or preview and write at once. */
   async upload(scope: Scope, kind: ImportKind, file: UploadedSheet | undefined, options: ImportBodyDto): Promise<ImportAnswer> {
-    if (!file) throw new BadRequestException('file: choose a CSV or XLSX file to upload (multipart field "file")');
+    if (!file) throw new FieldError('file', 'choose a CSV or XLSX file to upload (multipart field "file")', HttpStatus.BAD_REQUEST);
     let keepFile = false;
     try {
       this.scopes.assertCanEditPeople(scope);
@@ -152,7 +153,7 @@ export class ImportsService implements OnApplicationBootstrap {
         course: kind === 'completions' ? (options.course?.trim().replace(/\s+/g, ' ') ?? null) : null,
         organisationNames: await this.parseOrganisationNames(scope, options.organisationNames),
       };
-      if (settings.level && settings.course) throw new BadRequestException('course: give the course or the level of every row, not both');
+      if (settings.level && settings.course) throw new FieldError('course', 'give the course or the level of every row, not both', HttpStatus.BAD_REQUEST);
       await this.expireStalePreviews();
       // A file refused whole (unreadable, empty, over a limit) leaves no trace: nothing is recorded.
       if (!options.dryRun && !options.keep && singlePass(kind)) {
@@ -192,7 +193,7 @@ export class ImportsService implements OnApplicationBootstrap {
     const { record, settings, path } = await this.previewed(scope, id);
     const mapping = changes.mapping ?? {};
     const invalid = invalidMappingTargets(settings.kind, mapping);
-    if (invalid.length > 0) throw new BadRequestException(`mapping: ${invalid.join(', ')} is not a column of a ${settings.kind} import`);
+    if (invalid.length > 0) throw new FieldError('mapping', `${invalid.join(', ')} is not a column of a ${settings.kind} import`, HttpStatus.BAD_REQUEST);
     settings.mapping = { ...settings.mapping, ...mapping };
     if (changes.organisationNames) {
       settings.organisationNames = { ...settings.organisationNames, ...(await this.checkOrganisationNames(scope, changes.organisationNames)) };
@@ -455,8 +456,8 @@ export class ImportsService implements OnApplicationBootstrap {
   /** The extract date of a staff file: a real date, not in the future; null for today. */
   private extractDate(text: string | undefined): string | null {
     if (text === undefined || text === '') return null;
-    if (!isIsoDate(text)) throw new BadRequestException(`extractDate: ${text} is not a real date (write it YYYY-MM-DD)`);
-    if (text > todayIso(this.config.TIME_ZONE)) throw new BadRequestException(`extractDate: ${text} is in the future: give the date the extract was taken`);
+    if (!isIsoDate(text)) throw new FieldError('extractDate', `${text} is not a real date (write it YYYY-MM-DD)`, HttpStatus.BAD_REQUEST);
+    if (text > todayIso(this.config.TIME_ZONE)) throw new FieldError('extractDate', `${text} is in the future: give the date the extract was taken`, HttpStatus.BAD_REQUEST);
     return text;
   }
 
@@ -464,12 +465,12 @@ export class ImportsService implements OnApplicationBootstrap {
   private async defaultLevel(m: EntityManager, settings: Settings): Promise<{ levelId: number | null; course: string | null }> {
     if (settings.level) {
       const found = await sql<{ id: number; name: string }>(m, 'SELECT id, name FROM levels WHERE LOWER(code) = $1', [settings.level.toLowerCase()]);
-      if (found.length === 0) throw new UnprocessableEntityException(`level: no level with code ${settings.level}`);
+      if (found.length === 0) throw new FieldError('level', `no level with code ${settings.level}`);
       return { levelId: Number(found[0].id), course: null };
     }
     if (settings.course) {
       const found = await sql<{ level_id: number; course_name: string }>(m, 'SELECT level_id, course_name FROM course_mappings WHERE name_key = $1', [courseKey(settings.course)]);
-      if (found.length === 0) throw new UnprocessableEntityException(`course: the course "${settings.course}" is not linked to a level: add it on the course mappings page`);
+      if (found.length === 0) throw new FieldError('course', `the course "${settings.course}" is not linked to a level: add it on the course mappings page`);
       return { levelId: Number(found[0].level_id), course: found[0].course_name };
     }
     return { levelId: null, course: null };
@@ -497,7 +498,7 @@ export class ImportsService implements OnApplicationBootstrap {
       try {
         out[name] = (await this.scopes.organisation(scope, code.trim())).code;
       } catch (error) {
-        if (error instanceof NotFoundException) throw new UnprocessableEntityException(`organisationNames: no organisation with code ${code} (for "${name}")`);
+        if (error instanceof NotFoundException) throw new FieldError('organisationNames', `no organisation with code ${code} (for "${name}")`);
         throw error;
       }
     }
@@ -752,7 +753,7 @@ export function parseMapping(kind: ImportKind, text: string | undefined): Header
   const mapping = parsed as HeaderMapping;
   const invalid = invalidMappingTargets(kind, mapping);
   if (invalid.length > 0) {
-    throw new BadRequestException(`mapping: ${invalid.join(', ')} is not a column of a ${kind} import; use one of ${FIELDS[kind].join(', ')}`);
+    throw new FieldError('mapping', `${invalid.join(', ')} is not a column of a ${kind} import; use one of ${FIELDS[kind].join(', ')}`, HttpStatus.BAD_REQUEST);
   }
   return mapping;
 }

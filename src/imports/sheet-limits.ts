@@ -1,4 +1,4 @@
-import { UnprocessableEntityException } from '@nestjs/common';
+import { FieldError } from '../common/field-error';
 
 /** A cell as read: text, or a number from a numeric XLSX cell (an Excel date is a serial number). */
 export type Cell = string | number | null;
@@ -22,8 +22,8 @@ export interface SheetLimits {
 export const DEFAULT_LIMITS: SheetLimits = { maxRows: 1_000_000, maxColumns: 500, maxCellChars: 10_000, maxXlsxBytes: 1024 * 1024 * 1024 };
 
 /** A file the tracker will not read (422), with the reason in plain words. */
-export class FileRefused extends UnprocessableEntityException {
+export class FileRefused extends FieldError {
   constructor(reason: string) {
-    super(`file: ${reason}`);
+    super('file', reason);
   }
 }

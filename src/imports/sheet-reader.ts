@@ -1,9 +1,10 @@
-import { BadRequestException } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { FieldError } from '../common/field-error';
 import { Cell, DEFAULT_LIMITS, FileRefused, SheetLimits, SheetRow } from './sheet-limits';
 import { openXlsx } from './xlsx-reader';
 
@@ -44,9 +45,9 @@ export async function detectFormat(path: string, fileName: string): Promise<{ fo
   if (head.subarray(0, 4).equals(ZIP_MAGIC)) return { format: 'xlsx', head };
   if (head.subarray(0, 4).equals(EMPTY_ZIP_MAGIC)) throw new FileRefused('this is an empty zip file, not an Excel workbook');
   if (head.subarray(0, 4).equals(OLE_MAGIC)) {
-    throw new BadRequestException('file: this is an old Excel (.xls) workbook: save it as .xlsx or .csv and upload that');
+    throw new FieldError('file', 'this is an old Excel (.xls) workbook: save it as .xlsx or .csv and upload that', HttpStatus.BAD_REQUEST);
   }
-  if (/\.xlsx$/i.test(fileName)) throw new BadRequestException('file: this .xlsx file is not a valid Excel workbook');
+  if (/\.xlsx$/i.test(fileName)) throw new FieldError('file', 'this .xlsx file is not a valid Excel workbook', HttpStatus.BAD_REQUEST);
   const other = OTHER_FORMATS.find(([magic]) => head.subarray(0, magic.length).equals(magic));
   if (other) throw new FileRefused(`this is ${other[1]}, neither CSV nor XLSX: export the list from your system as CSV or Excel (.xlsx)`);
   return { format: 'csv', head };

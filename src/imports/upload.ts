@@ -1,8 +1,8 @@
 import {
-  BadRequestException,
   CallHandler,
   ExecutionContext,
   HttpException,
+  HttpStatus,
   Injectable,
   NestInterceptor,
   PayloadTooLargeException,
@@ -13,6 +13,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { tmpdir } from 'node:os';
 import { catchError, Observable, throwError } from 'rxjs';
+import { FieldError } from '../common/field-error';
 
 export const MAX_UPLOAD_MB = 200;
 
@@ -23,10 +24,10 @@ class UploadErrorsInterceptor implements NestInterceptor {
     return next.handle().pipe(
       catchError((error: unknown) => {
         if (error instanceof PayloadTooLargeException) {
-          return throwError(() => new PayloadTooLargeException(`file: the file is larger than ${MAX_UPLOAD_MB} MB: split it into smaller files`));
+          return throwError(() => new FieldError('file', `the file is larger than ${MAX_UPLOAD_MB} MB: split it into smaller files`, HttpStatus.PAYLOAD_TOO_LARGE));
         }
         if (error instanceof HttpException && error.getStatus() === 400 && /Unexpected field|Field name|Too many/i.test(error.message)) {
-          return throwError(() => new BadRequestException('file: send one file, in the multipart field named "file"'));
+          return throwError(() => new FieldError('file', 'send one file, in the multipart field named "file"', HttpStatus.BAD_REQUEST));
         }
         return throwError(() => error);
       }),

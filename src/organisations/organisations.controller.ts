@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UnprocessableEntityException } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, AnySignedIn } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
+import { FieldError } from '../common/field-error';
 import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { CreateOrganisationDto, OrganisationNodeView, OrganisationView, UpdateOrganisationDto } from './dto/organisation.dto';
 import { OrganisationNode, OrganisationsService, toView } from './organisations.service';
@@ -95,10 +96,10 @@ export class OrganisationsController {
   /** An administrator limited to a subtree may only add or move organisations inside it. */
   private async assertParentInScope(scope: Scope, parentCode: string | null | undefined): Promise<void> {
     if (scope.rootOrganisationId === null) return;
-    if (!parentCode) throw new UnprocessableEntityException('parentCode: give a parent inside your organisation');
+    if (!parentCode) throw new FieldError('parentCode', 'give a parent inside your organisation');
     const parent = await this.organisations.resolveCode(parentCode, 'parentCode');
     if (!(await this.scopes.organisationVisible(scope, parent.id))) {
-      throw new UnprocessableEntityException(`parentCode: no organisation with code ${parentCode}`);
+      throw new FieldError('parentCode', `no organisation with code ${parentCode}`);
     }
   }
 }

@@ -8,6 +8,7 @@ import { SignInThrottle } from '../auth/sign-in-throttle';
 import { saveSession } from '../auth/signed-in-session';
 import { User } from '../users/user.entity';
 import { SecondFactorService } from './second-factor.service';
+import { refusalText } from '../common/field-error';
 
 type SignedInRequest = Request & { user: User };
 const CRUMBS = [{ text: 'Your account', href: '/account' }];
@@ -106,5 +107,5 @@ export class SecondFactorPagesController {
 
 function messageOf(error: unknown): string {
   if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
-  return String((error.getResponse() as { message?: string }).message ?? error.message).replace(/^\w+: /, '');
+  return refusalText(error);
 }

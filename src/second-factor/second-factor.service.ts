@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { generateSecret, generateURI, verifySync } from 'otplib';
@@ -7,6 +7,7 @@ import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuditActor } from '../audit/audit-context';
 import { endSessionsOf } from '../auth/session-store';
+import { FieldError } from '../common/field-error';
 import { AppConfig } from '../config/app-config';
 import { User } from '../users/user.entity';
 import { RecoveryCode } from './recovery-code.entity';
@@ -63,10 +64,10 @@ export class SecondFactorService {
    */
   async confirmSetUp(userId: number, secret: string, code: string, actor?: AuditActor): Promise<string[]> {
     const step = this.matchingStep(secret, code, null);
-    if (step === null) throw new UnprocessableEntityException('code: The code is not right. Enter the 6-digit code your authenticator app shows now');
+    if (step === null) throw new FieldError('code', 'The code is not right. Enter the 6-digit code your authenticator app shows now');
     return this.dataSource.transaction(async (m) => {
       const user = await m.findOneByOrFail(User, { id: userId });
-      if (user.totpEnabledAt) throw new UnprocessableEntityException('code: Your account already has an authenticator app. Turn it off first to set up another');
+      if (user.totpEnabledAt) throw new FieldError('code', 'Your account already has an authenticator app. Turn it off first to set up another');
       await m.update(User, { id: userId }, { totpSecret: secret, totpEnabledAt: new Date().toISOString(), totpLastStep: step });
       const codes = await this.replaceRecoveryCodes(m, userId);
       await this.audit.record({ action: 'second_factor_set_up', entity: 'users', entityKey: user.email, after: { method: 'authenticator app', recoveryCodes: codes.length } }, actor, m);
@@ -111,7 +112,7 @@ export class SecondFactorService {
 
   /** New recovery codes for the account's own use, after a right code; the old ones stop working. */
   async newRecoveryCodes(user: User, code: string, actor?: AuditActor): Promise<string[]> {
-    if ((await this.verify(user, code, actor)) === null) throw new UnprocessableEntityException('code: The code is not right');
+    if ((await this.verify(user, code, actor)) === null) throw new FieldError('code', 'The code is not right');
     return this.dataSource.transaction(async (m) => {
       const codes = await this.replaceRecoveryCodes(m, user.id);
       await this.audit.record({ action: 'recovery_codes_replaced', entity: 'users', entityKey: user.email, after: { recoveryCodes: codes.length } }, actor, m);
@@ -122,7 +123,7 @@ export class SecondFactorService {
   /** The account's own choice to stop using the app, after a right code; refused where the role requires it. */
   async turnOff(user: User, code: string, actor?: AuditActor): Promise<void> {
     if (this.isRequiredFor(user)) throw new ForbiddenException('Your role must use a second factor, so it cannot be turned off. Ask an administrator to reset it if you have lost your app.');
-    if ((await this.verify(user, code, actor)) === null) throw new UnprocessableEntityException('code: The code is not right');
+    if ((await this.verify(user, code, actor)) === null) throw new FieldError('code', 'The code is not right');
     await this.dataSource.transaction(async (m) => {
       await this.clear(m, user.id);
       await this.audit.record({ action: 'second_factor_turned_off', entity: 'users', entityKey: user.email }, actor, m);

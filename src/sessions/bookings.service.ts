@@ -5,6 +5,7 @@ import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { formatUkDate, todayIso } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
+import { FieldError } from '../common/field-error';
 import { assess, OVERDUE_STATUSES } from '../compliance/rules';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Staff } from '../staff/staff.entity';
@@ -202,7 +203,7 @@ export class BookingsService {
     if (!organisationCode) throw new BadRequestException('overdueFor needs organisationCode: the organisation whose overdue people to book');
     const organisation = await this.organisations.resolveCode(organisationCode, 'organisationCode', m);
     if (!(await this.scopes.organisationVisible(scope, organisation.id, m))) {
-      throw new UnprocessableEntityException(`organisationCode: no organisation with code ${organisationCode}`);
+      throw new FieldError('organisationCode', `no organisation with code ${organisationCode}`);
     }
     const today = todayIso();
     const inSubtree = await m

@@ -1,8 +1,9 @@
-import { ConflictException, GoneException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, GoneException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
+import { FieldError } from '../common/field-error';
 import { AppConfig } from '../config/app-config';
 import { addDays, formatUkDate } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
@@ -104,8 +105,9 @@ export class FeedbackService {
         .andWhere("(b.attendance IS NULL OR b.attendance = 'attended')")
         .getOne();
       if (!attendee) {
-        throw new UnprocessableEntityException(
-          `employeeRef: nobody booked on this session has the reference ${dto.employeeRef}; leave it blank to give feedback anonymously`,
+        throw new FieldError(
+          'employeeRef',
+          `nobody booked on this session has the reference ${dto.employeeRef}; leave it blank to give feedback anonymously`,
         );
       }
       staffId = attendee.staffId;

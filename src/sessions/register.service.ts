@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { Scope } from '../auth/scope';
 import { formatUkDate, todayIso } from '../common/dates';
+import { FieldError } from '../common/field-error';
 import { Completion } from '../completions/completion.entity';
 import { Booking } from './booking.entity';
 import { BookingsService } from './bookings.service';
@@ -58,13 +59,13 @@ export class RegisterService {
       const bookings = await m.find(Booking, { where: { sessionId }, relations: { staff: true }, order: { id: 'ASC' } });
       const bookingFor = (ref: string, field: string): Booking | null => {
         const matches = bookings.filter((b) => b.staff.employeeRef === ref);
-        if (matches.length > 1) throw new UnprocessableEntityException(`${field}: ${ref} names ${matches.length} people booked on this session`);
+        if (matches.length > 1) throw new FieldError(field, `${ref} names ${matches.length} people booked on this session`);
         return matches[0] ?? null;
       };
 
       const notBooked = noShowRefs.filter((ref) => bookingFor(ref, 'noShow')?.status !== 'booked');
       if (notBooked.length > 0) {
-        throw new UnprocessableEntityException(`noShow: ${notBooked.join(', ')} ${notBooked.length === 1 ? 'is' : 'are'} not booked on this session`);
+        throw new FieldError('noShow', `${notBooked.join(', ')} ${notBooked.length === 1 ? 'is' : 'are'} not booked on this session`);
       }
       const listed = new Set([...attendedRefs, ...noShowRefs]);
       const missing = bookings.filter((b) => b.status === 'booked' && !b.walkIn && !listed.has(b.staff.employeeRef));
@@ -78,7 +79,7 @@ export class RegisterService {
       const date = dateOf(session.startsAt);
       const leavers = walkIns.filter((p) => p.endDate !== null && p.endDate < date);
       if (leavers.length > 0) {
-        throw new UnprocessableEntityException(`attended: ${leavers.map((p) => `${describePerson(p)} left on ${formatUkDate(p.endDate)}`).join('; ')}`);
+        throw new FieldError('attended', `${leavers.map((p) => `${describePerson(p)} left on ${formatUkDate(p.endDate)}`).join('; ')}`);
       }
 
       for (const b of bookings) {

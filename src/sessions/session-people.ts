@@ -1,8 +1,9 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
+import { FieldError } from '../common/field-error';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Staff } from '../staff/staff.entity';
 import { subtreeIds } from '../access/subtree';
@@ -64,7 +65,7 @@ export class SessionPeople {
     if (organisationCode) {
       const organisation = await this.organisations.resolveCode(organisationCode, 'organisationCode', m);
       if (!(await this.scopes.organisationVisible(scope, organisation.id, m))) {
-        throw new UnprocessableEntityException(`organisationCode: no organisation with code ${organisationCode}`);
+        throw new FieldError('organisationCode', `no organisation with code ${organisationCode}`);
       }
       const employerId = await this.organisations.employerOf(organisation.id, m);
       const subtree = new Set(await this.organisations.subtreeIds(organisation.id, m));
@@ -80,7 +81,7 @@ export class SessionPeople {
       else if (matches.length === 0) problems.push(`no person with employee reference ${ref}${organisationCode ? ` in ${organisationCode}` : ''}`);
       else problems.push(`employee reference ${ref} is used in ${matches.length} employers; give organisationCode to say which`);
     }
-    if (problems.length > 0) throw new UnprocessableEntityException(`${field}: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new FieldError(field, `${problems.join('; ')}`);
     return people;
   }
 }

@@ -1,9 +1,10 @@
-import { ConflictException, ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, HttpStatus, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { addDays, formatUkDate } from '../common/dates';
+import { FieldError } from '../common/field-error';
 import { notFound } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
 import { meets } from '../compliance/rules';
@@ -245,7 +246,7 @@ export class SessionsService {
       if (!isNew) {
         const taken = (await bookingCounts(m, [session.id])).get(session.id)?.booked ?? 0;
         if (dto.capacity < taken) {
-          throw new ConflictException(`capacity: ${taken} people already have a place; cancel bookings before lowering the capacity below ${taken}`);
+          throw new FieldError('capacity', `${taken} people already have a place; cancel bookings before lowering the capacity below ${taken}`, HttpStatus.CONFLICT);
         }
       }
       session.capacity = dto.capacity;
@@ -266,8 +267,9 @@ export class SessionsService {
   private async sessionLevel(code: string): Promise<Level> {
     const level = await this.levels.resolveCode(code);
     if (level.rank <= 1) {
-      throw new UnprocessableEntityException(
-        `levelCode: ${code} is e-learning and has no sessions; sessions are for ${WRAP_LEVEL} (WRAP workshops) and ${TRAINER_LEVEL} (train the trainer)`,
+      throw new FieldError(
+        'levelCode',
+        `${code} is e-learning and has no sessions; sessions are for ${WRAP_LEVEL} (WRAP workshops) and ${TRAINER_LEVEL} (train the trainer)`,
       );
     }
     return level;
@@ -276,7 +278,7 @@ export class SessionsService {
   private async hostOrganisation(scope: Scope, code: string, m: EntityManager): Promise<Organisation> {
     const organisation = await this.organisations.resolveCode(code, 'hostOrganisationCode', m);
     if (!(await this.scopes.organisationVisible(scope, organisation.id, m))) {
-      throw new UnprocessableEntityException(`hostOrganisationCode: no organisation with code ${code}`);
+      throw new FieldError('hostOrganisationCode', `no organisation with code ${code}`);
     }
     return organisation;
   }
@@ -290,16 +292,17 @@ export class SessionsService {
     const date = dateOf(session.startsAt);
     if (session.level.code === TRAINER_LEVEL || session.level.rank > (await this.trainerLevelRank(m))) {
       if (trainers.length === 0 && !session.externalTrainer) {
-        throw new UnprocessableEntityException('trainerEmployeeRefs: name at least one trainer, or give externalTrainer');
+        throw new FieldError('trainerEmployeeRefs', 'name at least one trainer, or give externalTrainer');
       }
     } else {
       if (session.externalTrainer) {
-        throw new UnprocessableEntityException(
-          `externalTrainer: only an ${TRAINER_LEVEL} session may name an external trainer; a WRAP (${session.level.code}) trainer must hold a valid ${TRAINER_LEVEL}`,
+        throw new FieldError(
+          'externalTrainer',
+          `only an ${TRAINER_LEVEL} session may name an external trainer; a WRAP (${session.level.code}) trainer must hold a valid ${TRAINER_LEVEL}`,
         );
       }
       if (trainers.length === 0) {
-        throw new UnprocessableEntityException(`trainerEmployeeRefs: a ${session.level.code} session needs at least one trainer holding a valid ${TRAINER_LEVEL}`);
+        throw new FieldError('trainerEmployeeRefs', `a ${session.level.code} session needs at least one trainer holding a valid ${TRAINER_LEVEL}`);
       }
       const framework = await loadFramework(m);
       const levels = levelFacts(framework);
@@ -309,14 +312,15 @@ export class SessionsService {
       const unqualified = trainers.filter((t) => !meets(records.get(t.id)?.completions ?? [], trainerLevel, levels, date));
       if (unqualified.length > 0) {
         const names = unqualified.map(describePerson).join(', ');
-        throw new UnprocessableEntityException(
-          `trainerEmployeeRefs: ${names} ${unqualified.length === 1 ? 'does' : 'do'} not hold a valid ${TRAINER_LEVEL} on ${formatUkDate(date)}, so cannot deliver WRAP`,
+        throw new FieldError(
+          'trainerEmployeeRefs',
+          `${names} ${unqualified.length === 1 ? 'does' : 'do'} not hold a valid ${TRAINER_LEVEL} on ${formatUkDate(date)}, so cannot deliver WRAP`,
         );
       }
     }
     const me = scope.actor?.staffId ?? null;
     if (scope.role === 'trainer' && !trainers.some((t) => t.id === me)) {
-      throw new UnprocessableEntityException('trainerEmployeeRefs: your account can only schedule sessions you train: add your own employee reference');
+      throw new FieldError('trainerEmployeeRefs', 'your account can only schedule sessions you train: add your own employee reference');
     }
   }
 

@@ -12,7 +12,7 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { IdentityProviderDto, UpdateIdentityProviderDto } from './dto/identity-provider.dto';
 import { IdentityProvidersService } from './identity-providers.service';
 import { CREATABLE_ROLES } from './provider-settings';
-import { fieldProblemsOf } from '../common/field-error';
+import { refusalProblems } from '../common/field-error';
 
 const CRUMBS = [{ text: 'Admin', href: '/admin' }];
 const LIST_CRUMBS = [...CRUMBS, { text: 'Single sign-on', href: '/admin/identity-providers' }];
@@ -127,7 +127,7 @@ export class IdentityProvidersPagesController {
   private async renderFailure(res: Response, values: Record<string, unknown>, error: unknown, id?: number) {
     if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
     // A refusal that names no field is about the slug (already used by another provider).
-    const problems = fieldProblemsOf(error, PROVIDER_FORM_FIELDS) ?? [{ field: null, message: error.message }];
+    const problems = refusalProblems(error) ?? [{ field: null, message: error.message }];
     await this.render(res, values, problems.map(({ field, message }) => ({ href: `#${field ?? 'slug'}`, field: field ?? 'slug', text: message })), id, error.getStatus());
   }
 }

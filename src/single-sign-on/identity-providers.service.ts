@@ -1,8 +1,9 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ScopeService } from '../access/scope.service';
 import type { Scope } from '../auth/scope';
+import { FieldError } from '../common/field-error';
 import { conflict, notFound } from '../common/http-errors';
 import { AppConfig } from '../config/app-config';
 import { IdentityProviderDto, IdentityProviderView, UpdateIdentityProviderDto } from './dto/identity-provider.dto';
@@ -59,7 +60,7 @@ export class IdentityProvidersService {
   }
 
   async create(scope: Scope, dto: IdentityProviderDto): Promise<IdentityProviderView> {
-    if (!dto.clientSecret) throw new UnprocessableEntityException('clientSecret: Enter the client secret the provider gave you');
+    if (!dto.clientSecret) throw new FieldError('clientSecret', 'Enter the client secret the provider gave you');
     if (this.config.environmentProviders.some((p) => p.slug === dto.slug) || (await this.rows.existsBy({ slug: dto.slug }))) {
       throw conflict(`slug: There is already a provider called ${dto.slug}: choose another short name`);
     }
@@ -96,10 +97,10 @@ export class IdentityProvidersService {
   /** The checks the DTO cannot make alone: issuer, domains, and the organisation new accounts go to (through ScopeService). */
   private async apply(scope: Scope, row: IdentityProvider, dto: Omit<IdentityProviderDto, 'slug' | 'clientSecret'>): Promise<void> {
     const problem = issuerProblem(dto.issuer);
-    if (problem) throw new UnprocessableEntityException(`issuer: ${problem}`);
+    if (problem) throw new FieldError('issuer', problem);
     const { domains, bad } = parseDomains(dto.domains ?? '');
-    if (bad) throw new UnprocessableEntityException(`domains: ${bad} is not an email domain. Write domains such as warwickshire.gov.uk, separated by commas`);
-    if (dto.passwordsOff && domains.length === 0) throw new UnprocessableEntityException('domains: Enter the email domains whose accounts must use single sign-on');
+    if (bad) throw new FieldError('domains', `${bad} is not an email domain. Write domains such as warwickshire.gov.uk, separated by commas`);
+    if (dto.passwordsOff && domains.length === 0) throw new FieldError('domains', 'Enter the email domains whose accounts must use single sign-on');
     row.label = dto.label;
     row.issuer = dto.issuer;
     row.clientId = dto.clientId;
@@ -107,8 +108,8 @@ export class IdentityProvidersService {
     row.passwordsOff = dto.passwordsOff ?? false;
     row.createAccounts = dto.createAccounts ?? false;
     if (row.createAccounts) {
-      if (!dto.defaultRole) throw new UnprocessableEntityException('defaultRole: Choose the role new accounts are given');
-      if (!dto.defaultOrganisationCode) throw new UnprocessableEntityException('defaultOrganisationCode: Choose the organisation new accounts are limited to');
+      if (!dto.defaultRole) throw new FieldError('defaultRole', 'Choose the role new accounts are given');
+      if (!dto.defaultOrganisationCode) throw new FieldError('defaultOrganisationCode', 'Choose the organisation new accounts are limited to');
       row.defaultRole = dto.defaultRole;
       row.defaultOrganisationId = (await this.scopes.organisationField(scope, dto.defaultOrganisationCode, 'defaultOrganisationCode')).id;
     } else {

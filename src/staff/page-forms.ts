@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { fieldProblemsOf } from '../common/field-error';
+import { refusalProblems } from '../common/field-error';
 import { FormError, FormErrors, formErrors } from '../common/form-errors';
 
 /**
@@ -70,7 +70,7 @@ export async function validateForm<T extends object>(
  * is not a client mistake (404, 403, 500) is rethrown.
  */
 export function serviceError(error: unknown, fields: FormFields, conflictField: string | null): { status: number; errors: FormErrors } {
-  const problems = fieldProblemsOf(error, Object.keys(fields));
+  const problems = refusalProblems(error);
   if (!problems || !(error instanceof HttpException)) throw error;
   const labelled = problems.map(({ field, message }) => {
     let description = message;

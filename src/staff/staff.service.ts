@@ -1,8 +1,9 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { todayIso } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
+import { FieldError } from '../common/field-error';
 import { conflict, notFound, unknownCode } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
 import { Scope } from '../auth/scope';
@@ -97,13 +98,15 @@ export class StaffService {
       candidates = candidates.filter((s) => s.employerId === employerId || subtree.has(s.organisationId));
     }
     if (candidates.length === 0) {
-      throw new UnprocessableEntityException(
-        `${field}: no person with employee reference ${employeeRef}${organisationCode ? ` in ${organisationCode}` : ''}`,
+      throw new FieldError(
+        field,
+        `no person with employee reference ${employeeRef}${organisationCode ? ` in ${organisationCode}` : ''}`,
       );
     }
     if (candidates.length > 1) {
-      throw new UnprocessableEntityException(
-        `${field}: employee reference ${employeeRef} is used in ${candidates.length} employers; give organisationCode to say which`,
+      throw new FieldError(
+        field,
+        `employee reference ${employeeRef} is used in ${candidates.length} employers; give organisationCode to say which`,
       );
     }
     return candidates[0];
@@ -174,7 +177,7 @@ export class StaffService {
     }
     if (dto.roleCodes !== undefined) person.roles = await this.roles.resolveCodes(dto.roleCodes);
     const endProblem = endDateProblem(person.startDate, person.endDate);
-    if (endProblem) throw new UnprocessableEntityException(`endDate: ${endProblem}`);
+    if (endProblem) throw new FieldError('endDate', endProblem);
     if (dto.managerEmployeeRef !== undefined) person.managerId = await this.resolveManager(person, dto.managerEmployeeRef, m);
   }
 
@@ -189,7 +192,7 @@ export class StaffService {
       current = current.managerId ? await m.findOneBy(Staff, { id: current.managerId }) : null;
     }
     const loop = managerLoopProblem(person.id, managerRef, chain);
-    if (loop) throw new UnprocessableEntityException(`managerEmployeeRef: ${loop}`);
+    if (loop) throw new FieldError('managerEmployeeRef', loop);
     return manager.id;
   }
 
@@ -210,7 +213,7 @@ export class StaffService {
 }
 
 const unknownManager = (ref: string) =>
-  new UnprocessableEntityException(`managerEmployeeRef: no person with employee reference ${ref} in the same employer`);
+  new FieldError('managerEmployeeRef', `no person with employee reference ${ref} in the same employer`);
 
 export function staffView(s: Staff): StaffView {
   const today = todayIso();

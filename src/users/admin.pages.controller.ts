@@ -12,7 +12,7 @@ import { AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { UsersService, userView } from './users.service';
-import { fieldProblemsOf } from '../common/field-error';
+import { refusalProblems } from '../common/field-error';
 
 const ROLE_OPTIONS = USER_ROLES.map((value) => ({ value, text: ROLE_NAMES[value] }));
 const ADMIN_CRUMBS = [{ text: 'Admin', href: '/admin' }];
@@ -119,7 +119,7 @@ export class AdminPagesController {
   private async renderFailure(res: Response, scope: Scope, heading: string, values: Record<string, unknown>, error: unknown, id?: number) {
     if (!(error instanceof HttpException)) throw error;
     // A refusal that names no field is about the address (already used by another account).
-    const problems = fieldProblemsOf(error, USER_FORM_FIELDS) ?? [{ field: null, message: error.message }];
+    const problems = refusalProblems(error) ?? [{ field: null, message: error.message }];
     const errors = problems.map(({ field, message }) => ({ href: `#${field ?? 'email'}`, field: field ?? 'email', text: message }));
     return this.renderForm(res, scope, heading, values, errors, id, error.getStatus());
   }

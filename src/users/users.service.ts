@@ -1,11 +1,12 @@
-import { BadRequestException, HttpException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, Scope } from '../auth/scope';
 import { endSessionsOf } from '../auth/session-store';
 import { ScopeService } from '../access/scope.service';
 import { AuditService } from '../audit/audit.service';
-import { conflict, notFound } from '../common/http-errors';
+import { FieldError } from '../common/field-error';
+import { notFound } from '../common/http-errors';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { StaffService } from '../staff/staff.service';
 import { CreateUserDto, UpdateUserDto, UserView } from './dto/user.dto';
@@ -62,12 +63,12 @@ export class UsersService {
     const temporaryPassword = dto.password ? null : generateTemporaryPassword();
     const password = dto.password ?? temporaryPassword!;
     const problem = passwordProblem(password, [dto.email, dto.displayName]);
-    if (problem) throw new BadRequestException(`password: ${problem}`);
+    if (problem) throw new FieldError('password', problem, HttpStatus.BAD_REQUEST);
     const passwordHash = await hashPassword(password);
     const user = await this.dataSource.transaction(async (m) => {
       // Said the same whether the account is inside the creator's subtree or not, so nothing outside it is revealed.
       if (await m.existsBy(User, { email: dto.email })) {
-        throw conflict('email: This email address already has an account, or cannot be used for a new one. Check the list of user accounts, or ask an administrator for the whole partnership.');
+        throw new FieldError('email', 'This email address already has an account, or cannot be used for a new one. Check the list of user accounts, or ask an administrator for the whole partnership.', HttpStatus.CONFLICT);
       }
       const user = m.create(User, { email: dto.email, displayName: dto.displayName, role: dto.role, passwordHash, disabled: false, failedAttempts: 0 });
       await this.applyScopeFields(scope, user, dto, m);
@@ -100,10 +101,10 @@ export class UsersService {
   ): Promise<{ signedOutSessions: number; revokedTokens: number }> {
     const user = await this.users.findOneByOrFail({ id: userId });
     if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new UnprocessableEntityException('currentPassword: that is not your current password');
+      throw new FieldError('currentPassword', 'that is not your current password');
     }
     const problem = passwordProblem(newPassword, [user.email, user.displayName]);
-    if (problem) throw new BadRequestException(`newPassword: ${problem}`);
+    if (problem) throw new FieldError('newPassword', problem, HttpStatus.BAD_REQUEST);
     user.passwordHash = await hashPassword(newPassword);
     return this.dataSource.transaction(async (m) => {
       await m.save(User, user);
@@ -124,7 +125,7 @@ export class UsersService {
     if (dto.organisationCode !== undefined) {
       if (dto.organisationCode === null) {
         if (scope.rootOrganisationId !== null) {
-          throw new UnprocessableEntityException('organisationCode: Choose the organisation the account is limited to: it must be yours or one inside it');
+          throw new FieldError('organisationCode', 'Choose the organisation the account is limited to: it must be yours or one inside it');
         }
         user.organisationId = null;
       } else {
@@ -134,10 +135,10 @@ export class UsersService {
     }
     if (user.organisationId === null || user.organisationId === undefined) {
       if (user.role !== 'admin') {
-        throw new UnprocessableEntityException('organisationCode: Choose an organisation: only administrators can have an account for the whole partnership');
+        throw new FieldError('organisationCode', 'Choose an organisation: only administrators can have an account for the whole partnership');
       }
       if (scope.rootOrganisationId !== null) {
-        throw new UnprocessableEntityException('organisationCode: Choose the organisation the account is limited to: it must be yours or one inside it');
+        throw new FieldError('organisationCode', 'Choose the organisation the account is limited to: it must be yours or one inside it');
       }
     }
     if (dto.staffEmployeeRef !== undefined) {
@@ -149,7 +150,7 @@ export class UsersService {
 
   /** A staff record the creator can see; any other answers as unknown. */
   private async linkableStaff(scope: Scope, employeeRef: string, organisationCode: string | undefined, m: EntityManager) {
-    const unknown = new UnprocessableEntityException(`staffEmployeeRef: no person with employee reference ${employeeRef}${organisationCode ? ` in ${organisationCode}` : ''}`);
+    const unknown = new FieldError('staffEmployeeRef', `no person with employee reference ${employeeRef}${organisationCode ? ` in ${organisationCode}` : ''}`);
     let person;
     try {
       person = await this.staff.findByRef(employeeRef, organisationCode, m, 'staffEmployeeRef');

@@ -1,9 +1,10 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Scope } from '../../auth/scope';
 import { Predicate, ScopeService } from '../../access/scope.service';
 import { IsoDate } from '../../common/dates';
+import { FieldError } from '../../common/field-error';
 import { pageOf } from '../../common/paging';
 import { ComplianceService, levelStatusView } from '../../compliance/compliance.service';
 import { recordsOf } from '../../compliance/facts';
@@ -165,12 +166,12 @@ export class GapAnalysisService {
     this.scopes.assertCanSeePeople(scope);
     const ctx = await this.context(scope, q, this.scopes.staffPredicate(scope, 's'));
     const levelIndex = ctx.framework.levels.findIndex((l) => l.code === q.level);
-    if (levelIndex < 0) throw new UnprocessableEntityException(`level: no level with code ${q.level}`);
+    if (levelIndex < 0) throw new FieldError('level', `no level with code ${q.level}`);
     const statuses = q.status ?? OVERDUE;
     let roleId: number | null = null;
     if (q.role) {
       const role = ctx.framework.roles.find((r) => r.code === q.role);
-      if (!role) throw new UnprocessableEntityException(`role: no role with code ${q.role}`);
+      if (!role) throw new FieldError('role', `no role with code ${q.role}`);
       roleId = role.id;
     }
     const offset = (q.page - 1) * q.pageSize;

@@ -1,9 +1,10 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../../auth/scope';
 import { ScopeService } from '../../access/scope.service';
 import { financialQuarter, formatUkDate, type Quarter, todayIso } from '../../common/dates';
+import { FieldError } from '../../common/field-error';
 import { sql } from '../../database/sql';
 import { ConcernCountsView, ImpactFiguresQuery, ImpactFiguresView, ImpactTotalsView, SaveImpactFiguresDto } from './impact-figures.dto';
 import { CONCERN_SOURCES, type ConcernSource, ImpactFigure } from './impact-figure.entity';
@@ -43,7 +44,7 @@ export class ImpactService {
     this.scopes.assertCanEditPeople(scope);
     const period = financialQuarter(dto.year, dto.quarter as Quarter);
     if (period.start > todayIso()) {
-      throw new UnprocessableEntityException(`quarter: quarter ${dto.quarter} of ${dto.year}/${(dto.year + 1) % 100} starts on ${formatUkDate(period.start)}; enter figures once it has begun`);
+      throw new FieldError('quarter', `quarter ${dto.quarter} of ${dto.year}/${(dto.year + 1) % 100} starts on ${formatUkDate(period.start)}; enter figures once it has begun`);
     }
     return this.dataSource.transaction(async (m) => {
       const organisation = await this.scopes.organisation(scope, dto.organisationCode, m);

@@ -4,13 +4,14 @@
  * of the configured lead roles) and whether they hold a valid L3 (rules.meets); the organisations
  * without one. The lead role codes are an app setting administrators can change.
  */
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppSetting } from '../../auth/app-setting.entity';
 import type { Scope } from '../../auth/scope';
 import { ScopeService } from '../../access/scope.service';
 import { type IsoDate, todayIso } from '../../common/dates';
+import { FieldError } from '../../common/field-error';
 import { inScope } from '../../compliance/rules';
 import { sql } from '../../database/sql';
 import { factsOfSubtree, loadLevelFacts } from '../../compliance/facts';
@@ -52,7 +53,7 @@ export class LeadCoverageService {
     return this.dataSource.transaction(async (m) => {
       const known = new Set((await sql<{ code: string }>(m, 'SELECT code FROM roles')).map((r) => r.code));
       const unknown = wanted.filter((c) => !known.has(c));
-      if (unknown.length > 0) throw new UnprocessableEntityException(`roleCodes: no role with code ${unknown.join(', ')}`);
+      if (unknown.length > 0) throw new FieldError('roleCodes', `no role with code ${unknown.join(', ')}`);
       await m.save(AppSetting, { key: LEAD_ROLES_SETTING, value: JSON.stringify(wanted) });
       return wanted;
     });
