@@ -171,12 +171,35 @@ describeEachDatabase('trainer and Prevent lead coverage', (kind) => {
       expect(csv.headers['content-disposition']).toContain('attachment; filename="prevent-lead-coverage-OUT-2025-06-30.csv"');
       expect(everyCellQuoted(csv.text)).toBe(true);
       const lines = csvLines(csv.text);
-      expect(lines[0]).toBe('Organisation code,Organisation,Sector,Status,Lead,Employee reference,Lead’s organisation,Lead roles,Valid L3,L3 valid until');
-      expect(lines[1]).toBe("OUT-S,'=2+3 Academy,Education,Lead with valid L3,'+Plus @Lead,X1,'=2+3 Academy,DSL,yes,2028-01-15");
+      expect(lines[0]).toBe('Organisation,Organisation code,Sector,Status,Lead,Employee reference,Lead’s organisation,Lead roles,Valid L3,L3 valid until');
+      expect(lines[1]).toBe("'=2+3 Academy,OUT-S,Education,Lead with valid L3,'+Plus @Lead,X1,'=2+3 Academy,DSL,yes,2028-01-15");
     });
   });
 
   describe('pages', () => {
+    it('download the CSV of what the form has chosen: the date typed in its boxes, the organisation, the sector', async () => {
+      const trainerForm = (await http.get('/reports/trainer-coverage').expect(200)).text;
+      expect(trainerForm).toMatch(/action="\/reports\/trainer-coverage"[\s\S]*name="asOf-day"[\s\S]*name="format" value="csv">Download CSV<\/button>\s*<\/div>\s*<\/form>/);
+      const trainers = await http.get('/reports/trainer-coverage?organisation=C1&asOf-day=31&asOf-month=3&asOf-year=2025&format=csv').expect(200);
+      expect(trainers.headers['content-disposition']).toBe('attachment; filename="prevent-trainer-coverage-C1-2025-03-31.csv"');
+      const leadForm = (await http.get('/reports/lead-coverage').expect(200)).text;
+      expect(leadForm).toMatch(/action="\/reports\/lead-coverage"[\s\S]*name="asOf-day"[\s\S]*name="format" value="csv">Download CSV for the annual audit<\/button>\s*<\/div>\s*<\/form>/);
+      const leads = await http.get('/reports/lead-coverage?organisation=P&asOf-day=30&asOf-month=6&asOf-year=2025&sector=education&depth=&format=csv').expect(200);
+      expect(leads.headers['content-disposition']).toBe('attachment; filename="prevent-lead-coverage-P-2025-06-30.csv"');
+      const rows = csvLines(leads.text).slice(1);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.split(',')[2] === 'Education')).toBe(true);
+    });
+
+    it('keep the form and say what to type when the date is wrong', async () => {
+      for (const page of ['trainer-coverage', 'lead-coverage']) {
+        const res = await http.get(`/reports/${page}?organisation=P&asOf-day=30&asOf-month=2&asOf-year=2025&format=csv`).expect(400);
+        expect(res.text).toContain('<a href="#asOf-day">Date must be a real date between 1900 and 2199, for example 31 3 2026</a>');
+        expect(res.text).toContain('<p id="asOf-error" class="govuk-error-message">');
+        expect(res.text).toContain('id="asOf-day" name="asOf-day" type="text" inputmode="numeric" value="30"');
+      }
+    });
+
     it('render the trainer and lead coverage pages, the lead roles form and the reports list', async () => {
       const trainers = await http.get('/reports/trainer-coverage?organisation=P&asOf=2025-03-31').expect(200);
       expect(trainers.text).toContain('No trained trainer in: Health Trust');

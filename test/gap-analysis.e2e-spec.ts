@@ -106,7 +106,7 @@ describeEachDatabase('gap analysis API and pages', (kind) => {
     const people = await t.http().get(`/api/reports/gap-analysis/people?organisation=WPP&level=L1&status=missing&${Q}&format=csv`).expect(200);
     const listed = parse(people.text.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[];
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ 'Employee reference': 'a5', Name: `'=HYPERLINK("x") Evans`, Status: 'missing', 'Due or lapsed on': '2018-01-01' });
+    expect(listed[0]).toMatchObject({ 'Employee reference': 'a5', Name: `'=HYPERLINK("x") Evans`, Status: 'Missing', 'Due or lapsed on': '2018-01-01' });
   });
 
   it('lists the people behind a figure, with their dates, a page at a time', async () => {
@@ -195,15 +195,36 @@ describeEachDatabase('gap analysis API and pages', (kind) => {
 
   it('shows the gap analysis page with every status, drill-down and people links', async () => {
     const page = await t.http().get(`/reports/gap-analysis?organisation=WPP&asOf-day=15&asOf-month=1&asOf-year=2026&window=90`).expect(200);
-    for (const text of ['Compliant', 'Expiring soon', 'Not yet due', 'Expired', 'Missing', '50%', 'By sector', 'By role', 'Download as CSV']) {
+    for (const text of ['Compliant', 'Expiring', 'Pending', 'Expired', 'Missing', '50%', 'By sector', 'By role', 'L1 Prevent awareness e-learning', 'Download CSV']) {
       expect(page.text).toContain(text);
     }
+    expect(page.text).not.toContain('Not yet due');
+    expect(page.text).not.toContain('Expiring soon');
+    // Every table scrolls inside its own box on a phone.
+    expect(page.text.match(/<table/g)!.length).toBe(page.text.match(/<div class="app-table-scroll" role="region" aria-label="[^"]+" tabindex="0">\s*<table/g)!.length);
     const html = page.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
     expect(html).toContain('href="/reports/gap-analysis?organisation=WCC&asOf=2026-01-15&window=90"');
     expect(html).toContain('href="/reports/gap-analysis/people?organisation=WPP&asOf=2026-01-15&window=90&level=L1&status=expired"');
-    const wrong = await t.http().get('/reports/gap-analysis?asOf-day=31&asOf-month=2&asOf-year=2026').expect(200);
-    expect(wrong.text).toContain('There is a problem');
-    expect(wrong.text).toContain('Date must be a real date');
+  });
+
+  it('keeps the form and says what to type when a filter is wrong, at the field and in the summary', async () => {
+    const wrong = await t.http().get('/reports/gap-analysis?asOf-day=31&asOf-month=2&asOf-year=2026&window=soon').expect(400);
+    expect(wrong.text).toContain('<title>Error: Gap analysis');
+    expect(wrong.text).toContain('<a href="#asOf-day">Date must be a real date between 1900 and 2199, for example 31 3 2026</a>');
+    expect(wrong.text).toContain('<a href="#window">Look-ahead must be a whole number of days from 0 to 3650</a>');
+    expect(wrong.text).toContain('<p id="asOf-error" class="govuk-error-message">');
+    expect(wrong.text).toContain('<p id="window-error" class="govuk-error-message">');
+    expect(wrong.text).toContain('id="asOf-day" name="asOf-day" type="text" inputmode="numeric" value="31"');
+    expect(wrong.text).toContain('value="soon"');
+  });
+
+  it('downloads the CSV of what the form has chosen (the button submits the form)', async () => {
+    const page = await t.http().get('/reports/gap-analysis').expect(200);
+    expect(page.text).toMatch(/<form method="get" action="\/reports\/gap-analysis"[\s\S]*<button type="submit"[^>]* name="format" value="csv">Download CSV<\/button>[\s\S]*<\/form>/);
+    const res = await t.http().get('/reports/gap-analysis?organisation=WCC&asOf-day=15&asOf-month=1&asOf-year=2026&window=30&format=csv').expect(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="gap-analysis-WCC-2026-01-15.csv"');
+    const rows = parse(res.text.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[];
+    expect(rows[0]).toMatchObject({ Organisation: 'Warwickshire County Council', 'Organisation code': 'WCC', 'As of': '2026-01-15', 'Window (days)': '30' });
   });
 
   it('shows the people page with status tags and dates', async () => {

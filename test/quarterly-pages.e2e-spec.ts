@@ -31,6 +31,19 @@ function visibleText(html: string): string {
     .replace(/\s+/g, ' ');
 }
 
+/** The form whose action is `action`, as HTML. */
+function formOf(html: string, action: string): string {
+  const start = html.indexOf(`action="${action}"`);
+  if (start < 0) throw new Error(`no form posts to ${action}`);
+  return html.slice(start, html.indexOf('</form>', start));
+}
+
+/** The first data rows of a CSV download, and its file name. */
+async function download(http: Client, url: string): Promise<{ filename: string; lines: string[] }> {
+  const res = await http.get(url).expect(200);
+  return { filename: /filename="([^"]+)"/.exec(String(res.headers['content-disposition']))![1], lines: csvLines(res.text) };
+}
+
 const Q1 = 'organisation=P&year=2025&quarter=1';
 
 describeEachDatabase('report pages and downloads', (kind) => {
@@ -72,7 +85,7 @@ describeEachDatabase('report pages and downloads', (kind) => {
       expect(text).toMatch(/Q1 2025\/26 81\.3% 88\.9% 100\.0%/);
     });
 
-    it('has the tables, feedback highlights and impact figures, and links to print and download', () => {
+    it('has the tables, feedback highlights and impact figures, and buttons to download what the form has chosen', () => {
       expect(text).toContain('Figures per level, Q1 2025/26');
       expect(text).toContain('By organisation, Q1 2025/26');
       expect(text).toContain('By sector, Q1 2025/26');
@@ -80,7 +93,10 @@ describeEachDatabase('report pages and downloads', (kind) => {
       expect(text).toContain('“Clear and practical”');
       expect(text).toContain('Figures entered by 2 organisations for Q1 2025/26');
       expect(html).toContain('href="/static/print.css" media="print"');
-      for (const ext of ['pdf', 'csv', 'xlsx']) expect(html).toContain(`href="/reports/quarterly.${ext}?organisation&#x3D;P&amp;year&#x3D;2025&amp;quarter&#x3D;1"`);
+      const form = formOf(html, '/reports/quarterly');
+      for (const format of ['pdf', 'csv', 'xlsx']) expect(form).toMatch(new RegExp(`<button type="submit"[^>]* name="format" value="${format}">Download`));
+      // Every wide table scrolls inside its own box on a phone.
+      expect(html.match(/<table/g)!.length).toBe(html.match(/<div class="app-table-scroll" role="region" aria-label="[^"]+" tabindex="0">\s*<table/g)!.length);
     });
 
     it('escapes every name it shows', () => {
@@ -112,18 +128,18 @@ describeEachDatabase('report pages and downloads', (kind) => {
       const res = await http.get(`/reports/quarterly.csv?${Q1}`).expect(200);
       expect(res.headers['content-disposition']).toBe('attachment; filename="prevent-take-up-P-2025-Q1.csv"');
       expect(everyCellQuoted(res.text)).toBe(true);
-      expect(res.text).toContain('"Q1 2025/26","Organisation","Z1","\'=HYPERLINK(""http://evil.example"",""Click"")","L1","0",');
+      expect(res.text).toContain('"Q1 2025/26","Organisation","\'=HYPERLINK(""http://evil.example"",""Click"")","Z1","L1","Prevent awareness e-learning","0",');
       const lines = csvLines(res.text);
       expect(lines[0]).toBe(
-        'Period,Breakdown,Code,Name,Level,Completions,People trained,First time,Refresher,Sessions delivered,Places booked,Attended,No-shows,Feedback responses,Average rating (out of 5),Compliance % at end,Compliance % at previous end',
+        'Period,Breakdown,Name,Code,Level,Level name,Completions,People trained,First time,Refresher,Sessions delivered,Places booked,Attended,No-shows,Feedback responses,Average rating (out of 5),Compliance % at end,Compliance % at previous end',
       );
       expect(lines.slice(1, 4)).toEqual([
-        'Q1 2025/26,Total,P,Test Partnership,L1,6,5,2,3,0,0,0,0,0,,81.3,60',
-        'Q1 2025/26,Total,P,Test Partnership,L2,4,4,3,1,2,5,4,2,3,4,88.9,44.4',
-        'Q1 2025/26,Total,P,Test Partnership,L3,1,1,0,1,1,1,1,0,0,,100,66.7',
+        'Q1 2025/26,Total,Test Partnership,P,L1,Prevent awareness e-learning,6,5,2,3,0,0,0,0,0,,81.3,60',
+        'Q1 2025/26,Total,Test Partnership,P,L2,WRAP: Workshop to Raise Awareness of Prevent,4,4,3,1,2,5,4,2,3,4,88.9,44.4',
+        'Q1 2025/26,Total,Test Partnership,P,L3,WRAP train the trainer,1,1,0,1,1,1,1,0,0,,100,66.7',
       ]);
-      expect(lines).toContain('Q1 2025/26,Organisation,Z1,\'=HYPERLINK("http://evil.example","Click"),L1,0,0,0,0,0,0,0,0,0,,,');
-      expect(lines.filter((l) => l.includes(',Sector,')).map((l) => l.split(',')[2])).toEqual([
+      expect(lines).toContain('Q1 2025/26,Organisation,\'=HYPERLINK("http://evil.example","Click"),Z1,L1,Prevent awareness e-learning,0,0,0,0,0,0,0,0,0,,,');
+      expect(lines.filter((l) => l.includes(',Sector,')).map((l) => l.split(',')[3])).toEqual([
         'local_authority',
         'local_authority',
         'local_authority',
@@ -147,8 +163,8 @@ describeEachDatabase('report pages and downloads', (kind) => {
       expect(workbook.worksheets.map((w) => w.name)).toEqual(['Summary', 'By organisation', 'By sector', 'Last four quarters', 'Impact']);
       const summary = workbook.getWorksheet('Summary')!;
       const header = summary.getRow(6).values as unknown[];
-      expect(header.slice(1, 7)).toEqual(['Period', 'Breakdown', 'Code', 'Name', 'Level', 'Completions']);
-      expect((summary.getRow(8).values as unknown[]).slice(5, 10)).toEqual(['L2', 4, 4, 3, 1]);
+      expect(header.slice(1, 8)).toEqual(['Period', 'Breakdown', 'Name', 'Code', 'Level', 'Level name', 'Completions']);
+      expect((summary.getRow(8).values as unknown[]).slice(5, 11)).toEqual(['L2', 'WRAP: Workshop to Raise Awareness of Prevent', 4, 4, 3, 1]);
       const names: unknown[] = [];
       workbook.getWorksheet('By organisation')!.eachRow((row) => row.eachCell((cell) => {
         if (cell.type === ExcelJS.ValueType.Formula) throw new Error(`formula in ${cell.address}`);
@@ -169,7 +185,13 @@ describeEachDatabase('report pages and downloads', (kind) => {
       const pdf = res.body as Buffer;
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
       // A4 portrait in points: 595.92 x 842.88.
-      expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 595\.9\d* 842\.8\d*\]/);
+      const text = pdf.toString('latin1');
+      expect(text).toMatch(/\/MediaBox \[0 0 595\.9\d* 842\.8\d*\]/);
+      // Tagged, so screen readers can follow it, with its language and title.
+      expect(text).toContain('/StructTreeRoot');
+      expect(text).toMatch(/\/MarkInfo <<[^>]*\/Marked true/);
+      expect(text).toContain('/Lang (en-GB)');
+      expect(text).toContain('/Title (Prevent training take-up, Q1 2025/26: Test Partnership)');
     });
 
     it('PDF: answers 503 saying how to print instead when Chromium is not installed', async () => {
@@ -185,6 +207,78 @@ describeEachDatabase('report pages and downloads', (kind) => {
     });
   });
 
+  describe('downloads follow the choices on the form', () => {
+    // The download buttons submit the report's own form (name="format"), so what is chosen is what is downloaded, without JavaScript.
+    it('quarterly: another organisation and quarter chosen, then CSV, Excel or PDF', async () => {
+      const csv = await download(http, '/reports/quarterly?organisation=H1&year=2024&quarter=4&format=csv');
+      expect(csv.filename).toBe('prevent-take-up-H1-2024-Q4.csv');
+      expect(csv.lines[1]).toMatch(/^Q4 2024\/25,Total,Health Trust,H1,L1,/);
+      const xlsx = await http.get('/reports/quarterly?organisation=H1&year=2024&quarter=4&format=xlsx').buffer(true).parse(binary).expect(200);
+      expect(xlsx.headers['content-disposition']).toBe('attachment; filename="prevent-take-up-H1-2024-Q4.xlsx"');
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(xlsx.body);
+      expect((workbook.getWorksheet('Summary')!.getRow(7).values as unknown[]).slice(1, 4)).toEqual(['Q4 2024/25', 'Total', 'Health Trust']);
+      if (!chromiumPath()) return;
+      const pdf = await http.get('/reports/quarterly?organisation=H1&year=2024&quarter=4&format=pdf').buffer(true).parse(binary).expect(200);
+      expect(pdf.headers['content-disposition']).toBe('attachment; filename="prevent-take-up-H1-2024-Q4.pdf"');
+      expect((pdf.body as Buffer).toString('latin1')).toContain('/Title (Prevent training take-up, Q4 2024/25: Health Trust)');
+    });
+
+    it('annual: another year and organisation chosen, then CSV; the page has the three buttons in its form', async () => {
+      const form = formOf((await http.get('/reports/annual?organisation=P&year=2025').expect(200)).text, '/reports/annual');
+      for (const format of ['pdf', 'csv', 'xlsx']) expect(form).toContain(`name="format" value="${format}"`);
+      const csv = await download(http, '/reports/annual?organisation=S1&year=2024&format=csv');
+      expect(csv.filename).toBe('prevent-annual-S1-2024.csv');
+      expect(csv.lines[1]).toMatch(/^Q1 2024\/25,Total,Oak School,S1,L1,/);
+      if (!chromiumPath()) return;
+      const pdf = await http.get('/reports/annual?organisation=S1&year=2024&format=pdf').buffer(true).parse(binary).expect(200);
+      const text = (pdf.body as Buffer).toString('latin1');
+      expect(text).toContain('/StructTreeRoot');
+      expect(text).toContain('/Lang (en-GB)');
+      expect(text).toContain('/Title (Prevent training annual report 2024/25: Oak School)');
+    });
+
+    it('needs analysis: the date typed in the boxes, the organisation and the numbers chosen, then CSV or Excel', async () => {
+      const chosen = 'organisation=H1&asOf-day=30&asOf-month=6&asOf-year=2025&horizonMonths=6&sessionCapacity=10&sessionsPerTrainer=4';
+      const form = formOf((await http.get(`/reports/needs-analysis?${chosen}`).expect(200)).text, '/reports/needs-analysis');
+      expect(form).toContain('name="format" value="csv"');
+      expect(form).toContain('name="format" value="xlsx"');
+      const csv = await download(http, `/reports/needs-analysis?${chosen}&format=csv`);
+      expect(csv.filename).toBe('prevent-needs-analysis-H1-2025-06-30-6m.csv');
+      expect(csv.lines[1]).toMatch(/^Total,Health Trust,H1,L1,/);
+      const xlsx = await http.get(`/reports/needs-analysis?${chosen}&format=xlsx`).buffer(true).parse(binary).expect(200);
+      expect(xlsx.headers['content-disposition']).toBe('attachment; filename="prevent-needs-analysis-H1-2025-06-30-6m.xlsx"');
+    });
+  });
+
+  describe('a filter filled in wrongly', () => {
+    it('keeps the form, says what to type at the field and in the summary, and downloads nothing', async () => {
+      const res = await http.get('/reports/needs-analysis?organisation=P&asOf-day=31&asOf-month=2&asOf-year=2025&horizonMonths=lots&sessionCapacity=20&format=csv').expect(400);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      const text = visibleText(res.text);
+      expect(text).toContain('Error: Needs analysis');
+      expect(res.text).toMatch(/<div class="govuk-error-summary"[\s\S]*<a href="#asOf-day">From must be a real date between 1900 and 2199, for example 31 3 2026<\/a>[\s\S]*<a href="#horizonMonths">Months ahead must be a whole number from 1 to 60<\/a>/);
+      expect(res.text).toContain('<p id="asOf-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> From must be a real date');
+      expect(res.text).toContain('<p id="horizonMonths-error" class="govuk-error-message">');
+      // What was typed is shown again.
+      expect(res.text).toContain('id="asOf-day" name="asOf-day" type="text" inputmode="numeric" value="31"');
+      expect(res.text).toContain('id="horizonMonths" name="horizonMonths" type="text" inputmode="numeric" value="lots"');
+      expect(text).not.toContain('asOf must be');
+    });
+
+    it('on the quarterly report, a quarter the list does not have', async () => {
+      const res = await http.get('/reports/quarterly?organisation=P&year=2025&quarter=9').expect(400);
+      expect(res.text).toContain('<a href="#quarter">Choose a quarter from the list</a>');
+      expect(res.text).toContain('action="/reports/quarterly"');
+    });
+
+    it('the API still takes YYYY-MM-DD and says so', async () => {
+      const res = await http.get('/api/reports/needs-analysis?organisation=P&asOf=2025-02-31').expect(400);
+      expect(JSON.stringify(res.body.message)).toContain('asOf must be a real date written YYYY-MM-DD');
+      await http.get('/api/reports/needs-analysis?organisation=P&asOf=2025-06-30').expect(200);
+    });
+  });
+
   describe('the annual report page', () => {
     it('puts the quarters side by side and downloads as CSV', async () => {
       const text = visibleText((await http.get('/reports/annual?organisation=P&year=2025').expect(200)).text);
@@ -192,7 +286,7 @@ describeEachDatabase('report pages and downloads', (kind) => {
       expect(text).toMatch(/L1: Prevent awareness e-learning Figure Q1 2025\/26 Q2 2025\/26 Q3 2025\/26 Q4 2025\/26 Year 2025\/26 Completions 6 0 0 0 6/);
       const csv = await http.get('/reports/annual.csv?organisation=P&year=2025').expect(200);
       expect(everyCellQuoted(csv.text)).toBe(true);
-      expect(csvLines(csv.text).join('\n')).toContain('Year 2025/26,Total,P,Test Partnership,L2,4,4,3,1,2,5,4,2,3,4,80,44.4');
+      expect(csvLines(csv.text).join('\n')).toContain('Year 2025/26,Total,Test Partnership,P,L2,WRAP: Workshop to Raise Awareness of Prevent,4,4,3,1,2,5,4,2,3,4,80,44.4');
     });
   });
 
@@ -207,8 +301,8 @@ describeEachDatabase('report pages and downloads', (kind) => {
       const csv = await http.get(`/reports/needs-analysis.csv?${query}`).expect(200);
       expect(everyCellQuoted(csv.text)).toBe(true);
       const needs = csvLines(csv.text).join('\n');
-      expect(needs).toContain('Total,P,Test Partnership,L2,10,8,1,1,1,3,1,3,1,0');
-      expect(needs).toContain('Role,FRONT,Frontline care and support,L2,7,5,1,1,0,2,1,0,1,1');
+      expect(needs).toContain('Total,Test Partnership,P,L2,WRAP: Workshop to Raise Awareness of Prevent,10,8,1,1,1,3,1,3,1,0');
+      expect(needs).toContain('Role,Frontline care and support,FRONT,L2,WRAP: Workshop to Raise Awareness of Prevent,7,5,1,1,0,2,1,0,1,1');
       const xlsx = await http.get(`/reports/needs-analysis.xlsx?${query}`).buffer(true).parse(binary).expect(200);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(xlsx.body);
@@ -221,7 +315,7 @@ describeEachDatabase('report pages and downloads', (kind) => {
       const html = (await http.get('/reports/impact?organisation=C1&year=2025&quarter=1').expect(200)).text;
       expect(visibleText(html)).toContain('Counts only. Do not enter names or any other details of the people concerned.');
       expect(html).not.toContain('<textarea');
-      const inputs = [...html.matchAll(/<input[^>]*name="([^"]+)"/g)].map((m) => m[1]);
+      const inputs = [...formOf(html, '/reports/impact').matchAll(/<input[^>]*name="([^"]+)"/g)].map((m) => m[1]);
       expect(inputs).toEqual(['_csrf', 'education', 'health', 'localAuthority', 'police', 'community', 'other', 'channelReferrals']);
       // The figures already entered are shown for editing.
       expect(html).toContain('id="localAuthority" name="localAuthority" type="text" inputmode="numeric" spellcheck="false" value="3"');

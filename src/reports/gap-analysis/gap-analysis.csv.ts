@@ -1,4 +1,5 @@
 import { toCsv } from '../../common/csv';
+import { STATUS_WORDS } from '../shared/words';
 import { GapAnalysisView, GapPersonView, LevelFiguresView } from './gap-analysis.dto';
 
 const FIGURE_COLUMNS = ['Required', 'Met', 'Compliant', 'Expiring', 'Pending', 'Expired', 'Missing', 'Overdue', 'Compliance %'];
@@ -9,27 +10,27 @@ function figures(l: LevelFiguresView) {
 
 /** The gap analysis as one table: the whole subtree, then each child organisation, sector and role, a row per level. */
 export function gapAnalysisCsv(view: GapAnalysisView): string {
-  const head = [view.organisation.code, view.asOf, view.windowDays];
+  const head = [view.organisation.name, view.organisation.code, view.asOf, view.windowDays];
   const rows = [
-    ...view.levels.map((l) => [...head, 'All', view.organisation.code, view.organisation.name, l.level, ...figures(l)]),
-    ...view.byOrganisation.flatMap((g) => g.levels.map((l) => [...head, 'Organisation', g.organisation.code, g.organisation.name, l.level, ...figures(l)])),
-    ...view.bySector.flatMap((g) => g.levels.map((l) => [...head, 'Sector', g.sector, g.name, l.level, ...figures(l)])),
-    ...view.byRole.flatMap((g) => g.levels.map((l) => [...head, 'Role', g.role.code, g.role.name, l.level, ...figures(l)])),
+    ...view.levels.map((l) => [...head, 'All', view.organisation.name, view.organisation.code, l.level, ...figures(l)]),
+    ...view.byOrganisation.flatMap((g) => g.levels.map((l) => [...head, 'Organisation', g.organisation.name, g.organisation.code, l.level, ...figures(l)])),
+    ...view.bySector.flatMap((g) => g.levels.map((l) => [...head, 'Sector', g.name, g.sector, l.level, ...figures(l)])),
+    ...view.byRole.flatMap((g) => g.levels.map((l) => [...head, 'Role', g.role.name, g.role.code, l.level, ...figures(l)])),
   ];
-  return toCsv(['Organisation', 'As of', 'Window (days)', 'Group', 'Group code', 'Group name', 'Level', ...FIGURE_COLUMNS], rows);
+  return toCsv(['Organisation', 'Organisation code', 'As of', 'Window (days)', 'Group', 'Group name', 'Group code', 'Level', ...FIGURE_COLUMNS], rows);
 }
 
 /** The people behind a figure. */
 export function gapPeopleCsv(level: string, people: GapPersonView[]): string {
   return toCsv(
-    ['Employee reference', 'Name', 'Organisation code', 'Organisation', 'Level', 'Status', 'Due or lapsed on', 'Last completion level', 'Last completion date'],
+    ['Name', 'Employee reference', 'Organisation', 'Organisation code', 'Level', 'Status', 'Due or lapsed on', 'Last completion level', 'Last completion date'],
     people.map((p) => [
-      p.employeeRef,
       p.name,
-      p.organisation.code,
+      p.employeeRef,
       p.organisation.name,
+      p.organisation.code,
       level,
-      p.status,
+      STATUS_WORDS[p.status],
       p.dueOn,
       p.lastCompletion?.level ?? null,
       p.lastCompletion?.completedOn ?? null,

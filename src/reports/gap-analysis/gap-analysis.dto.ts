@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { DateFromParts } from '../../common/date-parts';
 import { PageQuery } from '../../common/paging';
 import { IsCalendarDate } from '../../common/validators';
 import type { Status } from '../../compliance/rules';
@@ -25,6 +26,7 @@ const statusList = ({ value }: { value: unknown }) =>
 /** The date and look-ahead window that compliance figures are worked out for. */
 export class PersonComplianceQueryDto {
   @ApiPropertyOptional({ description: 'The date the figures are for, past or future (default: today)', example: '2026-03-31' })
+  @DateFromParts()
   @IsOptional()
   @IsCalendarDate()
   @Matches(SUPPORTED_YEARS, { message: 'asOf must be between 1900-01-01 and 2199-12-31' })

@@ -1,57 +1,29 @@
-import { Controller, Get, Query, Render } from '@nestjs/common';
+import { Controller, Get, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import type { Response } from 'express';
 import { Allow, AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
-import { isIsoDate } from '../../common/dates';
 import { displayOf } from '../../compliance/compliance.service';
 import { Status, STATUSES } from '../../compliance/rules';
 import { pagination } from '../../staff/page-forms';
-import { GapAnalysisQueryDto, GapPeopleQueryDto, LevelFiguresView, MAX_WINDOW_DAYS, SUPPORTED_YEARS } from './gap-analysis.dto';
+import { dateBoxes, dateMessage, type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
+import { levelLabel, STATUS_WORDS } from '../shared/words';
+import { sendCsv } from './gap-analysis.controller';
+import { csvFileName, gapAnalysisCsv } from './gap-analysis.csv';
+import { GapAnalysisQueryDto, GapPeopleQueryDto, LevelFiguresView, MAX_WINDOW_DAYS } from './gap-analysis.dto';
 import { GapAnalysisService, OVERDUE } from './gap-analysis.service';
-
-type RawQuery = Record<string, string | string[] | undefined>;
-
-interface PageError {
-  text: string;
-  href: string;
-}
 
 const FIGURE_STATUSES: Status[] = ['compliant', 'expiring', 'pending', 'expired', 'missing'];
 
-/** The report form's date (three fields, GOV.UK date input) and window, with messages for the error summary. */
-function readForm(raw: RawQuery) {
-  const one = (k: string) => {
-    const v = raw[k];
-    return (Array.isArray(v) ? v[0] : (v ?? '')).trim();
-  };
-  const errors: PageError[] = [];
-  const day = one('asOf-day');
-  const month = one('asOf-month');
-  const year = one('asOf-year');
-  let asOf: string | undefined = one('asOf') || undefined;
-  if (day || month || year) {
-    const iso = /^\d{4}$/.test(year) && /^\d{1,2}$/.test(day) && /^\d{1,2}$/.test(month) ? `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}` : '';
-    asOf = iso;
-  }
-  if (asOf !== undefined && (!isIsoDate(asOf) || !SUPPORTED_YEARS.test(asOf))) {
-    errors.push({ text: 'Date must be a real date between 1900 and 2199, for example 31 3 2026', href: '#asOf-day' });
-    asOf = undefined;
-  }
-  const windowText = one('window');
-  let window: number | undefined;
-  if (windowText) {
-    window = Number(windowText);
-    if (!/^\d+$/.test(windowText) || window > MAX_WINDOW_DAYS) {
-      errors.push({ text: `Look-ahead must be a whole number of days from 0 to ${MAX_WINDOW_DAYS}`, href: '#window' });
-      window = undefined;
-    }
-  }
-  const organisation = one('organisation') || undefined;
-  return { errors, asOf, window, organisation, fields: { day, month, year, window: windowText } };
-}
+/** The report form's fields in page order, and what each says when it is filled in wrongly. */
+const FILTERS: Record<string, FilterField> = {
+  organisation: { message: 'Choose an organisation from the list' },
+  asOf: dateMessage('Date'),
+  window: { message: `Look-ahead must be a whole number of days from 0 to ${MAX_WINDOW_DAYS}` },
+};
 
 function query(params: Record<string, string | number | undefined | null>): string {
   const parts = Object.entries(params)
@@ -67,12 +39,15 @@ export class GapAnalysisPagesController {
 
   @Get()
   @AnySignedIn()
-  @Render('reports/gap-analysis')
-  async index(@CurrentScope() scope: Scope, @Query() raw: RawQuery) {
-    const form = readForm(raw);
-    const choices = await this.gapAnalysis.organisationChoices(scope);
-    const dto = Object.assign(new GapAnalysisQueryDto(), { organisation: form.organisation, asOf: form.asOf, window: form.window });
-    const [report, levelNames] = await Promise.all([this.gapAnalysis.report(scope, dto), this.gapAnalysis.levelNames()]);
+  async index(@CurrentScope() scope: Scope, @Query() raw: RawQuery, @Res() res: Response): Promise<void> {
+    const form = await readFilters(GapAnalysisQueryDto, raw, FILTERS, ['csv']);
+    const report = await this.gapAnalysis.report(scope, form.query);
+    if (form.format === 'csv' && form.errors.errors.length === 0) {
+      sendCsv(res, csvFileName('gap-analysis', report.organisation.code, report.asOf));
+      res.send(gapAnalysisCsv(report));
+      return;
+    }
+    const [choices, levelNames] = await Promise.all([this.gapAnalysis.organisationChoices(scope), this.gapAnalysis.levelNames()]);
     const base = { organisation: report.organisation.code, asOf: report.asOf, window: report.windowDays };
     const canSeePeople = scope.canSeePeople;
     const peopleHref = (extra: Record<string, string | undefined>, level: string, statuses: Status[]) =>
@@ -117,31 +92,25 @@ export class GapAnalysisPagesController {
             overdueHref: canSeePeople && l.overdue > 0 ? peopleHref(g.params, l.level, OVERDUE) : null,
           })),
         }));
-    return {
+    res.status(pageStatus(form.errors)).render('reports/gap-analysis', {
       title: 'Gap analysis',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Gap analysis' }],
-      errors: form.errors,
-      fields: {
-        ...form.fields,
-        day: form.fields.day || report.asOf.slice(8, 10),
-        month: form.fields.month || report.asOf.slice(5, 7),
-        year: form.fields.year || report.asOf.slice(0, 4),
-        window: form.errors.some((e) => e.href === '#window') ? form.fields.window : String(report.windowDays),
-      },
+      ...form.errors,
+      asOfParts: dateBoxes(raw, 'asOf', form.refused('asOf'), report.asOf),
+      windowText: form.refused('window') ? form.typed.window : String(report.windowDays),
       organisationOptions: choices.map((c) => ({
         value: c.code,
         text: `${'– '.repeat(c.depth)}${c.name} (${c.code})`,
         selected: c.code === report.organisation.code,
       })),
       report,
-      levelHeadings: report.levels.map((l) => l.level),
+      levelHeadings: report.levels.map((l) => levelLabel(l.level, levelNames)),
       levels,
       sectors: summaryTable(report.bySector.map((s) => ({ label: s.name, levels: s.levels, params: { sector: s.sector } }))),
       roles: summaryTable(report.byRole.map((r) => ({ label: r.role.name, levels: r.levels, params: { role: r.role.code } }))),
-      csvHref: `/api/reports/gap-analysis${query({ ...base, format: 'csv' })}`,
       canSeePeople,
-      statusNames: FIGURE_STATUSES.map((s) => displayOf({ status: s, dueOn: null }).statusText),
-    };
+      statusNames: FIGURE_STATUSES.map((s) => STATUS_WORDS[s]),
+    });
   }
 
   @Get('people')
@@ -155,7 +124,7 @@ export class GapAnalysisPagesController {
       // Anything odd in the address: fall back to what the figure links always carry.
       Object.assign(dto, { status: undefined, page: 1, pageSize: 50, sector: undefined, window: undefined, asOf: undefined, format: undefined });
     }
-    const result = await this.gapAnalysis.people(scope, dto);
+    const [result, levelNames] = await Promise.all([this.gapAnalysis.people(scope, dto), this.gapAnalysis.levelNames()]);
     const statuses = result.statuses;
     const base = {
       organisation: result.organisation.code,
@@ -166,9 +135,10 @@ export class GapAnalysisPagesController {
       asOf: result.asOf,
       window: result.windowDays,
     };
-    const statusWords = statuses.map((s) => displayOf({ status: s, dueOn: null }).statusText.toLowerCase());
+    const statusWords = statuses.map((s) => STATUS_WORDS[s].toLowerCase());
+    const level = levelLabel(result.level, levelNames);
     return {
-      title: `People ${statusWords.join(' or ')} for ${result.level}`,
+      title: `People ${statusWords.join(' or ')} for ${level}`,
       breadcrumbs: [
         { text: 'Home', href: '/' },
         { text: 'Reports', href: '/reports' },
@@ -176,13 +146,14 @@ export class GapAnalysisPagesController {
         { text: 'People' },
       ],
       result,
+      level,
       statusWords: statusWords.join(' or '),
       filters: { role: dto.role, sector: dto.sector },
-      people: result.items.map((p) => ({ ...p, ...displayOf(p), href: `/staff/${p.id}` })),
+      people: result.items.map((p) => ({ ...p, ...displayOf(p), statusText: STATUS_WORDS[p.status], href: `/staff/${p.id}` })),
       pagination: pagination(result.page, result.pages, (n) => `/reports/gap-analysis/people${query({ ...base, page: n, pageSize: dto.pageSize })}`),
       csvHref: `/api/reports/gap-analysis/people${query({ ...base, format: 'csv' })}`,
       otherStatuses: STATUSES.map((s) => ({
-        text: displayOf({ status: s, dueOn: null }).statusText,
+        text: STATUS_WORDS[s],
         href: `/reports/gap-analysis/people${query({ ...base, status: s })}`,
         current: statuses.length === 1 && statuses[0] === s,
       })),

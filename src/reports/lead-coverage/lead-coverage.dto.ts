@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { DateFromParts } from '../../common/date-parts';
 import { IsCalendarDate } from '../../common/validators';
 import { SECTORS } from '../../organisations/sectors';
 
@@ -29,6 +30,7 @@ export class LeadCoverageQuery {
   depth?: number;
 
   @ApiPropertyOptional({ description: 'The date (default: today)' })
+  @DateFromParts()
   @IsOptional()
   @IsCalendarDate()
   @Matches(/^(19|20|21)\d\d-/, { message: 'asOf must be between 1900-01-01 and 2199-12-31' })

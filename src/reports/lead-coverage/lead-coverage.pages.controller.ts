@@ -8,6 +8,7 @@ import { Scope } from '../../auth/scope';
 import { formatUkDate } from '../../common/dates';
 import { SECTOR_NAMES, SECTORS } from '../../organisations/sectors';
 import { reportFile, type Sheet, sendFile } from '../shared/export-files';
+import { dateBoxes, dateMessage, type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
 import { LeadCoverageQuery, type LeadCoverageView, type LeadStatus } from './lead-coverage.dto';
 import { LeadCoverageService } from './lead-coverage.service';
 import { OrganisationsService } from '../../organisations/organisations.service';
@@ -21,8 +22,8 @@ const STATUS_TEXT: Record<LeadStatus, { text: string; tag: string }> = {
 
 function auditSheet(v: LeadCoverageView, named: boolean): Sheet {
   const base = [
-    { header: 'Organisation code', key: 'code', width: 14 },
     { header: 'Organisation', key: 'name', width: 36 },
+    { header: 'Organisation code', key: 'code', width: 14 },
     { header: 'Sector', key: 'sectorName', width: 18 },
     { header: 'Status', key: 'status', width: 22 },
   ];
@@ -60,6 +61,13 @@ function auditSheet(v: LeadCoverageView, named: boolean): Sheet {
   };
 }
 
+const FILTERS: Record<string, FilterField> = {
+  organisation: { message: 'Choose an organisation from the list' },
+  asOf: dateMessage('Date'),
+  sector: { message: 'Choose a sector from the list' },
+  depth: { message: 'Choose which organisations from the list' },
+};
+
 /** Which organisations (e.g. every school) have a named Prevent lead holding a valid L3; CSV for the annual audit. */
 @ApiExcludeController()
 @Controller('reports/lead-coverage')
@@ -73,15 +81,16 @@ export class LeadCoveragePagesController {
 
   @Get()
   @AnySignedIn()
-  async page(@CurrentScope() scope: Scope, @Query() q: LeadCoverageQuery, @Res() res: Response): Promise<void> {
+  async page(@CurrentScope() scope: Scope, @Query() raw: RawQuery, @Res() res: Response): Promise<void> {
     const named = scope.canSeePeople;
-    const v = await this.coverage.coverage(scope, q, named);
-    const params = new URLSearchParams({ organisation: v.organisation.code, asOf: v.asOf });
-    if (v.sector) params.set('sector', v.sector);
-    if (v.depth !== null) params.set('depth', String(v.depth));
+    const form = await readFilters(LeadCoverageQuery, raw, FILTERS, ['csv']);
+    const v = await this.coverage.coverage(scope, form.query, named);
+    if (form.format && form.errors.errors.length === 0) return sendAudit(res, v, named);
     const rows = v.organisations.map((o) => ({ ...o, statusText: STATUS_TEXT[o.status].text, statusTag: STATUS_TEXT[o.status].tag, highlight: o.status !== 'covered' }));
-    res.render('reports/lead-coverage', {
+    res.status(pageStatus(form.errors)).render('reports/lead-coverage', {
       title: `Prevent lead coverage: ${v.organisation.name}`,
+      ...form.errors,
+      asOfParts: dateBoxes(raw, 'asOf', form.refused('asOf'), v.asOf),
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Prevent lead coverage' }],
       v,
       named,
@@ -96,7 +105,6 @@ export class LeadCoveragePagesController {
       organisations: await this.organisations.choices(scope, v.organisation),
       sectors: SECTORS.map((s) => ({ value: s, label: SECTOR_NAMES[s], selected: s === v.sector })),
       depths: [1, 2, 3, 4].map((d) => ({ value: String(d), label: d === 1 ? 'Directly below it' : `${d} levels below it`, selected: d === v.depth })),
-      csv: `/reports/lead-coverage.csv?${params.toString()}`,
     });
   }
 
@@ -144,7 +152,10 @@ export class LeadCoverageCsvController {
   @AnySignedIn()
   async csv(@CurrentScope() scope: Scope, @Query() q: LeadCoverageQuery, @Res() res: Response): Promise<void> {
     const named = scope.canSeePeople;
-    const v = await this.coverage.coverage(scope, q, named);
-    sendFile(res, await reportFile('csv', `prevent-lead-coverage-${v.organisation.code}-${v.asOf}`, [auditSheet(v, named)], 'Prevent lead coverage'));
+    await sendAudit(res, await this.coverage.coverage(scope, q, named), named);
   }
+}
+
+async function sendAudit(res: Response, v: LeadCoverageView, named: boolean): Promise<void> {
+  sendFile(res, await reportFile('csv', `prevent-lead-coverage-${v.organisation.code}-${v.asOf}`, [auditSheet(v, named)], 'Prevent lead coverage'));
 }

@@ -55,11 +55,11 @@ export function needsTable(a: NeedsAnalysis): TableModel {
       row('Required', (l) => num(l.required), 'people who need the level now'),
       row('Meet it now', (l) => num(l.met)),
       row('Overdue', (l) => num(l.overdue), 'expired or never trained'),
-      row('New starters', (l) => num(l.pending), 'still within their grace period'),
+      row('Pending', (l) => num(l.pending), 'new starters still within their grace period'),
       row('Lapsing in the horizon', (l) => num(l.lapsingInHorizon), `meet it now but not on ${formatUkDate(a.horizonEnd)}`),
-      row('Demand', (l) => num(l.demand), 'overdue + new starters + lapsing'),
+      row('Demand', (l) => num(l.demand), 'overdue + pending + lapsing'),
       row('Sessions needed', (l) => dash(l.sessionsNeeded), `at ${num(a.sessionCapacity)} places a session`),
-      row('Trainers available', (l) => dash(l.trainersAvailable), 'people holding a valid L3 now'),
+      row('Trainers available', (l) => dash(l.trainersAvailable), `people holding a valid ${trainerLevel(a)} now`),
       row('Trainers needed', (l) => dash(l.trainersNeeded), `at ${num(a.sessionsPerTrainer)} sessions a trainer a year`),
       row('Trainer shortfall', (l) => dash(l.trainerShortfall)),
     ],
@@ -73,10 +73,10 @@ export function needsGroupTable(a: NeedsAnalysis, caption: string, firstColumn: 
     caption,
     columns: [
       { label: firstColumn, numeric: false },
-      ...a.levels.map((l) => ({ label: `${l.level} demand`, numeric: true })),
+      ...a.levels.map((l) => ({ label: `${l.level} demand`, sub: shortLevelName(l), numeric: true })),
       ...(sessionLevel
         ? [
-            { label: `${sessionLevel} sessions`, numeric: true },
+            { label: `${sessionLevel} sessions`, sub: shortLevelName(a.levels.find((l) => l.level === sessionLevel)!), numeric: true },
             { label: 'Trainers', sub: 'available', numeric: true },
             { label: 'Trainers', sub: 'needed', numeric: true },
             { label: 'Shortfall', numeric: true },
@@ -99,11 +99,18 @@ export function needsGroupTable(a: NeedsAnalysis, caption: string, firstColumn: 
   };
 }
 
+/** The trainers' level with its name: "L3 (WRAP train the trainer)". */
+function trainerLevel(a: NeedsAnalysis): string {
+  const level = a.levels.find((l) => l.level === a.trainerLevel);
+  return level ? `${level.level} (${level.name})` : (a.trainerLevel ?? 'L3');
+}
+
 const NEEDS_COLUMNS: SheetColumn[] = [
   { header: 'Breakdown', key: 'breakdown', width: 14 },
-  { header: 'Code', key: 'code', width: 14 },
   { header: 'Name', key: 'name', width: 36 },
+  { header: 'Code', key: 'code', width: 14 },
   { header: 'Level', key: 'level', width: 8 },
+  { header: 'Level name', key: 'levelName', width: 30 },
   { header: 'Required', key: 'required', kind: 'number' },
   { header: 'Met', key: 'met', kind: 'number' },
   { header: 'Pending', key: 'pending', kind: 'number' },
@@ -122,7 +129,7 @@ export function needsSheets(a: NeedsAnalysis): Sheet[] {
     `${a.organisation.name} (${a.organisation.code}) and every organisation within it`,
     `From ${formatUkDate(a.asOf)} for ${a.horizonMonths} months, to ${formatUkDate(a.horizonEnd)}; sessions of ${a.sessionCapacity} places; ${a.sessionsPerTrainer} sessions a trainer a year`,
   ];
-  const rows = (breakdown: string, code: string, name: string, levels: LevelNeeds[]) => levels.map((l) => ({ breakdown, code, ...l, name }));
+  const rows = (breakdown: string, code: string, name: string, levels: LevelNeeds[]) => levels.map((l) => ({ breakdown, code, ...l, levelName: l.name, name }));
   return [
     { name: 'Summary', heading, columns: NEEDS_COLUMNS, rows: rows('Total', a.organisation.code, a.organisation.name, a.levels) },
     { name: 'By organisation', heading, columns: NEEDS_COLUMNS, rows: a.byOrganisation.flatMap((o) => rows('Organisation', o.code, o.direct ? `${o.name} (directly)` : o.name, o.levels)) },

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { DateFromParts } from '../../common/date-parts';
 import { IsCalendarDate } from '../../common/validators';
 
 export const MAX_HORIZON_MONTHS = 60;
@@ -13,6 +14,7 @@ export class NeedsAnalysisQuery {
   organisation?: string;
 
   @ApiPropertyOptional({ description: 'The date the analysis starts from (default: today)', example: '2026-04-01' })
+  @DateFromParts()
   @IsOptional()
   @IsCalendarDate()
   @Matches(/^(19|20|21)\d\d-/, { message: 'asOf must be between 1900-01-01 and 2199-12-31' })

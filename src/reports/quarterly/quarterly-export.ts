@@ -22,13 +22,14 @@ export const LEVEL_FIGURE_COLUMNS: SheetColumn[] = [
 const GROUP_COLUMNS: SheetColumn[] = [
   { header: 'Period', key: 'period', width: 14 },
   { header: 'Breakdown', key: 'breakdown', width: 14 },
-  { header: 'Code', key: 'code', width: 14 },
   { header: 'Name', key: 'name', width: 36 },
+  { header: 'Code', key: 'code', width: 14 },
   { header: 'Level', key: 'level', width: 8 },
+  { header: 'Level name', key: 'levelName', width: 30 },
 ];
 
 function levelRows(period: string, breakdown: string, code: string, name: string, levels: LevelFigures[]): Record<string, unknown>[] {
-  return levels.map((l) => ({ period, breakdown, code, ...l, name }));
+  return levels.map((l) => ({ period, breakdown, code, ...l, levelName: l.name, name }));
 }
 
 function heading(title: string, organisation: { name: string; code: string }, period: string, asOf: string): string[] {
@@ -52,11 +53,12 @@ export function quarterlySheets(r: QuarterlyReport): Sheet[] {
       columns: [
         { header: 'Quarter', key: 'label', width: 14 },
         { header: 'Level', key: 'level', width: 8 },
+        { header: 'Level name', key: 'levelName', width: 30 },
         { header: 'Completions', key: 'completions', kind: 'number' },
         { header: 'People trained', key: 'peopleTrained', kind: 'number' },
         { header: 'Compliance % at end', key: 'compliancePctAtEnd', kind: 'percent' },
       ],
-      rows: r.trend.flatMap((t) => t.levels.map((l) => ({ label: t.label, ...l }))),
+      rows: r.trend.flatMap((t) => t.levels.map((l) => ({ label: t.label, ...l, levelName: r.levels.find((x) => x.level === l.level)?.name ?? '' }))),
     },
     {
       name: 'Impact',

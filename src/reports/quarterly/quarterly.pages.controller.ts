@@ -9,6 +9,7 @@ import { formatUkDate, quarterOf, todayIso } from '../../common/dates';
 import { barChartSvg, type ChartData, percentLineChartSvg } from '../shared/chart-svg';
 import { reportFile, sendFile } from '../shared/export-files';
 import { PdfPrinter, PRINT_ORIGIN } from '../shared/pdf-printer';
+import { type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
 import { annualCsvSheet, annualSheets, quarterlyCsvSheet, quarterlySheets } from './quarterly-export';
 import { OrganisationsService } from '../../organisations/organisations.service';
 import {
@@ -31,6 +32,16 @@ import { AnnualQuery, QuarterlyQuery } from './quarterly.dto';
 import { type AnnualReport, quarterLabel, type QuarterlyReport, QuarterlyService, yearName } from './quarterly.service';
 
 const CHARTS = ['take-up', 'compliance'] as const;
+const DOWNLOADS = ['pdf', 'csv', 'xlsx'] as const;
+type Download = (typeof DOWNLOADS)[number];
+
+/** The forms' fields in page order, and what each says when the address holds a value they cannot have. */
+const QUARTERLY_FILTERS: Record<string, FilterField> = {
+  organisation: { message: 'Choose an organisation from the list' },
+  year: { message: 'Choose a financial year from the list' },
+  quarter: { message: 'Choose a quarter from the list' },
+};
+const ANNUAL_FILTERS: Record<string, FilterField> = { organisation: QUARTERLY_FILTERS.organisation, year: QUARTERLY_FILTERS.year };
 type ChartName = (typeof CHARTS)[number];
 const CHART_SIZE = { width: 640, height: 320 };
 
@@ -74,9 +85,11 @@ export class QuarterlyPagesController {
 
   @Get('quarterly')
   @AnySignedIn()
-  async page(@CurrentScope() scope: Scope, @Query() q: QuarterlyQuery, @Res() res: Response): Promise<void> {
-    const report = await this.quarterly.quarterly(scope, q);
-    res.render('reports/quarterly', await this.quarterlyModel(scope, report, false));
+  async page(@CurrentScope() scope: Scope, @Query() raw: RawQuery, @Res() res: Response): Promise<void> {
+    const form = await readFilters(QuarterlyQuery, raw, QUARTERLY_FILTERS, DOWNLOADS);
+    const report = await this.quarterly.quarterly(scope, form.query);
+    if (form.format && form.errors.errors.length === 0) return this.sendQuarterly(res, scope, report, form.format as Download);
+    res.status(pageStatus(form.errors)).render('reports/quarterly', { ...(await this.quarterlyModel(scope, report, false)), ...form.errors });
   }
 
   @Get('quarterly/chart.svg')
@@ -89,35 +102,42 @@ export class QuarterlyPagesController {
   @Get('quarterly.csv')
   @AnySignedIn()
   async csv(@CurrentScope() scope: Scope, @Query() q: QuarterlyQuery, @Res() res: Response): Promise<void> {
-    const r = await this.quarterly.quarterly(scope, q);
-    sendFile(res, await reportFile('csv', `prevent-take-up-${r.organisation.code}-${r.period.year}-Q${r.period.quarter}`, [quarterlyCsvSheet(r)], r.periodName));
+    await this.sendQuarterly(res, scope, await this.quarterly.quarterly(scope, q), 'csv');
   }
 
   @Get('quarterly.xlsx')
   @AnySignedIn()
   async xlsx(@CurrentScope() scope: Scope, @Query() q: QuarterlyQuery, @Res() res: Response): Promise<void> {
-    const r = await this.quarterly.quarterly(scope, q);
-    sendFile(res, await reportFile('xlsx', `prevent-take-up-${r.organisation.code}-${r.period.year}-Q${r.period.quarter}`, quarterlySheets(r), `Prevent training take-up, ${r.periodName}`));
+    await this.sendQuarterly(res, scope, await this.quarterly.quarterly(scope, q), 'xlsx');
   }
 
   @Get('quarterly.pdf')
   @AnySignedIn()
   async pdfFile(@CurrentScope() scope: Scope, @Query() q: QuarterlyQuery, @Res() res: Response): Promise<void> {
-    const r = await this.quarterly.quarterly(scope, q);
+    await this.sendQuarterly(res, scope, await this.quarterly.quarterly(scope, q), 'pdf');
+  }
+
+  /** The quarterly report as the file asked for: the page's download buttons and the .pdf, .csv and .xlsx addresses. */
+  private async sendQuarterly(res: Response, scope: Scope, r: QuarterlyReport, format: Download): Promise<void> {
+    const name = `prevent-take-up-${r.organisation.code}-${r.period.year}-Q${r.period.quarter}`;
+    if (format === 'csv') return sendFile(res, await reportFile('csv', name, [quarterlyCsvSheet(r)], r.periodName));
+    if (format === 'xlsx') return sendFile(res, await reportFile('xlsx', name, quarterlySheets(r), `Prevent training take-up, ${r.periodName}`));
     const html = await renderToString(res, 'reports/quarterly', { ...(await this.quarterlyModel(scope, r, true)), layout: 'reports/report-print-layout', printOrigin: PRINT_ORIGIN });
     const charts = trendCharts(r.trend);
     const body = await this.pdf.print(html, {
       footer: `Prevent training take-up, ${quarterLabel(r.period)}: ${r.organisation.name}`,
       resources: async (path) => (path.startsWith('/reports/quarterly/chart.svg') ? { body: svgOf(charts, chartFrom(path)), contentType: 'image/svg+xml' } : null),
     });
-    sendFile(res, { filename: `prevent-take-up-${r.organisation.code}-${r.period.year}-Q${r.period.quarter}.pdf`.replace(/[^A-Za-z0-9._-]+/g, '-'), contentType: 'application/pdf', body });
+    sendFile(res, { filename: `${name}.pdf`.replace(/[^A-Za-z0-9._-]+/g, '-'), contentType: 'application/pdf', body });
   }
 
   @Get('annual')
   @AnySignedIn()
-  async annualPage(@CurrentScope() scope: Scope, @Query() q: AnnualQuery, @Res() res: Response): Promise<void> {
-    const report = await this.quarterly.annual(scope, q);
-    res.render('reports/annual', await this.annualModel(scope, report, false));
+  async annualPage(@CurrentScope() scope: Scope, @Query() raw: RawQuery, @Res() res: Response): Promise<void> {
+    const form = await readFilters(AnnualQuery, raw, ANNUAL_FILTERS, DOWNLOADS);
+    const report = await this.quarterly.annual(scope, form.query);
+    if (form.format && form.errors.errors.length === 0) return this.sendAnnual(res, scope, report, form.format as Download);
+    res.status(pageStatus(form.errors)).render('reports/annual', { ...(await this.annualModel(scope, report, false)), ...form.errors });
   }
 
   @Get('annual/chart.svg')
@@ -130,28 +150,33 @@ export class QuarterlyPagesController {
   @Get('annual.csv')
   @AnySignedIn()
   async annualCsv(@CurrentScope() scope: Scope, @Query() q: AnnualQuery, @Res() res: Response): Promise<void> {
-    const r = await this.quarterly.annual(scope, q);
-    sendFile(res, await reportFile('csv', `prevent-annual-${r.organisation.code}-${r.year}`, [annualCsvSheet(r)], `Annual report ${r.yearName}`));
+    await this.sendAnnual(res, scope, await this.quarterly.annual(scope, q), 'csv');
   }
 
   @Get('annual.xlsx')
   @AnySignedIn()
   async annualXlsx(@CurrentScope() scope: Scope, @Query() q: AnnualQuery, @Res() res: Response): Promise<void> {
-    const r = await this.quarterly.annual(scope, q);
-    sendFile(res, await reportFile('xlsx', `prevent-annual-${r.organisation.code}-${r.year}`, annualSheets(r), `Prevent training annual report ${r.yearName}`));
+    await this.sendAnnual(res, scope, await this.quarterly.annual(scope, q), 'xlsx');
   }
 
   @Get('annual.pdf')
   @AnySignedIn()
   async annualPdf(@CurrentScope() scope: Scope, @Query() q: AnnualQuery, @Res() res: Response): Promise<void> {
-    const r = await this.quarterly.annual(scope, q);
+    await this.sendAnnual(res, scope, await this.quarterly.annual(scope, q), 'pdf');
+  }
+
+  /** The annual report as the file asked for: the page's download buttons and the .pdf, .csv and .xlsx addresses. */
+  private async sendAnnual(res: Response, scope: Scope, r: AnnualReport, format: Download): Promise<void> {
+    const name = `prevent-annual-${r.organisation.code}-${r.year}`;
+    if (format === 'csv') return sendFile(res, await reportFile('csv', name, [annualCsvSheet(r)], `Annual report ${r.yearName}`));
+    if (format === 'xlsx') return sendFile(res, await reportFile('xlsx', name, annualSheets(r), `Prevent training annual report ${r.yearName}`));
     const html = await renderToString(res, 'reports/annual', { ...(await this.annualModel(scope, r, true)), layout: 'reports/report-print-layout', printOrigin: PRINT_ORIGIN });
     const charts = annualCharts(r);
     const body = await this.pdf.print(html, {
       footer: `Prevent training annual report ${r.yearName}: ${r.organisation.name}`,
       resources: async (path) => (path.startsWith('/reports/annual/chart.svg') ? { body: svgOf(charts, chartFrom(path)), contentType: 'image/svg+xml' } : null),
     });
-    sendFile(res, { filename: `prevent-annual-${r.organisation.code}-${r.year}.pdf`.replace(/[^A-Za-z0-9._-]+/g, '-'), contentType: 'application/pdf', body });
+    sendFile(res, { filename: `${name}.pdf`.replace(/[^A-Za-z0-9._-]+/g, '-'), contentType: 'application/pdf', body });
   }
 
   private async choices(scope: Scope, current: { code: string; name: string }) {
@@ -214,11 +239,6 @@ export class QuarterlyPagesController {
       organisations: printView ? [] : await this.choices(scope, r.organisation),
       years: this.yearChoices(r.period.year),
       quarters: [1, 2, 3, 4].map((value) => ({ value, label: ['Q1 (Apr to Jun)', 'Q2 (Jul to Sep)', 'Q3 (Oct to Dec)', 'Q4 (Jan to Mar)'][value - 1], selected: value === quarter })),
-      downloads: {
-        pdf: `/reports/quarterly.pdf?${query(params)}`,
-        csv: `/reports/quarterly.csv?${query(params)}`,
-        xlsx: `/reports/quarterly.xlsx?${query(params)}`,
-      },
     };
   }
 
@@ -274,11 +294,6 @@ export class QuarterlyPagesController {
       },
       organisations: printView ? [] : await this.choices(scope, r.organisation),
       years: this.yearChoices(r.year),
-      downloads: {
-        pdf: `/reports/annual.pdf?${query(params)}`,
-        csv: `/reports/annual.csv?${query(params)}`,
-        xlsx: `/reports/annual.xlsx?${query(params)}`,
-      },
     };
   }
 }

@@ -103,6 +103,9 @@ export class PdfPrinter {
       const pdf = await page.pdf({
         format: 'A4',
         printBackground: true,
+        // Tagged: headings, tables and images carry their structure, so screen readers can follow the
+        // document; its language and title come from the print layout's <html lang> and <title>.
+        tagged: true,
         displayHeaderFooter: true,
         headerTemplate: '<div></div>',
         footerTemplate: `<div style="font-family: Arial, sans-serif; font-size: 8px; color: #484949; width: 100%; margin: 0 12mm; display: flex; justify-content: space-between;"><span>${footer}</span><span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,

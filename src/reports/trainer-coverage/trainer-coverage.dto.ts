@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { DateFromParts } from '../../common/date-parts';
 import { IsCalendarDate } from '../../common/validators';
 
 export class TrainerCoverageQuery {
@@ -10,6 +11,7 @@ export class TrainerCoverageQuery {
   organisation?: string;
 
   @ApiPropertyOptional({ description: 'The date (default: today); sessions counted are those of the 12 months up to it' })
+  @DateFromParts()
   @IsOptional()
   @IsCalendarDate()
   @Matches(/^(19|20|21)\d\d-/, { message: 'asOf must be between 1900-01-01 and 2199-12-31' })

@@ -6,16 +6,17 @@ import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { formatUkDate } from '../../common/dates';
 import { reportFile, type Sheet, sendFile } from '../shared/export-files';
+import { dateBoxes, dateMessage, type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
 import { OrganisationsService } from '../../organisations/organisations.service';
 import { TrainerCoverageQuery, type TrainerCoverageView } from './trainer-coverage.dto';
 import { TrainerCoverageService } from './trainer-coverage.service';
 
 function coverageSheet(v: TrainerCoverageView, named: boolean): Sheet {
   const base = [
-    { header: 'Organisation code', key: 'code', width: 14 },
     { header: 'Organisation', key: 'name', width: 36 },
+    { header: 'Organisation code', key: 'code', width: 14 },
     { header: 'Sector', key: 'sectorName', width: 18 },
-    { header: 'Trainers (valid L3)', key: 'trainers', kind: 'number' as const },
+    { header: 'Trainers (valid L3 train the trainer)', key: 'trainers', kind: 'number' as const },
     { header: 'Sessions delivered', key: 'sessionsDelivered', kind: 'number' as const },
     { header: 'People trained', key: 'peopleTrained', kind: 'number' as const },
   ];
@@ -27,7 +28,7 @@ function coverageSheet(v: TrainerCoverageView, named: boolean): Sheet {
       { header: 'Trainer', key: 'trainer', width: 24 },
       { header: 'Employee reference', key: 'employeeRef', width: 14 },
       { header: 'Trainer’s organisation', key: 'trainerOrganisation', width: 30 },
-      { header: 'L3 valid until', key: 'validUntil', width: 14 },
+      { header: 'L3 train the trainer valid until', key: 'validUntil', width: 14 },
       { header: 'Trainer’s sessions', key: 'trainerSessions', kind: 'number' },
       { header: 'Trainer’s people trained', key: 'trainerPeople', kind: 'number' },
     ],
@@ -47,6 +48,11 @@ function coverageSheet(v: TrainerCoverageView, named: boolean): Sheet {
   };
 }
 
+const FILTERS: Record<string, FilterField> = {
+  organisation: { message: 'Choose an organisation from the list' },
+  asOf: dateMessage('Date'),
+};
+
 /** Trained WRAP trainers in each organisation, the sessions they ran and the people they trained. */
 @ApiExcludeController()
 @Controller('reports')
@@ -58,17 +64,20 @@ export class TrainerCoveragePagesController {
 
   @Get('trainer-coverage')
   @AnySignedIn()
-  async page(@CurrentScope() scope: Scope, @Query() q: TrainerCoverageQuery, @Res() res: Response): Promise<void> {
+  async page(@CurrentScope() scope: Scope, @Query() raw: RawQuery, @Res() res: Response): Promise<void> {
     const named = scope.canSeePeople;
-    const v = await this.coverage.coverage(scope, q, named);
-    const params = new URLSearchParams({ organisation: v.organisation.code, asOf: v.asOf });
+    const form = await readFilters(TrainerCoverageQuery, raw, FILTERS, ['csv']);
+    const v = await this.coverage.coverage(scope, form.query, named);
+    if (form.format && form.errors.errors.length === 0) return this.send(res, v, named);
     const withTrainer = v.organisations.filter((o) => o.hasTrainer).length;
-    res.render('reports/trainer-coverage', {
+    res.status(pageStatus(form.errors)).render('reports/trainer-coverage', {
       title: `Trainer coverage: ${v.organisation.name}`,
+      ...form.errors,
+      asOfParts: dateBoxes(raw, 'asOf', form.refused('asOf'), v.asOf),
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Trainer coverage' }],
       v,
       named,
-      period: `Trainers holding a valid L3 on ${formatUkDate(v.asOf)}; sessions they delivered from ${formatUkDate(v.sessionsFrom)} to ${formatUkDate(v.asOf)}`,
+      period: `Trainers holding a valid L3 (train the trainer) on ${formatUkDate(v.asOf)}; sessions they delivered from ${formatUkDate(v.sessionsFrom)} to ${formatUkDate(v.asOf)}`,
       summary: `${withTrainer} of ${v.organisations.length} ${v.organisations.length === 1 ? 'organisation has' : 'organisations have'} at least one trained trainer (${v.trainers} ${v.trainers === 1 ? 'trainer' : 'trainers'} in all).`,
       rows: v.organisations.map((o) => ({
         ...o,
@@ -77,7 +86,6 @@ export class TrainerCoveragePagesController {
       })),
       without: v.organisations.filter((o) => !o.hasTrainer),
       organisations: await this.organisations.choices(scope, v.organisation),
-      csv: `/reports/trainer-coverage.csv?${params.toString()}`,
     });
   }
 
@@ -85,7 +93,10 @@ export class TrainerCoveragePagesController {
   @AnySignedIn()
   async csv(@CurrentScope() scope: Scope, @Query() q: TrainerCoverageQuery, @Res() res: Response): Promise<void> {
     const named = scope.canSeePeople;
-    const v = await this.coverage.coverage(scope, q, named);
+    await this.send(res, await this.coverage.coverage(scope, q, named), named);
+  }
+
+  private async send(res: Response, v: TrainerCoverageView, named: boolean): Promise<void> {
     sendFile(res, await reportFile('csv', `prevent-trainer-coverage-${v.organisation.code}-${v.asOf}`, [coverageSheet(v, named)], 'Trainer coverage'));
   }
 }
