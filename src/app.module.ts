@@ -16,6 +16,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { DemoModule } from './demo/demo.module';
 import { PagesModule } from './pages/pages.module';
 import { ReportsModule } from './reports/reports.module';
+import { PeopleModule } from './people/people.module';
 import { RequirementsModule } from './requirements/requirements.module';
 import { RolesModule } from './roles/roles.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -48,6 +49,7 @@ export class AppModule {
         ScopeModule,
         AuditModule,
         AuthModule,
+        PeopleModule,
         OrganisationsModule,
         LevelsModule,
         RolesModule,

@@ -9,6 +9,7 @@ import { FormPageInterceptor } from './common/form-page';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { BEARER_SCHEME, SESSION_COOKIE_SCHEME } from './common/openapi';
 import { registerViewHelpers } from './common/view-helpers';
+import { installPageShell } from './pages/page-shell';
 import { projectRoot } from './config/project-root';
 
 /** Everything main.ts and the tests both need: views, assets, validation, errors, headers, docs. */
@@ -23,12 +24,14 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   );
   app.useStaticAssets(join(root, 'node_modules/govuk-frontend/dist/govuk/assets'), { prefix: '/assets/' });
   app.useStaticAssets(join(root, 'node_modules/govuk-frontend/dist/govuk'), { prefix: '/govuk/', index: false });
+  app.useStaticAssets(join(root, 'node_modules/accessible-autocomplete/dist'), { prefix: '/accessible-autocomplete/', index: false });
   app.useStaticAssets(join(root, 'views/static'), { prefix: '/static/' });
   await installWebSecurity(app);
   app.setBaseViewsDir(join(root, 'views'));
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
   registerViewHelpers(join(root, 'views/partials'));
+  installPageShell(app);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

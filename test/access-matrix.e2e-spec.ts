@@ -234,6 +234,7 @@ const API: Record<string, Operation> = {
   },
 
   // Staff and completions.
+  'GET /api/people': { may: PEOPLE_READERS, a: () => ({ url: '/api/people?q=a&purpose=book' }), b: () => ({ url: '/api/people?q=bravo' }), refusedB: LIST_FILTER },
   'GET /api/staff': { may: PEOPLE_READERS, a: () => ({ url: '/api/staff?status=all&pageSize=500' }), b: () => ({ url: '/api/staff?organisation=B&status=all' }), refusedB: LIST_FILTER },
   'POST /api/staff': {
     may: EDITORS,

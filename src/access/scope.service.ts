@@ -19,6 +19,9 @@ export interface Predicate {
 /**
  * The one place that turns a Scope into queries. Out-of-scope records answer 404 (not 403) so
  * their existence is not revealed; an action the role may never take answers 403.
+/** Why a person is chosen on a form: to look them up, book them (or record a walk-in), name them as a trainer, or as a manager. */
+export type PersonPurpose = 'see' | 'book' | 'train' | 'manage';
+
  */
 @Injectable()
 export class ScopeService {
@@ -61,6 +64,19 @@ export class ScopeService {
   /**
    * Sessions the scope may see, as a predicate on a training_sessions alias. To 'manage' (change,
    * take registers) a session must be hosted inside the scope's subtree; to 'book' people onto it,
+  /**
+   * People the scope may choose on a form, as a predicate on a staff alias: to see or manage,
+   * the people it may see; to book (walk-ins too) or name as a trainer, a trainer account may also
+   * choose anyone in its own organisation subtree (the people it runs sessions for).
+   */
+  choosablePredicate(scope: Scope, alias: string, purpose: PersonPurpose): Predicate {
+    const visible = this.staffPredicate(scope, alias);
+    if ((purpose === 'book' || purpose === 'train') && scope.role === 'trainer') {
+      return { sql: `(${visible.sql} OR ${alias}.organisation_id IN (${subtreeIds(':scopeRoot', 'sc_tc')}))`, params: visible.params };
+    }
+    return visible;
+  }
+
    * sessions hosted by the organisations above are open too (a county's WRAP programme is for its
    * teams). Trainers see the sessions they train either way.
    */
@@ -151,6 +167,33 @@ export class ScopeService {
     if (scope.rootOrganisationId === null) return true;
     const tops = await sql<{ id: number }>(this.dataSource, 'SELECT id FROM organisations WHERE parent_id IS NULL');
     return tops.length === 1 && Number(tops[0].id) === scope.rootOrganisationId;
+  }
+
+  /**
+   * Who can help someone refused a page: the active administrators for the asker's own
+   * organisation or one above it (or for the whole partnership), nearest first. Never those of
+   * other branches, so a refusal names nobody the asker could not already know of.
+   */
+  async administratorsAbove(scope: Scope, limit = 5, m: EntityManager = this.dataSource.manager): Promise<{ name: string; email: string; organisation: string | null }[]> {
+    const actor = scope.actor;
+    if (!actor) return [];
+    const qb = m
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .leftJoin('u.organisation', 'uo')
+      .select(['u.display_name AS name', 'u.email AS email', 'uo.name AS organisation', 'uo.depth AS depth'])
+      .where('u.role = :admin', { admin: 'admin' })
+      .andWhere('NOT u.disabled')
+      .andWhere('u.id <> :me', { me: actor.userId });
+    if (actor.organisationId === null) qb.andWhere('u.organisation_id IS NULL');
+    else qb.andWhere(`(u.organisation_id IS NULL OR u.organisation_id IN (${ancestorIds(':helpFor', 'sc_h')}))`, { helpFor: actor.organisationId });
+    const rows = await qb
+      .orderBy('CASE WHEN u.organisation_id IS NULL THEN 1 ELSE 0 END', 'ASC')
+      .addOrderBy('uo.depth', 'DESC')
+      .addOrderBy('u.display_name', 'ASC')
+      .limit(limit)
+      .getRawMany<{ name: string; email: string; organisation: string | null }>();
+    return rows.map((r) => ({ name: r.name, email: r.email, organisation: r.organisation ?? null }));
   }
 
   /**

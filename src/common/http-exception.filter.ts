@@ -7,6 +7,9 @@ import { FieldError, refusalProblems } from './field-error';
 import { formErrors } from './form-errors';
 import type { FormPage } from './form-page';
 
+/** The app setting holding the 403 page's look-up of who can help (request => helpers). */
+export const WHO_CAN_HELP = 'whoCanHelp';
+
 /**
  * One place that turns errors into answers: JSON for /api (and anything asking for JSON),
  * a plain-English error page for people. A constraint the services did not foresee still
@@ -40,11 +43,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.status(page.status ?? status).render(page.view, { ...page.model, ...formErrors(problems.map((p) => ({ ...p, field: p.field ?? page.unnamed ?? null })), page.anchors, page.order) });
       return;
     }
-    response.status(status).render('errors/error', {
-      title: titleFor(status),
-      status,
-      messages: Array.isArray(message) ? message : [message],
-      user: (request as Request & { user?: unknown }).user,
+    const render = (helpers: unknown[]) =>
+      response.status(status).render('errors/error', {
+        title: titleFor(status),
+        status,
+        messages: Array.isArray(message) ? message : [message],
+        user: (request as Request & { user?: unknown }).user,
+        helpers,
+      });
+    // A refusal names who can help (the app sets the look-up: src/pages/error-pages.ts).
+    const whoCanHelp = status === 403 ? (request.app.get(WHO_CAN_HELP) as ((r: Request) => Promise<unknown[]>) | undefined) : undefined;
+    if (!whoCanHelp) return void render([]);
+    whoCanHelp(request).then(render, (error: unknown) => {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      render([]);
     });
   }
 

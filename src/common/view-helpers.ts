@@ -37,4 +37,14 @@ export function registerViewHelpers(partialsDir: string): void {
     d ? new Date(d as string).toLocaleString('en-GB', { timeZone: 'Europe/London', dateStyle: 'long', timeStyle: 'short' }) : '',
   );
   hbs.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map((a) => String(a ?? '')).join(''));
+  hbs.registerHelper('either', (a: unknown, b: unknown) => a || b);
+  // The person picker's rows: the values as posted (so row n keeps its error), then blank boxes up to `rows`, and always one blank.
+  hbs.registerHelper('personRows', (values: unknown, rows: unknown) => {
+    const given = (Array.isArray(values) ? values : typeof values === 'string' && values !== '' ? [values] : []).map((v) => String(v ?? ''));
+    while (given.length > 0 && given[given.length - 1].trim() === '' && given.length > Number(rows || 1)) given.pop();
+    const padded = [...given];
+    while (padded.length < Math.max(Number(rows) || 1, given.filter((v) => v.trim() !== '').length + 1)) padded.push('');
+    return padded;
+  });
 }

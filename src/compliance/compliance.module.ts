@@ -8,6 +8,6 @@ import { MyTeamService } from './my-team.service';
 @Module({
   controllers: [ComplianceController, MyTeamPagesController],
   providers: [ComplianceService, MyTeamService],
-  exports: [ComplianceService],
+  exports: [ComplianceService, MyTeamService],
 })
 export class ComplianceModule {}

@@ -83,11 +83,12 @@ export class ComplianceService {
    */
   async statusSection(scope: Scope, staffId: number, asOf?: IsoDate) {
     if (!scope.canSeePeople || !(await this.scopes.staffVisible(scope, staffId))) return null;
-    const view = await this.forPerson(scope, staffId, asOf);
+    const [view, framework] = await Promise.all([this.forPerson(scope, staffId, asOf), this.framework()]);
+    const names = new Map(framework.levels.map((l) => [l.code, l.name]));
     return {
       asOf: view.asOf,
       windowDays: view.windowDays,
-      levels: view.levels.map((l) => ({ ...l, ...displayOf(l) })),
+      levels: view.levels.map((l) => ({ ...l, ...displayOf(l), lastLevelName: l.lastCompletion ? (names.get(l.lastCompletion.level) ?? null) : null })),
     };
   }
 

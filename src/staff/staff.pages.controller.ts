@@ -25,6 +25,7 @@ import {
 } from './page-forms';
 import type { PostedForm } from './page-forms';
 import { NO_ERRORS } from '../common/form-errors';
+import { personLabel } from '../people/person-input';
 import { Staff } from './staff.entity';
 import { StaffService } from './staff.service';
 
@@ -46,7 +47,7 @@ const STAFF_FIELDS: FormFields = {
   email: { label: 'Email address', anchor: 'email', invalid: 'Enter an email address in the correct format, like name@example.gov.uk' },
   organisationCode: { label: 'Organisation', anchor: 'organisationCode', empty: 'Choose an organisation', invalid: 'Choose an organisation from the list' },
   roleCodes: { label: 'Roles', anchor: 'roleCodes', invalid: 'Choose roles from the list' },
-  managerEmployeeRef: { label: 'Manager’s employee reference', anchor: 'managerEmployeeRef', invalid: 'Enter the manager’s employee reference' },
+  managerEmployeeRef: { label: 'Manager', anchor: 'managerEmployeeRef', invalid: 'Enter the manager’s name or employee reference' },
   startDate: { label: 'Start date', anchor: 'startDate-day', empty: 'Enter the start date', invalid: 'Start date must be a real date, for example 2 9 2024' },
   endDate: { label: 'End date', anchor: 'endDate-day', invalid: 'End date must be a real date, for example 31 3 2026' },
 };
@@ -155,7 +156,7 @@ export class StaffPagesController {
       email: person.email ?? '',
       organisationCode: person.organisation.code,
       roleCodes: person.roles.map((r) => r.code),
-      managerEmployeeRef: person.manager?.employeeRef ?? '',
+      managerEmployeeRef: person.manager ? personLabel(person.manager) : '',
       startDate: partsOfIso(person.startDate),
       endDate: partsOfIso(person.endDate),
     };

@@ -11,6 +11,7 @@ import { ScopeService } from '../access/scope.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Role } from '../roles/role.entity';
+import { PeopleService } from '../people/people.service';
 import { RolesService } from '../roles/roles.service';
 import { CreateStaffDto, StaffQuery, StaffView, UpdateStaffDto } from './dto/staff.dto';
 import { Staff } from './staff.entity';
@@ -25,6 +26,7 @@ export class StaffService {
     private readonly organisations: OrganisationsService,
     private readonly roles: RolesService,
     private readonly scopes: ScopeService,
+    private readonly people: PeopleService,
   ) {}
 
   /** The people the scope may see, filtered and paged; viewers are refused (403). */
@@ -178,13 +180,14 @@ export class StaffService {
     if (dto.roleCodes !== undefined) person.roles = await this.roles.resolveCodes(dto.roleCodes);
     const endProblem = endDateProblem(person.startDate, person.endDate);
     if (endProblem) throw new FieldError('endDate', endProblem);
-    if (dto.managerEmployeeRef !== undefined) person.managerId = await this.resolveManager(person, dto.managerEmployeeRef, m);
+    if (dto.managerEmployeeRef !== undefined) person.managerId = await this.resolveManager(scope, person, dto.managerEmployeeRef, m);
   }
 
-  private async resolveManager(person: Staff, managerRef: string | null, m: EntityManager): Promise<number | null> {
+  /** The manager named by reference, "Name (REF)", email or name: someone the scope may choose, in post, of the same employer. */
+  private async resolveManager(scope: Scope, person: Staff, managerRef: string | null, m: EntityManager): Promise<number | null> {
     if (!managerRef) return null;
-    const manager = await m.findOne(Staff, { where: { employeeRef: managerRef, employerId: person.employerId } });
-    if (!manager) throw unknownManager(managerRef);
+    const manager = await this.people.resolveOne(scope, 'managerEmployeeRef', managerRef, 'manage', m, { employerId: person.employerId, where: 'in the same employer' });
+    if (!manager) return null;
     // The chain above the would-be manager: nobody may end up managing themselves.
     const chain: number[] = [];
     for (let current: Staff | null = manager; current && chain.length < 100 && !chain.includes(current.id); ) {
@@ -211,9 +214,6 @@ export class StaffService {
     }
   }
 }
-
-const unknownManager = (ref: string) =>
-  new FieldError('managerEmployeeRef', `no person with employee reference ${ref} in the same employer`);
 
 export function staffView(s: Staff): StaffView {
   const today = todayIso();

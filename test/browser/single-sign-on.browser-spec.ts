@@ -60,8 +60,8 @@ describe('signing in with the organisation’s own account in a real browser', (
     await page.screenshot({ path: `${SCREENSHOTS}/signed-in-with-provider.png`, fullPage: true });
 
     // Signing out ends the tracker's session and offers the provider's sign-out.
-    await page.goto(`${base}/account`);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // Sign out is in the header of every page.
+    await page.locator('.govuk-service-navigation').getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { level: 1, name: 'You have signed out of the tracker' }).waitFor();
     expect(await page.getByRole('link', { name: 'Sign out of Warwickshire too' }).getAttribute('href')).toMatch(new RegExp(`^${idp.issuer}/session/end\\?`));
     await page.goto(`${base}/staff`);
