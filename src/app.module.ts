@@ -15,6 +15,7 @@ import { LevelsModule } from './levels/levels.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { DemoModule } from './demo/demo.module';
 import { PagesModule } from './pages/pages.module';
+import { PeopleModule } from './people/people.module';
 import { ReportsModule } from './reports/reports.module';
 import { PeopleModule } from './people/people.module';
 import { RequirementsModule } from './requirements/requirements.module';
@@ -55,6 +56,7 @@ export class AppModule {
         RolesModule,
         RequirementsModule,
         StaffModule,
+        PeopleModule,
         UsersModule,
         CompletionsModule,
         SessionsModule,

@@ -16,12 +16,12 @@ export interface Predicate {
   params: Record<string, unknown>;
 }
 
-/**
- * The one place that turns a Scope into queries. Out-of-scope records answer 404 (not 403) so
- * their existence is not revealed; an action the role may never take answers 403.
 /** Why a person is chosen on a form: to look them up, book them (or record a walk-in), name them as a trainer, or as a manager. */
 export type PersonPurpose = 'see' | 'book' | 'train' | 'manage';
 
+/**
+ * The one place that turns a Scope into queries. Out-of-scope records answer 404 (not 403) so
+ * their existence is not revealed; an action the role may never take answers 403.
  */
 @Injectable()
 export class ScopeService {
@@ -62,9 +62,6 @@ export class ScopeService {
   }
 
   /**
-   * Sessions the scope may see, as a predicate on a training_sessions alias. To 'manage' (change,
-   * take registers) a session must be hosted inside the scope's subtree; to 'book' people onto it,
-  /**
    * People the scope may choose on a form, as a predicate on a staff alias: to see or manage,
    * the people it may see; to book (walk-ins too) or name as a trainer, a trainer account may also
    * choose anyone in its own organisation subtree (the people it runs sessions for).
@@ -77,6 +74,9 @@ export class ScopeService {
     return visible;
   }
 
+  /**
+   * Sessions the scope may see, as a predicate on a training_sessions alias. To 'manage' (change,
+   * take registers) a session must be hosted inside the scope's subtree; to 'book' people onto it,
    * sessions hosted by the organisations above are open too (a county's WRAP programme is for its
    * teams). Trainers see the sessions they train either way.
    */
