@@ -575,6 +575,28 @@ const PAGES: Record<string, Operation> = {
     a: (f) => ({ url: `/sessions/${f.sessions.SA}/bookings/${f.bookings.SA}/certificate.pdf` }),
     b: (f) => ({ url: `/sessions/${f.sessions.SB}/bookings/${f.bookings.SB}/certificate.pdf` }),
   },
+  'GET /sessions/:id/certificates.pdf': { may: PEOPLE_READERS, a: (f) => ({ url: `/sessions/${f.sessions.SA}/certificates.pdf` }), b: (f) => ({ url: `/sessions/${f.sessions.SB}/certificates.pdf` }) },
+  'GET /sessions/:id/book-overdue': {
+    may: PEOPLE_READERS,
+    a: (f) => ({ url: `/sessions/${f.sessions.SA_OPEN}/book-overdue?organisationCode=A1` }),
+    b: (f) => ({ url: `/sessions/${f.sessions.SB_OPEN}/book-overdue?organisationCode=B` }),
+  },
+  'GET /sessions/:id/bookings/:bookingId/cancel': {
+    may: PEOPLE_READERS,
+    a: (f) => ({ url: `/sessions/${f.sessions.SA_OPEN}/bookings/${f.bookings.SA_OPEN}/cancel` }),
+    b: (f) => ({ url: `/sessions/${f.sessions.SB_OPEN}/bookings/${f.bookings.SB_OPEN}/cancel` }),
+  },
+  'GET /sessions/book/:staffId': {
+    may: PEOPLE_READERS,
+    a: (f) => ({ url: `/sessions/book/${f.staff.editable}?level=L2` }),
+    b: (f) => ({ url: `/sessions/book/${f.staff.bPerson}?level=L2` }),
+  },
+  'POST /sessions/book/:staffId': {
+    may: PEOPLE_READERS,
+    ok: [303],
+    a: async (f) => ({ url: `/sessions/book/${(await f.fresh.person('A1')).id}?level=L2`, form: { sessionId: String(f.sessions.SA_OPEN) } }),
+    b: async (f) => ({ url: `/sessions/book/${(await f.fresh.person('B')).id}?level=L2`, form: { sessionId: String(f.sessions.SB_OPEN) } }),
+  },
   'GET /sessions/:id/cancel': { may: SESSION_RUNNERS, a: (f) => ({ url: `/sessions/${f.sessions.SA_OPEN}/cancel` }), b: (f) => ({ url: `/sessions/${f.sessions.SB_OPEN}/cancel` }) },
   'POST /sessions/:id/cancel': {
     may: SESSION_RUNNERS,

@@ -1,7 +1,16 @@
 import request from 'supertest';
-import { addDays, todayIso } from '../src/common/dates';
+import type { Response } from 'superagent';
+import { addDays, formatUkDate as ukDate, todayIso } from '../src/common/dates';
 import { Client, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { completion, organisation, person, role, requirement } from './support/builders';
+
+/** supertest does not buffer binary bodies it does not know; this keeps a PDF as bytes. */
+function binary(res: Response, done: (err: Error | null, body: Buffer) => void) {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
 
 /** The hidden CSRF field of the first form on a page. */
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
@@ -70,12 +79,38 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       expect(calendar.text).toContain('<table class="govuk-table app-calendar">');
     });
 
-    it('schedules a session through the form, showing errors first', async () => {
-      const bad = await form('/sessions/new', { levelCode: 'L2', title: '', date: '', startTime: '09:00', endTime: '12:00', hostOrganisationCode: 'WCC', capacity: 'ten' }).expect(422);
+    it('asks for the date in three boxes and times as typed, with no date or time pickers', async () => {
+      const blank = await page('/sessions/new').expect(200);
+      expect(blank.text).not.toMatch(/type="(date|time)"/);
+      expect(blank.text).toContain('name="date-day"');
+      expect(blank.text).toContain('For example, 9:30am or 14:00');
+      const [y, m, d] = nextWeek.split('-');
+      const ok = await form('/sessions/new', {
+        levelCode: 'L2', title: 'Afternoon WRAP', 'date-day': String(Number(d)), 'date-month': String(Number(m)), 'date-year': y,
+        startTime: '1.30pm', endTime: '16:00', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainerEmployeeRefs: 'T1',
+      }).expect(303);
+      const id = ok.headers.location.split(/[/?]/)[2];
+      expect((await http.get(`/api/sessions/${id}`).expect(200)).body).toMatchObject({ startsAt: `${nextWeek}T13:30`, endsAt: `${nextWeek}T16:00` });
+      await http.post(`/api/sessions/${id}/cancel`).expect(200);
+    });
+
+    it('schedules a session through the form, showing every error of the form at once, in plain English', async () => {
+      const bad = await form('/sessions/new', {
+        levelCode: 'L2', title: '', 'date-day': '31', 'date-month': '2', 'date-year': '2027', startTime: '2pm', endTime: '1pm', hostOrganisationCode: 'WCC', capacity: 'ten',
+      }).expect(422);
       expect(bad.text).toContain('There is a problem');
+      expect(bad.text).toContain('<title>Error: ');
       expect(bad.text).toContain('Enter a title');
-      expect(bad.text).toContain('Enter the date of the session');
+      expect(bad.text).toContain('<a href="#date-day">The date of the session must be a real date');
+      expect(bad.text).toContain('<a href="#endTime">The end time must be after the start time</a>');
+      expect(bad.text).toContain('<a href="#venue">Enter a venue or an online link (or both)</a>');
       expect(bad.text).toContain('Enter the number of places, from 1 to 500');
+      expect(bad.text).not.toMatch(/endsAt|startsAt/);
+      expect(bad.text).toContain('name="date-day" type="text" inputmode="numeric" value="31"');
+      const unreadable = await form('/sessions/new', { levelCode: 'L2', title: 'WRAP', startTime: 'half nine', endTime: '', hostOrganisationCode: 'WCC', capacity: '5', venue: 'Hall' }).expect(422);
+      expect(unreadable.text).toContain('Enter the date of the session');
+      expect(unreadable.text).toContain('Enter the start time like 9:30am or 14:00');
+      expect(unreadable.text).toContain('Enter the end time');
       const untrained = await form('/sessions/new', {
         levelCode: 'L2', title: 'Evening WRAP', date: nextWeek, startTime: '18:00', endTime: '20:00', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainerEmployeeRefs: 'M1',
       }).expect(422);
@@ -95,22 +130,75 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       expect((await http.get(`/api/sessions/${id}`).expect(200)).body).toMatchObject({ title: 'Evening WRAP (moved)', startsAt: `${nextWeek}T18:30` });
     });
 
-    it('books people, fills the waiting list and cancels a booking from the session page', async () => {
+    it('books people, fills the waiting list and cancels a booking from the session page after asking', async () => {
       const booked = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', employeeRefs: 'B1, B2\nB3' }).expect(303);
-      expect(booked.headers.location).toBe(`/sessions/${ids.today}?booked=2&waiting=1&already=0`);
+      expect(booked.headers.location).toBe(`/sessions/${ids.today}?booked=2&waiting=1`);
       const shown = await page(booked.headers.location).expect(200);
       expect(shown.text).toContain('2 people booked, 1 on the waiting list');
       expect(shown.text).toContain('Waiting list (1)');
       const missing = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', employeeRefs: 'NOPE1' }).expect(422);
       expect(missing.text).toContain('no person with employee reference NOPE1');
-      const empty = await form(`/sessions/${ids.today}/bookings`, { mode: 'overdue', organisationCode: '' }).expect(422);
-      expect(empty.text).toContain('Choose the organisation whose overdue people to book');
 
       const detail = await http.get(`/api/sessions/${ids.today}`).expect(200);
       const b2 = detail.body.bookings.find((b: { employeeRef: string }) => b.employeeRef === 'B2');
+      // The page links to a confirmation; nothing is cancelled until it is answered.
+      expect(shown.text).toContain(`href="/sessions/${ids.today}/bookings/${b2.id}/cancel"`);
+      const ask = await page(`/sessions/${ids.today}/bookings/${b2.id}/cancel`).expect(200);
+      expect(ask.text).toContain('Cancel Bo Second’s booking?');
+      expect(ask.text).toContain('Their place goes to the first person on the waiting list.');
+      expect(ask.text).toContain('Keep the booking');
+      expect((await http.get(`/api/sessions/${ids.today}`).expect(200)).body).toMatchObject({ booked: 2, waiting: 1 });
       const cancelled = await form(`/sessions/${ids.today}/bookings/${b2.id}/cancel`, {}).expect(303);
       expect(cancelled.headers.location).toBe(`/sessions/${ids.today}?done=promoted`);
       expect((await http.get(`/api/sessions/${ids.today}`).expect(200)).body).toMatchObject({ booked: 2, waiting: 0 });
+    });
+
+    it('says who is already booked instead of "0 people booked"', async () => {
+      const again = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', employeeRefs: 'B1' }).expect(409);
+      expect(again.text).toContain('Bea Booked is already booked on this session');
+      expect(again.text).toContain('href="#employeeRefs"');
+      expect(again.text).not.toContain('0 people booked');
+      const both = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', employeeRefs: 'B1 B3' }).expect(409);
+      expect(both.text).toContain('Bea Booked and Bill Third are already booked on this session');
+    });
+
+    it('shows who "book everyone overdue" would book and who would wait, and books only when confirmed', async () => {
+      const empty = await page(`/sessions/${ids.otherTrainer}/book-overdue?organisationCode=`).expect(422);
+      expect(empty.text).toContain('Choose the organisation whose overdue people to book');
+      expect(empty.text).toContain('href="#organisationCode"');
+
+      // In Children and Young People nobody holds L2: Mo, Bea, Bo and Bill; the session has 2 places.
+      const preview = await page(`/sessions/${ids.otherTrainer}/book-overdue?organisationCode=WCC-CYP`).expect(200);
+      expect(preview.text).toContain('Check who will be booked');
+      expect(preview.text).toContain('2 people will get a place');
+      expect(preview.text).toContain('2 people will join the waiting list');
+      const willBook = /<ul class="govuk-list govuk-list--bullet" id="will-book">([\s\S]*?)<\/ul>/.exec(preview.text)?.[1] ?? '';
+      const willWait = /<ol class="govuk-list govuk-list--number" id="will-wait">([\s\S]*?)<\/ol>/.exec(preview.text)?.[1] ?? '';
+      expect(willBook).toContain('Bea Booked');
+      expect(willBook).toContain('Mo Manager');
+      expect(willWait).toContain('Bo Second');
+      expect(willWait).toContain('Bill Third');
+      expect((await http.get(`/api/sessions/${ids.otherTrainer}`).expect(200)).body).toMatchObject({ booked: 0, waiting: 0 });
+
+      const confirmed = await form(`/sessions/${ids.otherTrainer}/bookings`, { mode: 'overdue', organisationCode: 'WCC-CYP' }).expect(303);
+      expect(confirmed.headers.location).toBe(`/sessions/${ids.otherTrainer}?booked=2&waiting=2`);
+      expect((await http.get(`/api/sessions/${ids.otherTrainer}`).expect(200)).body).toMatchObject({ booked: 2, waiting: 2 });
+      const afterwards = await page(`/sessions/${ids.otherTrainer}/book-overdue?organisationCode=WCC-CYP`).expect(200);
+      expect(afterwards.text).toContain('Nobody to book');
+      expect(afterwards.text).toContain('Already on this session');
+    });
+
+    it('marks everyone attended on the register, to be changed one by one before saving', async () => {
+      const register = await page(`/sessions/${ids.today}/register`).expect(200);
+      expect(register.text).toContain(`href="/sessions/${ids.today}/register?mark=attended"`);
+      expect(register.text).not.toMatch(/value="attended" checked/);
+      const { bookings } = (await http.get(`/api/sessions/${ids.today}`).expect(200)).body;
+      const booked = bookings.filter((b: { status: string }) => b.status === 'booked');
+      const marked = await page(`/sessions/${ids.today}/register?mark=attended`).expect(200);
+      expect(marked.text).toContain('Everyone booked is marked as attended');
+      for (const b of booked) expect(marked.text).toContain(`id="attendance-${b.id}" name="attendance-${b.id}" type="radio" value="attended" checked`);
+      // Nothing is saved until the register is completed.
+      expect((await http.get(`/api/sessions/${ids.today}`).expect(200)).body.status).toBe('scheduled');
     });
 
     it('takes the register on the register page, naming anyone left unmarked', async () => {
@@ -133,6 +221,29 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       expect(shown.text).toContain('certificate.pdf');
       const again = await page(`/sessions/${ids.today}/register`).expect(200);
       expect(again.text).toContain('Save corrections');
+    });
+
+    it('downloads every attendee’s certificate as one tagged PDF', async () => {
+      const shown = await page(`/sessions/${ids.today}`).expect(200);
+      expect(shown.text).toContain(`href="/sessions/${ids.today}/certificates.pdf"`);
+      expect(shown.text).toContain('Download all 2 certificates (one PDF)');
+      const res = await http.get(`/sessions/${ids.today}/certificates.pdf`).buffer(true).parse(binary).expect(200);
+      expect(res.headers['content-type']).toContain('application/pdf');
+      expect(res.headers['content-disposition']).toContain('certificates-L2-wrap-for-schools-');
+      const pdf = (res.body as Buffer).toString('latin1');
+      expect(pdf.startsWith('%PDF-')).toBe(true);
+      expect(pdf).toContain('/StructTreeRoot');
+      expect(pdf).toMatch(/\/Lang \(en-GB\)/);
+      expect(pdf).toContain('/DisplayDocTitle true');
+      expect(pdf).toMatch(/\/Title \d+ 0 R/);
+      expect(pdf).toContain('(Certificates of completion: WRAP for schools');
+      expect(pdf).toMatch(/\/Type \/Pages[\s\S]*?\/Count 2/); // Bea, and Cai the walk-in: a page each
+      // A single certificate is tagged the same way.
+      const one = await http.get(`/api/sessions/${ids.today}/bookings`).expect(200);
+      const bea = one.body.find((b: { employeeRef: string }) => b.employeeRef === 'B1');
+      const single = await http.get(`/sessions/${ids.today}/bookings/${bea.id}/certificate.pdf`).buffer(true).parse(binary).expect(200);
+      expect((single.body as Buffer).toString('latin1')).toContain('/StructTreeRoot');
+      await http.get(`/sessions/${ids.adults}/certificates.pdf`).expect(404); // not delivered
     });
 
     it('refuses the register page before the day', async () => {
@@ -207,6 +318,66 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       await manager.put(`/api/sessions/${ids.today}/register`).send({ attended: [], noShow: [] }).expect(403);
       await manager.post('/api/sessions').send(api()).expect(403);
       await manager.post(`/api/sessions/${session.id}/cancel`).expect(403);
+    });
+
+    it('shows a manager the sessions open to their people, read-only, and books one of them from My team', async () => {
+      // Dee reports to Mo; the county (above Mo's organisation) runs a WRAP that Mo may book onto but not run.
+      ids.D1 = (await person(http, { employeeRef: 'D1', organisationCode: 'WCC-CYP', firstName: 'Dee', lastName: 'Report', roleCodes: ['FRONTLINE'], managerEmployeeRef: 'M1' })).id;
+      const county = (await http.post('/api/sessions').send(api({ title: 'County WRAP', hostOrganisationCode: 'WCC', startsAt: `${nextWeek}T14:00`, endsAt: `${nextWeek}T16:00`, capacity: 5 })).expect(201)).body;
+      const manager = await t.as('manager', 'WCC-CYP', 'M1');
+      const asManager = (url: string) => manager.get(url).set('Accept', 'text/html');
+
+      expect((await asManager('/sessions').expect(200)).text).toContain('County WRAP');
+      expect((await asManager(`/sessions/calendar?month=${nextWeek.slice(0, 7)}`).expect(200)).text).toContain('County WRAP');
+      const shown = await asManager(`/sessions/${county.id}`).expect(200);
+      expect(shown.text).toContain('County WRAP');
+      expect(shown.text).not.toContain('Change details');
+      expect(shown.text).not.toContain('Take the register');
+      expect(shown.text).toContain('Book people');
+      await manager.get(`/sessions/${county.id}/edit`).set('Accept', 'text/html').expect(403);
+      await manager.get(`/sessions/${county.id}/register`).set('Accept', 'text/html').expect(403);
+
+      // My team offers "Book onto a session" for the level Dee lacks; the page lists the county's session with its places.
+      const team = await asManager('/my-team').expect(200);
+      expect(team.text).toContain('Dee Report');
+      expect(team.text).toContain(`href="/sessions/book/${ids.D1}?level=L2"`);
+      expect(team.text).toContain('Where the Prevent e-learning is done');
+      expect(team.text).toContain('support-people-vulnerable-to-radicalisation.service.gov.uk');
+      const offer = await asManager(`/sessions/book/${ids.D1}?level=L2`).expect(200);
+      expect(offer.text).toContain('Book onto a L2 session');
+      expect(offer.text).toContain('County WRAP');
+      expect(offer.text).toContain('5 places left');
+      expect(offer.text).not.toContain('Adults WRAP'); // hosted beside Mo's organisation, not above it
+      const csrf = csrfOf(offer.text);
+      const done = await manager.post(`/sessions/book/${ids.D1}?level=L2`).set('Accept', 'text/html').type('form').send({ _csrf: csrf, sessionId: String(county.id) }).expect(303);
+      expect(done.headers.location).toBe(`/sessions/${county.id}?booked=1&waiting=0`);
+      const again = await manager.post(`/sessions/book/${ids.D1}?level=L2`).set('Accept', 'text/html').type('form').send({ _csrf: csrf, sessionId: String(county.id) }).expect(409);
+      expect(again.text).toContain('Dee Report is already booked on this session');
+      const none = await manager.post(`/sessions/book/${ids.D1}?level=L2`).set('Accept', 'text/html').type('form').send({ _csrf: csrf }).expect(422);
+      expect(none.text).toContain('<a href="#sessionId">Choose a session</a>');
+
+      // My team says who is booked and on what; the offer to book is gone.
+      const after = await asManager('/my-team').expect(200);
+      expect(after.text).toContain(`<a class="govuk-link" href="/sessions/${county.id}">County WRAP</a> (L2), ${ukDate(nextWeek)}`);
+      expect(after.text).not.toContain(`href="/sessions/book/${ids.D1}?level=L2"`);
+      // The person's record lists the booking.
+      const record = await asManager(`/staff/${ids.D1}`).expect(200);
+      expect(record.text).toContain('<h2 class="govuk-heading-m" id="bookings">Bookings</h2>');
+      expect(record.text).toContain('County WRAP');
+      expect(record.text).toContain('govuk-tag--blue">Booked');
+
+      // Someone outside Mo's people cannot be offered; another manager's person answers 404.
+      await manager.get(`/sessions/book/${ids.C1}?level=L2`).set('Accept', 'text/html').expect(404);
+    });
+
+    it('does not answer 404 to a manager for a session one of their people is booked on, wherever it is hosted', async () => {
+      const elsewhere = (await http.post('/api/sessions').send(api({ title: 'Adults WRAP again', hostOrganisationCode: 'WCC-ADULT', startsAt: `${nextWeek}T09:00`, endsAt: `${nextWeek}T11:00` })).expect(201)).body;
+      const manager = await t.as('manager', 'WCC-CYP', 'M1');
+      await manager.get(`/sessions/${elsewhere.id}`).set('Accept', 'text/html').expect(404);
+      await http.post(`/api/sessions/${elsewhere.id}/bookings`).send({ employeeRef: 'D1' }).expect(201);
+      const shown = await manager.get(`/sessions/${elsewhere.id}`).set('Accept', 'text/html').expect(200);
+      expect(shown.text).toContain('Dee Report');
+      expect(shown.text).not.toContain('Book people'); // open to see, not to book onto: it is hosted beside Mo's organisation
     });
 
     it('gives viewers no session pages or people', async () => {

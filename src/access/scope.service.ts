@@ -10,6 +10,9 @@ import { Requirement } from '../requirements/requirement.entity';
 import { User } from '../users/user.entity';
 import { ancestorIds, subtreeIds, within } from './subtree';
 
+/** What a session is wanted for: changing it and its register, booking people onto it, or reading it. */
+export type SessionPurpose = 'manage' | 'book' | 'see';
+
 /** A WHERE fragment with TypeORM named parameters, for createQueryBuilder().andWhere(sql, params). */
 export interface Predicate {
   sql: string;
@@ -78,9 +81,11 @@ export class ScopeService {
    * Sessions the scope may see, as a predicate on a training_sessions alias. To 'manage' (change,
    * take registers) a session must be hosted inside the scope's subtree; to 'book' people onto it,
    * sessions hosted by the organisations above are open too (a county's WRAP programme is for its
-   * teams). Trainers see the sessions they train either way.
+   * teams). To 'see' a session, any session on which someone the scope may see is booked or
+   * waiting is open too (a manager's person booked by a coordinator elsewhere), so it never
+   * answers 404 to them. Trainers see the sessions they train whatever the purpose.
    */
-  sessionPredicate(scope: Scope, alias: string, purpose: 'manage' | 'book' = 'manage'): Predicate {
+  sessionPredicate(scope: Scope, alias: string, purpose: SessionPurpose = 'manage'): Predicate {
     const actor = scope.actor;
     if (!actor) return { sql: '1 = 1', params: {} };
     const inSubtree =
@@ -91,9 +96,13 @@ export class ScopeService {
     if (actor.role === 'trainer') {
       return { sql: `${alias}.id IN (SELECT sc_st.session_id FROM session_trainers sc_st WHERE sc_st.staff_id = :scopeMe)`, params };
     }
-    if (purpose === 'book' && actor.organisationId !== null) {
+    if (purpose !== 'manage' && actor.organisationId !== null) {
       const above = `${alias}.host_organisation_id IN (${ancestorIds(':scopeRoot', 'sc_a')})`;
-      return { sql: `(${inSubtree} OR ${above})`, params };
+      if (purpose === 'book') return { sql: `(${inSubtree} OR ${above})`, params };
+      const people = this.staffPredicate(scope, 'sc_bs');
+      const theirPeopleBooked = `${alias}.id IN (SELECT sc_bb.session_id FROM bookings sc_bb JOIN staff sc_bs ON sc_bs.id = sc_bb.staff_id
+                 WHERE sc_bb.status IN ('booked', 'waiting') AND ${people.sql})`;
+      return { sql: `(${inSubtree} OR ${above} OR ${theirPeopleBooked})`, params: { ...params, ...people.params } };
     }
     return { sql: inSubtree, params };
   }

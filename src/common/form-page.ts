@@ -23,6 +23,8 @@ export interface FormPage {
   anchors?: FormAnchors;
   /** The form's fields in page order: the summary follows it; fields not listed are not linked. */
   order?: readonly string[];
+  /** Field -> the element the summary links to, where it is not the field's own id (a date input's "date-day"). */
+  ids?: Record<string, string>;
   /** The field a refusal naming no field is shown at (the booking box for "already booked"); otherwise none. */
   unnamed?: string;
   /** The status to answer with, when not the refusal's own. */

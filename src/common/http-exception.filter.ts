@@ -40,7 +40,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const page = (request as Request & { formPage?: FormPage }).formPage;
     const problems = page ? refusalProblems(exception) : null;
     if (page && problems) {
-      response.status(page.status ?? status).render(page.view, { ...page.model, ...formErrors(problems.map((p) => ({ ...p, field: p.field ?? page.unnamed ?? null })), page.anchors, page.order) });
+      response.status(page.status ?? status).render(page.view, { ...page.model, ...formErrors(problems.map((p) => ({ ...p, field: p.field ?? page.unnamed ?? null })), page.anchors, page.order, page.ids) });
       return;
     }
     const render = (helpers: unknown[]) =>

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ComplianceService } from '../compliance/compliance.service';
+import { BookingOffers } from '../sessions/booking-offers';
 import type { Response } from 'express';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
@@ -65,6 +66,7 @@ export class CompletionsPagesController {
     private readonly levels: LevelsService,
     private readonly scopes: ScopeService,
     private readonly compliance: ComplianceService,
+    private readonly offers: BookingOffers,
   ) {}
 
   @Get()
@@ -74,12 +76,14 @@ export class CompletionsPagesController {
     const person = await this.staff.visible(scope, id);
     const completions = await this.completions.forPerson(id);
     const name = `${person.firstName} ${person.lastName}`;
+    const complianceStatus = await this.compliance.statusSection(scope, id);
     return {
       title: name,
       flash: typeof done === 'string' ? DONE[done] : undefined,
       breadcrumbs: [{ text: 'Staff', href: '/staff' }],
       canEdit: scope.canEditPeople,
-      complianceStatus: await this.compliance.statusSection(scope, id),
+      complianceStatus,
+      bookings: await this.offers.forRecord(scope, id, complianceStatus?.levels ?? []),
       person: {
         id: person.id,
         name,

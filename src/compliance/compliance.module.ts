@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../sessions/sessions.module';
 import { ComplianceController } from './compliance.controller';
 import { ComplianceService } from './compliance.service';
 import { MyTeamPagesController } from './my-team.pages.controller';
@@ -6,6 +7,7 @@ import { MyTeamService } from './my-team.service';
 
 /** A person's compliance by the reference rules: their record, and managers' "my team". */
 @Module({
+  imports: [SessionsModule],
   controllers: [ComplianceController, MyTeamPagesController],
   providers: [ComplianceService, MyTeamService],
   exports: [ComplianceService, MyTeamService],

@@ -5,6 +5,7 @@ import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { isIsoDate } from '../common/dates';
 import { pagination } from '../staff/page-forms';
+import { BookingOffers, PREVENT_ELEARNING } from '../sessions/booking-offers';
 import { MyTeamService } from './my-team.service';
 
 const PAGE_SIZE = 50;
@@ -12,7 +13,10 @@ const PAGE_SIZE = 50;
 @ApiExcludeController()
 @Controller('my-team')
 export class MyTeamPagesController {
-  constructor(private readonly myTeam: MyTeamService) {}
+  constructor(
+    private readonly myTeam: MyTeamService,
+    private readonly offers: BookingOffers,
+  ) {}
 
   /** Each person below the signed-in manager, each required level, most urgent first. */
   @Get()
@@ -24,12 +28,20 @@ export class MyTeamPagesController {
     const pages = Math.max(1, Math.ceil(team.members.length / PAGE_SIZE));
     const page = Math.min(pages, Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1));
     const dateQuery = asOf ? `asOf=${asOf}&` : '';
+    const shown = team.members.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+    const offers = await this.offers.forPeople(scope, shown);
     return {
       title: 'My team',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'My team' }],
       ...team,
       total: team.members.length,
-      members: team.members.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+      members: shown.map((m) => {
+        const { upcoming, offers: lacking } = offers.get(m.id) ?? { upcoming: [], offers: [] };
+        const offerFor = new Map(lacking.map((o) => [o.levelCode, o]));
+        return { ...m, upcoming, levels: m.levels.map((cell) => (cell ? { ...cell, offer: offerFor.get(cell.level) ?? null } : null)) };
+      }),
+      elearning: PREVENT_ELEARNING,
+      booked: [...offers.values()].filter((o) => o.upcoming.length > 0).length,
       pagination: pagination(page, pages, (n) => `/my-team?${dateQuery}page=${n}`),
       overdue: team.summary.expired + team.summary.missing,
     };

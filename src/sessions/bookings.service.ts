@@ -20,6 +20,35 @@ import { fillPlaces, SessionsService } from './sessions.service';
 import { TrainingSession } from './training-session.entity';
 import { subtreeIds } from '../access/subtree';
 
+export interface PreviewPerson {
+  staffId: number;
+  name: string;
+  employeeRef: string;
+  organisationName: string;
+}
+
+export interface OverduePreview {
+  willBook: PreviewPerson[];
+  willWait: PreviewPerson[];
+  already: (PreviewPerson & { waiting: boolean })[];
+}
+
+/** One of a person's bookings, with the session it is for. */
+export interface PersonBookingView {
+  bookingId: number;
+  sessionId: number;
+  sessionTitle: string;
+  levelCode: string;
+  levelName: string;
+  date: string;
+  hostOrganisationName: string;
+  sessionStatus: TrainingSession['status'];
+  status: Booking['status'];
+  attendance: Booking['attendance'];
+  /** The session is still to come (scheduled, today or later). */
+  upcoming: boolean;
+}
+
 /** Places on sessions: booking people (one, several, or everyone overdue), the waiting list, cancelling. */
 @Injectable()
 export class BookingsService {
@@ -34,7 +63,7 @@ export class BookingsService {
 
   /** The session's booked people then its waiting list, limited to the people the scope can see. */
   async list(scope: Scope, sessionId: number): Promise<{ bookings: BookingView[]; othersNotShown: number }> {
-    const session = await this.sessions.find(scope, sessionId, this.dataSource.manager, 'book');
+    const session = await this.sessions.find(scope, sessionId, this.dataSource.manager, 'see');
     const all = await this.bookingsOf(this.dataSource.manager, sessionId, ['booked', 'waiting']);
     const visible = await this.visibleOnSession(scope, session, all);
     const bookings = all.filter((b) => visible.has(b.staffId));
@@ -61,20 +90,39 @@ export class BookingsService {
     if (ways !== 1) {
       throw new BadRequestException('Give exactly one of employeeRef, employeeRefs, or organisationCode with overdueFor: true');
     }
+    return this.placePeople(scope, sessionId, (session, m) =>
+      dto.overdueFor
+        ? this.overduePeople(scope, session, dto.organisationCode, m)
+        : this.people.resolveMany(scope, dto.employeeRefs ?? [dto.employeeRef as string], dto.organisationCode, m, dto.employeeRefs ? 'employeeRefs' : 'employeeRef'),
+    );
+  }
+
+  /** Books one person the scope can reach, chosen from a page (My team, their record) rather than typed. */
+  async bookPerson(scope: Scope, sessionId: number, staffId: number): Promise<BulkBookingView> {
+    this.scopes.assertCanSeePeople(scope);
+    return this.placePeople(scope, sessionId, async (_session, m) => {
+      const person = await m.findOne(Staff, { where: { id: staffId }, relations: { organisation: true } });
+      if (!person || !(await this.people.reachable(scope, person, m))) throw new NotFoundException(`No person with id ${staffId}`);
+      return [person];
+    });
+  }
+
+  /** A person the scope may book onto sessions (anyone it can see; for a trainer also their organisation's people); 404 otherwise. */
+  async bookable(scope: Scope, staffId: number): Promise<Staff> {
+    this.scopes.assertCanSeePeople(scope);
+    const person = await this.dataSource.manager.findOne(Staff, { where: { id: staffId }, relations: { organisation: true } });
+    if (!person || !(await this.people.reachable(scope, person))) throw new NotFoundException(`No person with id ${staffId}`);
+    return person;
+  }
+
+  /** In one transaction holding the session: finds the people, refuses leavers, and places them in order. */
+  private async placePeople(scope: Scope, sessionId: number, find: (session: TrainingSession, m: EntityManager) => Promise<Staff[]>): Promise<BulkBookingView> {
     try {
       return await this.writes.transaction(async (m) => {
         await this.writes.lockSession(m, sessionId);
         const session = await this.sessions.find(scope, sessionId, m, 'book');
         assertBookable(session);
-        const people = dto.overdueFor
-          ? await this.overduePeople(scope, session, dto.organisationCode, m)
-          : await this.people.resolveMany(
-              scope,
-              dto.employeeRefs ?? [dto.employeeRef as string],
-              dto.organisationCode,
-              m,
-              dto.employeeRefs ? 'employeeRefs' : 'employeeRef',
-            );
+        const people = await find(session, m);
         const leavers = people.filter((p) => p.endDate !== null && p.endDate < session.startsAt.slice(0, 10));
         if (leavers.length > 0) {
           throw new UnprocessableEntityException(
@@ -89,12 +137,80 @@ export class BookingsService {
     }
   }
 
+  /**
+   * What "book everyone overdue" in an organisation would do now, without doing it: who would get
+   * a place, who would join the waiting list, and who is already booked or waiting.
+   */
+  async previewOverdue(scope: Scope, sessionId: number, organisationCode: string): Promise<OverduePreview> {
+    this.scopes.assertCanSeePeople(scope);
+    const m = this.dataSource.manager;
+    const session = await this.sessions.find(scope, sessionId, m, 'book');
+    assertBookable(session);
+    const people = await this.overduePeople(scope, session, organisationCode, m);
+    const existing = new Map((await m.find(Booking, { where: { sessionId } })).map((b) => [b.staffId, b] as const));
+    let free = session.capacity - [...existing.values()].filter((b) => b.status === 'booked').length;
+    const preview: OverduePreview = { willBook: [], willWait: [], already: [] };
+    for (const person of people) {
+      const shown = { staffId: person.id, name: `${person.firstName} ${person.lastName}`, employeeRef: person.employeeRef, organisationName: person.organisation.name };
+      const previous = existing.get(person.id);
+      if (previous && previous.status !== 'cancelled') preview.already.push({ ...shown, waiting: previous.status === 'waiting' });
+      else if (free > 0) {
+        free -= 1;
+        preview.willBook.push(shown);
+      } else preview.willWait.push(shown);
+    }
+    return preview;
+  }
+
+  /** A person's bookings on sessions the scope may see, the latest session first. */
+  async ofPerson(scope: Scope, staffId: number): Promise<PersonBookingView[]> {
+    this.scopes.assertCanSeePeople(scope);
+    if (!(await this.scopes.staffVisible(scope, staffId))) return [];
+    return (await this.bookingsOfPeople(scope, [staffId], false)).get(staffId) ?? [];
+  }
+
+  /** Each of these people's places and waiting-list places on sessions still to come, soonest first. */
+  async upcomingFor(scope: Scope, staffIds: number[]): Promise<Map<number, PersonBookingView[]>> {
+    this.scopes.assertCanSeePeople(scope);
+    return this.bookingsOfPeople(scope, staffIds, true);
+  }
+
+  private async bookingsOfPeople(scope: Scope, staffIds: number[], upcomingOnly: boolean): Promise<Map<number, PersonBookingView[]>> {
+    const out = new Map<number, PersonBookingView[]>();
+    if (staffIds.length === 0) return out;
+    const visible = this.scopes.sessionPredicate(scope, 'ts', 'see');
+    const today = todayIso();
+    const rows: Booking[] = [];
+    for (let i = 0; i < staffIds.length; i += 500) {
+      const qb = this.dataSource
+        .getRepository(Booking)
+        .createQueryBuilder('b')
+        .innerJoinAndSelect('b.session', 'ts')
+        .innerJoinAndSelect('ts.level', 'l')
+        .innerJoinAndSelect('ts.hostOrganisation', 'o')
+        .where('b.staff_id IN (:...staffIds)', { staffIds: staffIds.slice(i, i + 500) })
+        .andWhere(visible.sql, visible.params);
+      if (upcomingOnly) {
+        qb.andWhere("b.status IN ('booked', 'waiting')").andWhere("ts.status = 'scheduled'").andWhere('ts.starts_at >= :today', { today });
+      }
+      rows.push(...(await qb.getMany()));
+    }
+    const direction = upcomingOnly ? 1 : -1;
+    rows.sort((a, b) => direction * (a.session.startsAt.localeCompare(b.session.startsAt) || a.id - b.id));
+    for (const b of rows) {
+      const list = out.get(b.staffId) ?? [];
+      list.push(personBookingView(b, today));
+      out.set(b.staffId, list);
+    }
+    return out;
+  }
+
   /** Cancels a booking; a freed place goes to the first person on the waiting list. */
   async cancel(scope: Scope, sessionId: number, bookingId: number): Promise<CancelledBookingView> {
     this.scopes.assertCanSeePeople(scope);
     return this.writes.transaction(async (m) => {
       await this.writes.lockSession(m, sessionId);
-      const session = await this.sessions.find(scope, sessionId, m, 'book');
+      const session = await this.sessions.find(scope, sessionId, m, 'see');
       const booking = await m.findOne(Booking, { where: { id: bookingId, sessionId } });
       if (!booking || !(await this.visibleOnSession(scope, session, [booking], m)).has(booking.staffId)) {
         throw new NotFoundException(`No booking with id ${bookingId} on session ${sessionId}`);
@@ -114,7 +230,7 @@ export class BookingsService {
 
   /** One booking on a session the scope can see (and a person it can see); 404 otherwise. */
   async get(scope: Scope, sessionId: number, bookingId: number, m: EntityManager = this.dataSource.manager): Promise<Booking> {
-    const session = await this.sessions.find(scope, sessionId, m, 'book');
+    const session = await this.sessions.find(scope, sessionId, m, 'see');
     const booking = await m.findOne(Booking, { where: { id: bookingId, sessionId }, relations: { staff: { organisation: true } } });
     if (!booking || !(await this.visibleOnSession(scope, session, [booking], m)).has(booking.staffId)) {
       throw new NotFoundException(`No booking with id ${bookingId} on session ${sessionId}`);
@@ -255,5 +371,21 @@ export function bookingView(b: Booking, waitingPosition: number | null): Booking
     attendance: b.attendance,
     walkIn: Boolean(b.walkIn),
     waitingPosition,
+  };
+}
+
+function personBookingView(b: Booking, today: string): PersonBookingView {
+  return {
+    bookingId: b.id,
+    sessionId: b.sessionId,
+    sessionTitle: b.session.title,
+    levelCode: b.session.level.code,
+    levelName: b.session.level.name,
+    date: dateOf(b.session.startsAt),
+    hostOrganisationName: b.session.hostOrganisation.name,
+    sessionStatus: b.session.status,
+    status: b.status,
+    attendance: b.attendance,
+    upcoming: b.session.status === 'scheduled' && dateOf(b.session.startsAt) >= today,
   };
 }

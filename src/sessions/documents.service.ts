@@ -4,6 +4,7 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { Scope } from '../auth/scope';
 import { formatUkDate } from '../common/dates';
+import { Booking } from './booking.entity';
 import { BookingsService } from './bookings.service';
 import { dateOf, timeOf, toUtcMillis } from './session-times';
 import { SessionsService } from './sessions.service';
@@ -24,30 +25,36 @@ export class DocumentsService {
 
   /** A completion certificate for someone who attended a delivered session. */
   async certificate(scope: Scope, sessionId: number, bookingId: number): Promise<Download<Buffer>> {
-    const session = await this.sessions.find(scope, sessionId, undefined, 'book');
+    const session = await this.sessions.find(scope, sessionId, undefined, 'see');
     const booking = await this.bookings.get(scope, sessionId, bookingId);
     if (session.status !== 'delivered' || booking.status !== 'booked' || booking.attendance !== 'attended') {
       throw new NotFoundException(`No certificate for booking ${bookingId}: certificates are for people the register shows attended`);
     }
     const person = `${booking.staff.firstName} ${booking.staff.lastName}`;
-    const body = await renderCertificate({
-      person,
-      employeeRef: booking.staff.employeeRef,
-      organisation: booking.staff.organisation.name,
-      levelCode: session.level.code,
-      levelName: session.level.name,
-      date: formatUkDate(dateOf(session.startsAt)),
-      sessionTitle: session.title,
-      trainers: trainerNames(session),
-      host: session.hostOrganisation.name,
-      reference: `Session ${session.id}, booking ${booking.id}`,
-    });
+    const body = await renderCertificates(`Certificate of completion: ${person}, ${session.level.code}`, [certificateText(session, booking)]);
     return { filename: `certificate-${session.level.code}-${slug(person)}-${dateOf(session.startsAt)}.pdf`, body };
+  }
+
+  /**
+   * Every attendee's certificate for a delivered session in one PDF, a page each, in the order of
+   * the register; only the attendees the scope may see. 404 when there are none.
+   */
+  async certificates(scope: Scope, sessionId: number): Promise<Download<Buffer>> {
+    const session = await this.sessions.find(scope, sessionId, undefined, 'see');
+    const { bookings } = await this.bookings.list(scope, sessionId);
+    const attendees = bookings.filter((b) => b.status === 'booked' && b.attendance === 'attended');
+    if (session.status !== 'delivered' || attendees.length === 0) {
+      throw new NotFoundException('This session has no certificates: certificates are for people the register shows attended');
+    }
+    const texts = [];
+    for (const a of attendees) texts.push(certificateText(session, await this.bookings.get(scope, sessionId, a.id)));
+    const body = await renderCertificates(`Certificates of completion: ${session.title}, ${formatUkDate(dateOf(session.startsAt))}`, texts);
+    return { filename: `certificates-${session.level.code}-${slug(session.title)}-${dateOf(session.startsAt)}.pdf`, body };
   }
 
   /** A calendar entry for a booked place. */
   async calendarEntry(scope: Scope, sessionId: number, bookingId: number): Promise<Download<string>> {
-    const session = await this.sessions.find(scope, sessionId, undefined, 'book');
+    const session = await this.sessions.find(scope, sessionId, undefined, 'see');
     const booking = await this.bookings.get(scope, sessionId, bookingId);
     const details = [
       `${session.level.code}: ${session.level.name}`,
@@ -88,6 +95,21 @@ export function trainerNames(session: Pick<TrainingSession, 'trainers' | 'extern
   return names.join(', ');
 }
 
+function certificateText(session: TrainingSession, booking: Booking): CertificateText {
+  return {
+    person: `${booking.staff.firstName} ${booking.staff.lastName}`,
+    employeeRef: booking.staff.employeeRef,
+    organisation: booking.staff.organisation.name,
+    levelCode: session.level.code,
+    levelName: session.level.name,
+    date: formatUkDate(dateOf(session.startsAt)),
+    sessionTitle: session.title,
+    trainers: trainerNames(session),
+    host: session.hostOrganisation.name,
+    reference: `Session ${session.id}, booking ${booking.id}`,
+  };
+}
+
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'attendee';
 }
@@ -105,40 +127,69 @@ interface CertificateText {
   reference: string;
 }
 
-function renderCertificate(c: CertificateText): Promise<Buffer> {
+/** One tagged PDF (PDF/UA style: structure, language, title) with a certificate on each page. */
+function renderCertificates(title: string, certificates: CertificateText[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',
       layout: 'landscape',
       margin: 60,
-      info: { Title: `Certificate of completion: ${c.person}, ${c.levelCode}`, Author: 'Prevent training tracker' },
+      autoFirstPage: false,
+      tagged: true,
+      lang: 'en-GB',
+      displayTitle: true,
+      info: { Title: title, Author: 'Prevent training tracker', Subject: 'Certificate of completion of Prevent training' },
     });
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
-
-    const width = doc.page.width - 120;
-    doc.rect(30, 30, doc.page.width - 60, doc.page.height - 60).lineWidth(3).stroke('#1d70b8');
-    doc.moveDown(2);
-    doc.font('Helvetica-Bold').fontSize(30).fillColor('#0b0c0c').text('Certificate of completion', { align: 'center', width });
-    doc.moveDown(1.2);
-    doc.font('Helvetica').fontSize(16).text('This is to certify that', { align: 'center', width });
-    doc.moveDown(0.6);
-    doc.font('Helvetica-Bold').fontSize(26).text(c.person, { align: 'center', width });
-    doc.font('Helvetica').fontSize(12).fillColor('#505a5f').text(`${c.organisation} (employee reference ${c.employeeRef})`, { align: 'center', width });
-    doc.moveDown(0.8);
-    doc.fillColor('#0b0c0c').fontSize(16).text('completed Prevent training at', { align: 'center', width });
-    doc.moveDown(0.4);
-    doc.font('Helvetica-Bold').fontSize(20).text(`${c.levelCode}: ${c.levelName}`, { align: 'center', width });
-    doc.moveDown(0.6);
-    doc.font('Helvetica').fontSize(16).text(`on ${c.date}`, { align: 'center', width });
-    doc.moveDown(1.2);
-    doc.fontSize(13).text(`Session: ${c.sessionTitle}`, { align: 'center', width });
-    doc.text(`Hosted by: ${c.host}`, { align: 'center', width });
-    if (c.trainers) doc.text(`Trainer: ${c.trainers}`, { align: 'center', width });
-    doc.moveDown(1.5);
-    doc.fontSize(9).fillColor('#505a5f').text(`${c.reference}. Recorded in the Prevent training tracker.`, { align: 'center', width });
+    for (const c of certificates) drawCertificate(doc, c);
     doc.end();
   });
+}
+
+/** A certificate on a new page: its own section of the structure tree, the border marked as decoration. */
+function drawCertificate(doc: PDFKit.PDFDocument, c: CertificateText): void {
+  doc.addPage();
+  const section = doc.struct('Sect');
+  doc.addStructure(section);
+  const width = doc.page.width - 120;
+  const text = (words: string, type: 'H1' | 'H2' | 'P', options: PDFKit.Mixins.TextOptions = {}) =>
+    doc.text(words, 60, undefined, { align: 'center', width, structParent: section, structType: type, ...options } as PDFKit.Mixins.TextOptions);
+
+  doc.markContent('Artifact', { type: 'Layout' });
+  doc.rect(30, 30, doc.page.width - 60, doc.page.height - 60).lineWidth(3).stroke('#1d70b8');
+  doc.endMarkedContent();
+
+  doc.y = 60;
+  doc.moveDown(2);
+  doc.font('Helvetica-Bold').fontSize(30).fillColor('#0b0c0c');
+  text('Certificate of completion', 'H1');
+  doc.moveDown(1.2);
+  doc.font('Helvetica').fontSize(16);
+  text('This is to certify that', 'P');
+  doc.moveDown(0.6);
+  doc.font('Helvetica-Bold').fontSize(26);
+  text(c.person, 'H2');
+  doc.font('Helvetica').fontSize(12).fillColor('#505a5f');
+  text(`${c.organisation} (employee reference ${c.employeeRef})`, 'P');
+  doc.moveDown(0.8);
+  doc.fillColor('#0b0c0c').fontSize(16);
+  text('completed Prevent training at', 'P');
+  doc.moveDown(0.4);
+  doc.font('Helvetica-Bold').fontSize(20);
+  text(`${c.levelCode}: ${c.levelName}`, 'P');
+  doc.moveDown(0.6);
+  doc.font('Helvetica').fontSize(16);
+  text(`on ${c.date}`, 'P');
+  doc.moveDown(1.2);
+  doc.fontSize(13);
+  text(`Session: ${c.sessionTitle}`, 'P');
+  text(`Hosted by: ${c.host}`, 'P');
+  if (c.trainers) text(`Trainer: ${c.trainers}`, 'P');
+  doc.moveDown(1.5);
+  doc.fontSize(9).fillColor('#505a5f');
+  text(`${c.reference}. Recorded in the Prevent training tracker.`, 'P');
+  section.end();
 }

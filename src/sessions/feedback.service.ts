@@ -56,7 +56,7 @@ export class FeedbackService {
    * PUBLIC_URL, never on the Host header of the request, which the caller controls.
    */
   async summary(scope: Scope, sessionId: number): Promise<FeedbackSummaryView> {
-    const session = await this.sessions.find(scope, sessionId, undefined, 'book');
+    const session = await this.sessions.find(scope, sessionId, undefined, 'see');
     const rows = await this.dataSource.getRepository(SessionFeedback).find({ where: { sessionId }, order: { id: 'ASC' } });
     const canManage = await this.sessions.canManageSession(scope, session);
     return {

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
+import { Controller, Get, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../auth/allow.decorator';
@@ -22,8 +22,8 @@ export class RegisterPagesController {
 
   @Get(':id/register')
   @Allow(...MANAGE_ROLES)
-  async registerForm(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response): Promise<void> {
-    const page = await this.pages.registerPage(scope, id, null);
+  async registerForm(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query('mark') mark: unknown, @Res() res: Response): Promise<void> {
+    const page = await this.pages.registerPage(scope, id, null, mark === 'attended');
     res.render(page.view, { ...page.model, ...NO_ERRORS });
   }
 

@@ -1,4 +1,4 @@
-import { dateOf, isLocalDateTime, nowLocal, timeOf, toUtcMillis } from './session-times';
+import { dateOf, isLocalDateTime, nowLocal, parseTime, timeOf, toUtcMillis } from './session-times';
 
 describe('isLocalDateTime', () => {
   it.each(['2026-03-03T09:30', '2024-02-29T00:00', '2026-12-31T23:59'])('accepts %s', (s) => expect(isLocalDateTime(s)).toBe(true));
@@ -43,4 +43,20 @@ describe('toUtcMillis', () => {
   it('reads a time skipped when the clocks go forward as the clock would show it', () =>
     expect(iso('2026-03-29T01:30')).toBe('2026-03-29T01:30:00.000Z'));
   it('refuses a time that is not written YYYY-MM-DDTHH:MM', () => expect(() => toUtcMillis('2026-03-29')).toThrow(RangeError));
+});
+
+describe('parseTime: a time of day as people type it', () => {
+  it.each([
+    ['9:30am', '09:30'],
+    ['9.30 pm', '21:30'],
+    ['2pm', '14:00'],
+    ['12am', '00:00'],
+    ['12:15pm', '12:15'],
+    ['14:00', '14:00'],
+    ['09:30', '09:30'],
+    ['9:30 A.M.', '09:30'],
+    ['noon', '12:00'],
+  ])('reads %s as %s', (typed, time) => expect(parseTime(typed)).toBe(time));
+
+  it.each([['9'], ['25:00'], ['13pm'], ['9:75'], ['half nine'], ['']])('refuses %p', (typed) => expect(parseTime(typed)).toBeNull());
 });

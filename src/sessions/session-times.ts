@@ -17,6 +17,30 @@ export function isLocalDateTime(s: unknown): s is LocalDateTime {
   return isIsoDate(match[1]) && Number(match[2]) <= 23 && Number(match[3]) <= 59;
 }
 
+const TYPED_TIME = /^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$/;
+
+/**
+ * A time of day as people type it ("9:30am", "9.30 pm", "2pm", "14:00", "noon") as HH:MM, or null
+ * when it is not one. Without am or pm a time needs its minutes ("14:00"): "9" alone could be either.
+ */
+export function parseTime(typed: string): string | null {
+  const text = typed.trim().toLowerCase();
+  if (text === 'noon' || text === 'midday' || text === '12 noon') return '12:00';
+  const match = TYPED_TIME.exec(text);
+  if (!match) return null;
+  let hour = Number(match[1]);
+  const minute = match[2] === undefined ? 0 : Number(match[2]);
+  const half = match[3]?.replace(/\./g, '');
+  if (minute > 59) return null;
+  if (half) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (half === 'pm' ? 12 : 0);
+  } else if (match[2] === undefined || hour > 23) {
+    return null;
+  }
+  return `${pad(hour)}:${pad(minute)}`;
+}
+
 export function dateOf(t: LocalDateTime): IsoDate {
   return t.slice(0, 10);
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LevelsModule } from '../levels/levels.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
+import { BookingOffers } from './booking-offers';
 import { BookingsService } from './bookings.service';
 import { DocumentsService } from './documents.service';
 import { FeedbackController } from './feedback.controller';
@@ -20,7 +21,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [LevelsModule, OrganisationsModule],
   controllers: [SessionsController, FeedbackController, SessionsPagesController, BookingsPagesController, RegisterPagesController, FeedbackPagesController],
-  providers: [SessionWrites, SessionPeople, SessionsService, BookingsService, RegisterService, FeedbackService, DocumentsService, SessionPages],
-  exports: [SessionsService, BookingsService, RegisterService, FeedbackService],
+  providers: [SessionWrites, SessionPeople, SessionsService, BookingsService, RegisterService, FeedbackService, DocumentsService, SessionPages, BookingOffers],
+  exports: [SessionsService, BookingsService, RegisterService, FeedbackService, BookingOffers],
 })
 export class SessionsModule {}

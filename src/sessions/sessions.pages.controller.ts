@@ -104,7 +104,8 @@ export class SessionsPagesController {
   @Get(':id')
   @Allow(...PAGE_ROLES)
   async show(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query() q: Form, @Res() res: Response): Promise<void> {
-    const page = await this.pages.show(scope, id, { flash: flashFrom(q) });
+    const alreadyBooked = text(q.already).split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    const page = await this.pages.show(scope, id, { flash: flashFrom(q), alreadyBooked });
     res.render(page.view, { ...page.model, ...NO_ERRORS });
   }
 
@@ -163,7 +164,7 @@ export class SessionsPagesController {
   @Get(':id/feedback')
   @Allow(...PAGE_ROLES)
   async feedbackPage(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query() q: Form, @Res() res: Response): Promise<void> {
-    const session = await this.sessions.view(await this.sessions.find(scope, id, undefined, 'book'));
+    const session = await this.sessions.view(await this.sessions.find(scope, id, undefined, 'see'));
     const summary = await this.feedback.summary(scope, id);
     res.render('sessions/feedback', {
       title: `Feedback: ${session.title}`,
@@ -224,12 +225,7 @@ export function flashFrom(q: Form): string | null {
   if (typeof q.booked === 'string') {
     const booked = Number(q.booked) || 0;
     const waiting = Number(q.waiting) || 0;
-    const already = Number(q.already) || 0;
-    const parts = [
-      `${booked} ${booked === 1 ? 'person' : 'people'} booked`,
-      waiting ? `${waiting} on the waiting list` : null,
-      already ? `${already} already booked` : null,
-    ].filter(Boolean);
+    const parts = [`${booked} ${booked === 1 ? 'person' : 'people'} booked`, waiting ? `${waiting} on the waiting list` : null].filter(Boolean);
     return parts.join(', ');
   }
   return null;

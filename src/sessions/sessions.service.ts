@@ -2,7 +2,7 @@ import { ConflictException, ForbiddenException, HttpStatus, Injectable, Unproces
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Scope } from '../auth/scope';
-import { ScopeService } from '../access/scope.service';
+import { ScopeService, SessionPurpose } from '../access/scope.service';
 import { addDays, formatUkDate } from '../common/dates';
 import { FieldError } from '../common/field-error';
 import { notFound } from '../common/http-errors';
@@ -69,6 +69,13 @@ export class SessionsService {
     return scope.role === 'trainer' || this.scopes.organisationVisible(scope, session.hostOrganisationId, m);
   }
 
+  /** Whether the scope may book people onto this session: hosted inside its subtree or above it (or one it trains). */
+  async canBookOnto(scope: Scope, sessionId: number, m: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const open = this.scopes.sessionPredicate(scope, 'ts', 'book');
+    const found = await m.getRepository(TrainingSession).createQueryBuilder('ts').where('ts.id = :id', { id: sessionId }).andWhere(open.sql, open.params).getCount();
+    return found > 0;
+  }
+
   assertCanManage(scope: Scope): void {
     this.scopes.assertCanSeePeople(scope);
     if (!this.canManage(scope)) {
@@ -77,7 +84,7 @@ export class SessionsService {
   }
 
   /** A session the scope may see, with its level, host and trainers; 404 otherwise. */
-  async find(scope: Scope, id: number, m: EntityManager = this.dataSource.manager, purpose: 'manage' | 'book' = 'manage'): Promise<TrainingSession> {
+  async find(scope: Scope, id: number, m: EntityManager = this.dataSource.manager, purpose: SessionPurpose = 'manage'): Promise<TrainingSession> {
     this.scopes.assertCanSeePeople(scope);
     const visible = this.scopes.sessionPredicate(scope, 'ts', purpose);
     const session = await this.withRelations(m)
@@ -107,8 +114,15 @@ export class SessionsService {
     return this.views(await qb.getMany());
   }
 
+  /** Sessions of a level the scope may book people onto that are still to come and have places left, soonest first. */
+  async openWithPlaces(scope: Scope, levelCode: string): Promise<SessionView[]> {
+    const qb = await this.filtered(scope, { level: levelCode, status: 'scheduled' }, 'book');
+    qb.andWhere('ts.starts_at >= :now', { now: nowLocal() }).orderBy('ts.startsAt', 'ASC').addOrderBy('ts.id', 'ASC');
+    return (await this.views(await qb.getMany())).filter((s) => s.placesLeft > 0);
+  }
+
   async detail(scope: Scope, id: number, bookings: BookingView[], othersNotShown: number): Promise<SessionDetailView> {
-    const session = await this.find(scope, id, this.dataSource.manager, 'book');
+    const session = await this.find(scope, id, this.dataSource.manager, 'see');
     const [view] = await this.views([session]);
     return { ...view, canManage: await this.canManageSession(scope, session), bookings, othersNotShown };
   }
@@ -194,9 +208,9 @@ export class SessionsService {
       .leftJoinAndSelect('tr.organisation', 'tro');
   }
 
-  private async filtered(scope: Scope, query: Partial<SessionQuery>) {
+  private async filtered(scope: Scope, query: Partial<SessionQuery>, purpose: SessionPurpose = 'see') {
     this.scopes.assertCanSeePeople(scope);
-    const visible = this.scopes.sessionPredicate(scope, 'ts', 'book');
+    const visible = this.scopes.sessionPredicate(scope, 'ts', purpose);
     const qb = this.withRelations(this.dataSource.manager).where(visible.sql, visible.params);
     if (query.level) qb.andWhere('ts.level_id = :levelId', { levelId: (await this.levels.getByCode(query.level)).id });
     if (query.organisation) {
@@ -252,8 +266,8 @@ export class SessionsService {
       session.capacity = dto.capacity;
     }
 
-    if (session.endsAt <= session.startsAt) throw new UnprocessableEntityException('endsAt must be after startsAt');
-    if (!session.venue && !session.onlineLink) throw new UnprocessableEntityException('Give a venue or an online link (or both)');
+    if (session.endsAt <= session.startsAt) throw new FieldError('endsAt', 'The end time must be after the start time');
+    if (!session.venue && !session.onlineLink) throw new FieldError('venue', 'Enter a venue or an online link (or both)');
     if (session.status === 'delivered' && (session.levelId !== before.levelId || dateOf(session.startsAt) !== before.date)) {
       throw new ConflictException(
         `Session ${session.id} has been delivered and its attendees' completions are recorded for its level and date: those cannot change now`,

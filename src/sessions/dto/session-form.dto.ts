@@ -1,11 +1,63 @@
 import { Expose, Transform } from 'class-transformer';
-import { IsArray, IsIn, IsString, IsInt, IsObject, IsOptional, IsUrl, Length, Matches, Max, Min } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsString,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  Min,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { DateFromParts, NOT_A_DATE } from '../../common/date-parts';
 import { IsCalendarDate } from '../../common/validators';
+import { parseTime } from '../session-times';
 import type { CreateSessionDto } from './session.dto';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : '');
 const orNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+/** A typed time as HH:MM; what cannot be read is kept as typed, so the pattern refuses it (blank stays blank). */
+const typedTime = ({ value }: { value: unknown }) => {
+  const text = typeof value === 'string' ? value.trim() : '';
+  return text === '' ? '' : (parseTime(text) ?? text);
+};
+const timeMessage = (which: 'start' | 'end') => (args: ValidationArguments) =>
+  args.value === '' ? `Enter the ${which} time` : `Enter the ${which} time like 9:30am or 14:00`;
+
+/** The end time is after the start time (checked only when both were read). */
+@ValidatorConstraint({ name: 'endsAfterStart' })
+class EndsAfterStart implements ValidatorConstraintInterface {
+  validate(end: unknown, args: ValidationArguments): boolean {
+    const start = (args.object as SessionFormDto).startTime;
+    if (typeof end !== 'string' || !TIME.test(end) || typeof start !== 'string' || !TIME.test(start)) return true;
+    return end > start;
+  }
+
+  defaultMessage(): string {
+    return 'The end time must be after the start time';
+  }
+}
+
+/** A venue of up to 300 characters, or none when there is an online link. */
+@ValidatorConstraint({ name: 'venueOrLink' })
+class VenueOrLink implements ValidatorConstraintInterface {
+  validate(venue: unknown, args: ValidationArguments): boolean {
+    if (venue === null || venue === undefined || venue === '') return Boolean((args.object as SessionFormDto).onlineLink);
+    return typeof venue === 'string' && venue.length <= 300;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return typeof args.value === 'string' && args.value !== '' ? 'Enter a venue of up to 300 characters' : 'Enter a venue or an online link (or both)';
+  }
+}
 
 /** Employee references typed into a box: separated by commas, spaces or new lines. */
 export function splitRefs(value: unknown): string[] {
@@ -22,21 +74,24 @@ export class SessionFormDto {
   @Length(1, 200, { message: 'Enter a title of up to 200 characters' })
   title: string;
 
-  @Transform(trimmed)
-  @IsCalendarDate({ message: 'Enter the date of the session' })
+  @DateFromParts()
+  @IsCalendarDate({
+    message: (args: ValidationArguments) =>
+      args.value === NOT_A_DATE || (typeof args.value === 'string' && args.value !== '') ? 'The date of the session must be a real date, for example 27 3 2026' : 'Enter the date of the session',
+  })
   date: string;
 
-  @Transform(trimmed)
-  @Matches(TIME, { message: 'Enter the start time as HH:MM, for example 09:30' })
+  @Transform(typedTime)
+  @Matches(TIME, { message: timeMessage('start') })
   startTime: string;
 
-  @Transform(trimmed)
-  @Matches(TIME, { message: 'Enter the end time as HH:MM, for example 12:30' })
+  @Transform(typedTime)
+  @Matches(TIME, { message: timeMessage('end') })
+  @Validate(EndsAfterStart)
   endTime: string;
 
   @Transform(orNull)
-  @IsOptional()
-  @Length(0, 300, { message: 'Enter a venue of up to 300 characters' })
+  @Validate(VenueOrLink)
   venue: string | null;
 
   @Transform(orNull)
@@ -79,6 +134,8 @@ export class SessionFormDto {
 /** The fields of the session form in page order, and where the service's names for them point. */
 export const SESSION_FORM_ORDER = ['levelCode', 'title', 'date', 'startTime', 'endTime', 'venue', 'onlineLink', 'hostOrganisationCode', 'capacity', 'trainerEmployeeRefs', 'externalTrainer', 'notes'] as const;
 export const SESSION_FORM_ANCHORS = { startsAt: 'startTime', endsAt: 'endTime' };
+/** The element each field's error links to, where it is not the field's own id (the date input's first box). */
+export const SESSION_FORM_IDS = { date: 'date-day' };
 
 /** Book people onto a session: by their references, or everyone overdue in an organisation. */
 export class BookingFormDto {
