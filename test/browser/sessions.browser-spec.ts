@@ -131,4 +131,22 @@ describe('a trainer books a person and takes the register in a real browser', ()
     const completions = await t.http().get('/api/completions?level=L2').expect(200);
     expect(completions.body.items.map((c: { employeeRef: string }) => c.employeeRef).sort()).toEqual(['E1', 'E3']);
   });
+
+  it('fits the session page and the register on a 390 px wide phone: wide tables scroll in their own box', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await signIn(page, `/sessions/${sessionId}`);
+    await page.getByRole('heading', { level: 1, name: /WRAP for children’s services/ }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The attendance table (with its certificate links) is reachable by scrolling its own region.
+    const region = page.getByRole('region', { name: /Attendance/ });
+    expect(await region.evaluate((el) => getComputedStyle(el).overflowX)).toBe('auto');
+    expect(await region.getByRole('link', { name: /Certificate for Amira Khan/ }).count()).toBe(1);
+    await page.screenshot({ path: `${SCREENSHOTS}/session-phone.png`, fullPage: true });
+
+    await page.goto(`${base}/sessions/${sessionId}/register`);
+    await page.getByRole('heading', { level: 1, name: 'Register' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await context.close();
+  });
 });
