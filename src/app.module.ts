@@ -12,6 +12,7 @@ import { installSqliteTransactionGate } from './database/sqlite-transaction-gate
 import { HealthController } from './health/health.controller';
 import { ImportsModule } from './imports/imports.module';
 import { LevelsModule } from './levels/levels.module';
+import { loggerParams } from './operations/logging';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { DemoModule } from './demo/demo.module';
 import { PagesModule } from './pages/pages.module';
@@ -32,13 +33,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            autoLogging: { ignore: (req) => req.url?.startsWith('/assets') ?? false },
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
-          },
-        }),
+        LoggerModule.forRoot(loggerParams(config)),
         TypeOrmModule.forRootAsync({
           useFactory: () => databaseOptions(config),
           dataSourceFactory: async (options) => {

@@ -57,6 +57,11 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** `pretty`: one short line a request, for a terminal; `json`: a JSON object a line. Unset: pretty in a terminal, else JSON. */
+  @IsOptional()
+  @IsIn(['pretty', 'json'])
+  LOG_FORMAT?: 'pretty' | 'json';
+
   @IsString()
   TIME_ZONE = 'Europe/London';
 

@@ -39,7 +39,7 @@ export class FirstAdmin {
       password,
     });
     if (this.config.ADMIN_PASSWORD) {
-      this.logger.log(`Created the administrator account ${email}`);
+      this.logger.log('Created the administrator account named by ADMIN_EMAIL');
     } else {
       // Printed once, on the console only: it is not stored anywhere in plain text.
       console.log(
