@@ -57,4 +57,16 @@ describe('BookingsService', () => {
     expect(after.filter((b) => b.status === 'booked').map((b) => b.employeeRef).sort()).toEqual(['T2', 'T3']);
     expect(after.some((b) => b.employeeRef === 'T1' && b.status !== 'cancelled')).toBe(false);
   });
+
+  it('books a person chosen on a page only when the manager can reach them, and lists their places', async () => {
+    const manager = await t.scopeOf('manager', 'TEAM', 'MGR');
+    const idOf = async (ref: string) => Number((await t.dataSource.query(`SELECT id FROM staff WHERE employee_ref = '${ref}'`))[0].id);
+    await expect(bookings.bookPerson(manager, sessionId, await idOf('O1'))).rejects.toMatchObject({ status: 404 });
+    const again = await bookings.bookPerson(manager, sessionId, await idOf('T2'));
+    expect(again).toMatchObject({ booked: 0, waiting: 0, alreadyBooked: 1 });
+    const places = await bookings.upcomingFor(manager, [await idOf('T1'), await idOf('T2')]);
+    expect(places.get(await idOf('T2'))?.map((p) => [p.sessionTitle, p.status])).toEqual([['WRAP', 'booked']]);
+    expect(places.has(await idOf('T1'))).toBe(false); // cancelled: no longer a place
+    expect((await bookings.ofPerson(manager, await idOf('T1'))).map((p) => p.status)).toEqual(['cancelled']);
+  });
 });
