@@ -18,7 +18,6 @@ import { DemoModule } from './demo/demo.module';
 import { PagesModule } from './pages/pages.module';
 import { PeopleModule } from './people/people.module';
 import { ReportsModule } from './reports/reports.module';
-import { PeopleModule } from './people/people.module';
 import { RequirementsModule } from './requirements/requirements.module';
 import { RolesModule } from './roles/roles.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -45,7 +44,6 @@ export class AppModule {
         ScopeModule,
         AuditModule,
         AuthModule,
-        PeopleModule,
         OrganisationsModule,
         LevelsModule,
         RolesModule,

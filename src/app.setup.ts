@@ -25,7 +25,6 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   app.useStaticAssets(join(root, 'node_modules/govuk-frontend/dist/govuk/assets'), { prefix: '/assets/' });
   app.useStaticAssets(join(root, 'node_modules/govuk-frontend/dist/govuk'), { prefix: '/govuk/', index: false });
   app.useStaticAssets(join(root, 'node_modules/accessible-autocomplete/dist'), { prefix: '/accessible-autocomplete/', index: false });
-  app.useStaticAssets(join(root, 'node_modules/accessible-autocomplete/dist'), { prefix: '/accessible-autocomplete/', index: false });
   app.useStaticAssets(join(root, 'views/static'), { prefix: '/static/' });
   await installWebSecurity(app);
   app.setBaseViewsDir(join(root, 'views'));
