@@ -137,7 +137,7 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       expect(shown.text).toContain('2 people booked, 1 on the waiting list');
       expect(shown.text).toContain('Waiting list (1)');
       const missing = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', employeeRefs: 'NOPE1' }).expect(422);
-      expect(missing.text).toContain('no person with employee reference NOPE1');
+      expect(missing.text).toMatch(/no person with employee reference NOPE1/i);
 
       const detail = await http.get(`/api/sessions/${ids.today}`).expect(200);
       const b2 = detail.body.bookings.find((b: { employeeRef: string }) => b.employeeRef === 'B2');
@@ -208,7 +208,9 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       const { bookings } = (await http.get(`/api/sessions/${ids.today}`).expect(200)).body;
       const id = (ref: string) => bookings.find((b: { employeeRef: string }) => b.employeeRef === ref).id;
       const partial = await form(`/sessions/${ids.today}/register`, { [`attendance-${id('B1')}`]: 'attended' }).expect(422);
-      expect(partial.text).toContain('Bill Third (B3)');
+      expect(partial.text).toContain(`<a href="#attendance-${id('B3')}">Say whether Bill Third (B3) attended</a>`);
+      expect(partial.text).toContain(`<p id="attendance-${id('B3')}-error" class="govuk-error-message">`);
+      expect(partial.text).not.toContain(`<a href="#attendance-${id('B1')}">`);
       const done = await form(`/sessions/${ids.today}/register`, {
         [`attendance-${id('B1')}`]: 'attended',
         [`attendance-${id('B3')}`]: 'no_show',

@@ -39,6 +39,11 @@ export class RegisterService {
   /** The register as a page posts it: a choice ('attended' or 'no_show') per booking id, and walk-ins by reference. */
   async saveChoices(scope: Scope, sessionId: number, choices: Record<string, string>, walkIns: string[], organisationCode?: string): Promise<RegisterView> {
     const current = await this.get(scope, sessionId);
+    // Everyone booked needs an answer: each one left out is named at their own question.
+    const unanswered = current.open ? current.entries.filter((e) => e.status === 'booked' && !e.walkIn && !['attended', 'no_show'].includes(choices[String(e.id)])) : [];
+    if (unanswered.length > 0) {
+      throw FieldError.all(unanswered.map((e) => ({ field: `attendance-${e.id}`, message: `Say whether ${e.personName} (${e.employeeRef}) attended` })));
+    }
     const chosen = (choice: string) => current.entries.filter((e) => choices[String(e.id)] === choice).map((e) => e.employeeRef);
     return this.save(scope, sessionId, { attended: [...chosen('attended'), ...walkIns], noShow: chosen('no_show'), organisationCode });
   }

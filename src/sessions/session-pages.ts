@@ -133,7 +133,7 @@ export class SessionPages {
     });
     return {
       view: 'sessions/register',
-      order: ['walkIns', 'walkInOrganisationCode'],
+      order: [...entries.filter((e) => e.status === 'booked').map((e) => `attendance-${e.id}`), 'walkIns', 'walkInOrganisationCode'],
       anchors: { attended: 'walkIns', noShow: 'walkIns', organisationCode: 'walkInOrganisationCode' },
       model: {
         title: `Register: ${session.title}`,
