@@ -345,6 +345,10 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       expect(team.text).toContain(`href="/sessions/book/${ids.D1}?level=L2"`);
       expect(team.text).toContain('Where the Prevent e-learning is done');
       expect(team.text).toContain('support-people-vulnerable-to-radicalisation.service.gov.uk');
+      const elearning = await asManager(`/sessions/book/${ids.D1}?level=L1`).expect(200);
+      expect(elearning.text).toContain('L1 is e-learning, done online at');
+      expect(elearning.text).toContain('send it to your Prevent coordinator');
+      expect(elearning.text).not.toContain('name="sessionId"');
       const offer = await asManager(`/sessions/book/${ids.D1}?level=L2`).expect(200);
       expect(offer.text).toContain('Book onto a L2 session');
       expect(offer.text).toContain('County WRAP');
