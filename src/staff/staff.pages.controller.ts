@@ -28,6 +28,9 @@ import { NO_ERRORS } from '../common/form-errors';
 import { personLabel } from '../people/person-input';
 import { Staff } from './staff.entity';
 import { StaffService } from './staff.service';
+import { StaffStatus, TRAINING_FILTERS } from './staff-status';
+import { StaffListQuery } from './dto/staff-list-query';
+import { STATUS_WORDS } from '../reports/shared/words';
 
 /** Pages that show people: every role but viewers. Pages that change them: admins and coordinators. */
 export const PEOPLE_READERS = ['admin', 'coordinator', 'manager', 'trainer'] as const;
@@ -73,19 +76,31 @@ export class StaffPagesController {
     private readonly organisations: OrganisationsService,
     private readonly roles: RolesService,
     private readonly scopes: ScopeService,
+    private readonly status: StaffStatus,
   ) {}
 
   @Get()
   @Allow(...PEOPLE_READERS)
   @Render('staff/index')
-  async index(@CurrentScope() scope: Scope, @Query() query: StaffQuery) {
+  async index(@CurrentScope() scope: Scope, @Query() query: StaffListQuery) {
+    const levels = await this.status.levels();
+    const level = levels.find((l) => l.code === query.level)?.code ?? levels[0]?.code ?? '';
+    const training = query.training && level ? query.training : '';
     const [result, organisations, roles] = await Promise.all([
-      this.staff.list(scope, query),
+      // A training status is had by people in post today only: the gap analysis's people behind that figure.
+      training ? this.status.list(scope, { ...query, level, training }) : this.staff.list(scope, query),
       this.visibleOrganisations(scope),
       this.roles.list(),
     ]);
+    const statuses = await this.status.statusesOf(result.items.map((p) => p.id));
     const roleNames = new Map(roles.map((r) => [r.code, r.name]));
-    const filters = { search: query.search?.trim() ?? '', organisation: query.organisation ?? '', role: query.role ?? '', status: query.status };
+    const filters = {
+      search: query.search?.trim() ?? '',
+      organisation: query.organisation ?? '',
+      role: query.role ?? '',
+      status: query.status,
+      ...(training ? { level, training } : {}),
+    };
     const hrefFor = (page: number) => {
       const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ''));
       if (query.pageSize !== 50) params.set('pageSize', String(query.pageSize));
@@ -100,10 +115,13 @@ export class StaffPagesController {
       organisationOptions: organisationOptions(organisations, filters.organisation),
       roleOptions: roles.map((r) => ({ value: r.code, text: r.name, selected: r.code === filters.role })),
       statusOptions: STATUS_OPTIONS.map((s) => ({ ...s, selected: s.value === filters.status })),
+      levelOptions: levels.map((l) => ({ value: l.code, text: `${l.code} ${l.name}`, selected: l.code === level })),
+      trainingOptions: TRAINING_FILTERS.map((t) => ({ value: t, text: t === 'overdue' ? 'Overdue (expired or missing)' : STATUS_WORDS[t], selected: t === training })),
+      training,
       total: result.total,
       from: result.total === 0 ? 0 : first,
       to: Math.min(result.total, first + result.items.length - 1),
-      filtered: Boolean(filters.search || filters.organisation || filters.role || filters.status !== 'current'),
+      filtered: Boolean(filters.search || filters.organisation || filters.role || filters.status !== 'current' || training),
       people: result.items.map((p) => ({
         href: `/staff/${p.id}`,
         name: `${p.firstName} ${p.lastName}`,
@@ -112,6 +130,7 @@ export class StaffPagesController {
         roles: p.roleCodes.map((code) => roleNames.get(code) ?? code).join(', '),
         startDate: p.startDate,
         isLeaver: p.isLeaver,
+        levels: statuses.get(p.id) ?? [],
       })),
       pagination: pagination(result.page, result.pages, hrefFor),
     };

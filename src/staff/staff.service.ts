@@ -65,6 +65,24 @@ export class StaffService {
     return pageOf(staff.map(staffView), total, query);
   }
 
+  /** These people as the list shows them, in the order given; those the scope may not see are left out. */
+  async views(scope: Scope, ids: number[]): Promise<StaffView[]> {
+    this.scopes.assertCanSeePeople(scope);
+    if (ids.length === 0) return [];
+    const visible = this.scopes.staffPredicate(scope, 's');
+    const staff = await this.dataSource
+      .getRepository(Staff)
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.organisation', 'o')
+      .leftJoinAndSelect('s.manager', 'm')
+      .where('s.id IN (:...ids)', { ids })
+      .andWhere(visible.sql, visible.params)
+      .getMany();
+    await this.attachRoles(staff);
+    const byId = new Map(staff.map((s) => [s.id, s]));
+    return ids.flatMap((id) => (byId.has(id) ? [staffView(byId.get(id)!)] : []));
+  }
+
   /** A person the scope may see; 404 when unknown or out of scope alike. Viewers are refused (403). */
   async visible(scope: Scope, id: number): Promise<Staff> {
     this.scopes.assertCanSeePeople(scope);
