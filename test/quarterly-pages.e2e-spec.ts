@@ -75,7 +75,8 @@ describeEachDatabase('report pages and downloads', (kind) => {
       );
       expect(text).toContain('3 sessions were delivered, with 6 places booked, 5 attendees (walk-ins included) and 2 no-shows.');
       expect(text).toContain('Compliance at 30 June 2025: L1 81.3% (60.0% at 31 March 2025), L2 88.9% (44.4% at 31 March 2025) and L3 100.0% (66.7% at 31 March 2025).');
-      expect(text).toContain('L2 compliance at 30 June 2025, up 44.5 points');
+      expect(text).toContain('L2 WRAP compliance at 30 June 2025, up 44.5 points');
+      expect(text).toMatch(/By organisation, Q1 2025\/26 Organisation L1 trained Prevent awareness e-learning L2 trained WRAP L3 trained WRAP train the trainer/);
     });
 
     it('shows each chart as an image with alternative text and the figures in a table beside it', () => {

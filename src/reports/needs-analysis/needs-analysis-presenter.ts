@@ -4,10 +4,9 @@ import type { Sheet, SheetColumn } from '../shared/export-files';
 import type { LevelNeeds, NeedsAnalysis, NeedsGroup } from './needs-analysis.service';
 import { num, type TableModel } from '../quarterly/quarterly-presenter';
 
-/** "WRAP" from "WRAP: Workshop to Raise Awareness of Prevent". */
-export function shortLevelName(l: { name: string }): string {
-  return l.name.split(':')[0].trim();
-}
+import { shortLevelName } from '../shared/words';
+
+export { shortLevelName } from '../shared/words';
 
 function people(n: number): string {
   return `${num(n)} ${n === 1 ? 'person' : 'people'}`;

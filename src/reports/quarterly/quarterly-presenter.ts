@@ -6,6 +6,7 @@
 import { formatUkDate } from '../../common/dates';
 import { CONCERN_SOURCE_NAMES, CONCERN_SOURCES } from '../impact/impact-figure.entity';
 import type { ChartData } from '../shared/chart-svg';
+import { shortLevelName } from '../shared/words';
 import type { AnnualReport, FeedbackHighlights, LevelFigures, OrganisationFigures, QuarterlyReport, SectorFigures } from './quarterly.service';
 import { quarterLabel } from './quarterly.service';
 
@@ -92,10 +93,10 @@ export function groupTable(
     caption,
     columns: [
       { label: firstColumn, numeric: false },
-      ...levels.map((l) => ({ label: `${l.level} trained`, numeric: true })),
+      ...levels.map((l) => ({ label: `${l.level} trained`, sub: shortLevelName(l), numeric: true })),
       { label: 'Sessions', numeric: true },
       { label: 'Attended', numeric: true },
-      ...levels.map((l) => ({ label: `${l.level} compliance`, numeric: true })),
+      ...levels.map((l) => ({ label: `${l.level} compliance`, sub: shortLevelName(l), numeric: true })),
     ],
     rows: groups.map((g) => {
       const sessions = g.levels.reduce((sum, l) => sum + l.sessionsDelivered, 0);
@@ -143,7 +144,7 @@ export function quarterlyHeadlines(r: QuarterlyReport): { takeUp: Headline[]; co
     ],
     compliance: r.levels.map((l) => {
       const change = pointsChange(l.compliancePctAtEnd, l.compliancePctPreviousEnd);
-      return { value: pct(l.compliancePctAtEnd), label: `${l.level} compliance at ${formatUkDate(r.period.end)}${change ? `, ${change}` : ''}` };
+      return { value: pct(l.compliancePctAtEnd), label: `${l.level} ${shortLevelName(l)} compliance at ${formatUkDate(r.period.end)}${change ? `, ${change}` : ''}` };
     }),
   };
 }

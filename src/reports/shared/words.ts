@@ -27,3 +27,8 @@ export function levelLabel(code: string, names: ReadonlyMap<string, string> | Re
   const name = names instanceof Map ? names.get(code) : (names as Record<string, string>)[code];
   return name ? `${code} ${name}` : code;
 }
+
+/** A level's short name: "WRAP" from "WRAP: Workshop to Raise Awareness of Prevent". */
+export function shortLevelName(l: { name: string }): string {
+  return l.name.split(':')[0].trim();
+}
