@@ -9,10 +9,10 @@ import { CompletionsModule } from './completions/completions.module';
 import { AppConfig } from './config/app-config';
 import { databaseOptions } from './config/database';
 import { installSqliteTransactionGate } from './database/sqlite-transaction-gate';
-import { HealthController } from './health/health.controller';
 import { ImportsModule } from './imports/imports.module';
 import { LevelsModule } from './levels/levels.module';
 import { loggerParams } from './operations/logging';
+import { OperationsModule } from './operations/operations.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { DemoModule } from './demo/demo.module';
 import { PagesModule } from './pages/pages.module';
@@ -57,8 +57,8 @@ export class AppModule {
         ReportsModule,
         PagesModule,
         DemoModule,
+        OperationsModule,
       ],
-      controllers: [HealthController],
       providers: [{ provide: AppConfig, useValue: config }],
       exports: [AppConfig],
     };

@@ -42,7 +42,6 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   );
   app.useGlobalInterceptors(new FormPageInterceptor(app.get(Reflector), app.get(ModuleRef)));
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -24,6 +24,22 @@ async function bootstrap() {
   await app.listen(config.PORT);
   const { port } = app.getHttpServer().address() as AddressInfo;
   for (const line of await startUpMessage(app.get<DataSource>(getDataSourceToken()), config, port)) logger.log(line, 'Tracker');
+  // Stopping: no new requests, those in flight finish (GracefulShutdown), the database closes, exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal}: stopping`, 'Tracker');
+      app.close().then(
+        () => {
+          logger.log('Stopped: requests finished and the database closed', 'Tracker');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error(`Could not stop cleanly: ${error instanceof Error ? error.message : String(error)}`, 'Tracker');
+          process.exit(1);
+        },
+      );
+    });
+  }
 }
 
 void bootstrap();

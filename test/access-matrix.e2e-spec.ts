@@ -136,6 +136,8 @@ const staffForm = (p: { ref: string; first: string; last: string; org: string; e
 /** The OpenAPI document's operations, as "METHOD /path". */
 const API: Record<string, Operation> = {
   'GET /health': { may: 'public', a: () => ({ url: '/health' }) },
+  'GET /health/live': { may: 'public', a: () => ({ url: '/health/live' }) },
+  'GET /health/ready': { may: 'public', a: () => ({ url: '/health/ready' }) },
 
   // Accounts and tokens: everyone has their own.
   'POST /api/auth/token': { may: 'public', ok: [201], a: (f, r) => ({ url: '/api/auth/token', json: { email: f.accounts[r].email, password: TEST_PASSWORD, name: 'matrix' } }) },

@@ -86,6 +86,12 @@ export class AppConfig {
   @Min(1)
   SESSION_HOURS = 8;
 
+  /** Seconds a stopping server (SIGTERM) gives requests in flight before closing their connections. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_SECONDS = 10;
+
   /** Sign-in attempts allowed per minute from one address. */
   @Type(() => Number)
   @IsInt()

@@ -12,7 +12,9 @@ export interface ServerProcess {
   output: () => string;
   /** Waits until the output matches. */
   waitFor: (pattern: RegExp) => Promise<void>;
-  /** Sends the signal and resolves with the exit code (null when a signal ended it). */
+  /** Resolves with the exit code (null when a signal ended it) once the process has exited. */
+  exited: Promise<number | null>;
+  /** Sends the signal unless it has exited already, and resolves as `exited` does. */
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
@@ -45,6 +47,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     child,
     output: () => output,
     waitFor,
+    exited,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
