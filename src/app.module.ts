@@ -11,6 +11,7 @@ import { databaseOptions } from './config/database';
 import { installSqliteTransactionGate } from './database/sqlite-transaction-gate';
 import { ImportsModule } from './imports/imports.module';
 import { LevelsModule } from './levels/levels.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { loggerParams } from './operations/logging';
 import { OperationsModule } from './operations/operations.module';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -42,6 +43,7 @@ export class AppModule {
           },
         }),
         ScopeModule,
+        NotificationsModule,
         AuditModule,
         AuthModule,
         OrganisationsModule,

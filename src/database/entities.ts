@@ -6,7 +6,9 @@ import { ImpactFigure } from '../reports/impact/impact-figure.entity';
 import { CourseMapping } from '../imports/course-mapping.entity';
 import { FileImport, HeaderMappingEntry, ImportError, OrganisationNameEntry } from '../imports/file-import.entity';
 import { RoleRule, StaffRuleRole } from '../imports/role-rule.entity';
+import { JobLease } from '../jobs/job-lease.entity';
 import { Level } from '../levels/level.entity';
+import { OutboxMessage } from '../notifications/outbox-message.entity';
 import { OrganisationClosure } from '../access/organisation-closure.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Requirement } from '../requirements/requirement.entity';
@@ -48,4 +50,6 @@ export const ENTITIES = [
   IdentityProvider,
   UserIdentity,
   RecoveryCode,
+  OutboxMessage,
+  JobLease,
 ];

@@ -1,0 +1,87 @@
+/**
+ * The outbox: every email the tracker sends is first written here, in the same transaction as the
+ * change that causes it, and sent later by OutboxSender (outbox-sender.ts).
+ *
+ *   await outbox.enqueue(manager, {
+ *     to: 'ann@example.org',            // one address; never several people in one message
+ *     subject: 'Your place on ...',
+ *     text: 'Plain text body',
+ *     key: 'booking-confirmed:42',      // unique per message: the same key twice is one message
+ *     kind: 'booking-confirmed',        // what sort of message (shown in /admin/outbox)
+ *     personId: 17,                     // optional: the person (staff id) the message is about
+ *     sessionId: 5,                     // optional: the session it is about
+ *     organisationId: 3,                // optional: else the person's, else the session's host
+ *     attachments: [{ filename: 'session.ics', contentType: 'text/calendar', content: '...' }],
+ *   });                                  // resolves true when queued, false when the key was already there
+ *
+ * `manager` is the caller's EntityManager (inside its transaction), so the message exists only if the
+ * change is committed. Who may see a message in /admin/outbox follows its organisation.
+ */
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Staff } from '../staff/staff.entity';
+import { TrainingSession } from '../sessions/training-session.entity';
+import { OutboxAttachment, OutboxMessage } from './outbox-message.entity';
+
+export interface OutgoingMessage {
+  to: string;
+  subject: string;
+  text: string;
+  key: string;
+  kind: string;
+  personId?: number | null;
+  sessionId?: number | null;
+  organisationId?: number | null;
+  attachments?: { filename: string; contentType: string; content: Buffer | string }[];
+}
+
+@Injectable()
+export class OutboxService {
+  async enqueue(manager: EntityManager, message: OutgoingMessage, now = new Date()): Promise<boolean> {
+    const attachments: OutboxAttachment[] | null = message.attachments?.length
+      ? message.attachments.map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: (typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content).toString('base64'),
+        }))
+      : null;
+    const messageKey = message.key.slice(0, 200);
+    if (await manager.exists(OutboxMessage, { where: { messageKey } })) return false;
+    // ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite): a concurrent writer of the same key leaves one message.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(OutboxMessage)
+      .values({
+        messageKey,
+        kind: message.kind,
+        toAddress: message.to.trim(),
+        subject: message.subject.slice(0, 300),
+        body: message.text,
+        attachments: attachments && JSON.stringify(attachments),
+        personId: message.personId ?? null,
+        sessionId: message.sessionId ?? null,
+        organisationId: await this.organisationOf(manager, message),
+        state: 'queued',
+        attempts: 0,
+        nextAttemptAt: now.toISOString(),
+      })
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+    return true;
+  }
+
+  private async organisationOf(manager: EntityManager, message: OutgoingMessage): Promise<number | null> {
+    if (message.organisationId) return message.organisationId;
+    if (message.personId) {
+      const person = await manager.findOne(Staff, { where: { id: message.personId }, select: { id: true, organisationId: true } });
+      if (person) return person.organisationId;
+    }
+    if (message.sessionId) {
+      const session = await manager.findOne(TrainingSession, { where: { id: message.sessionId }, select: { id: true, hostOrganisationId: true } });
+      if (session) return session.hostOrganisationId;
+    }
+    return null;
+  }
+}
