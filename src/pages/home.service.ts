@@ -7,8 +7,10 @@ import { Scope, UserRole } from '../auth/scope';
 import { MyTeamService } from '../compliance/my-team.service';
 import { GapAnalysisService } from '../reports/gap-analysis/gap-analysis.service';
 import { GapAnalysisQueryDto } from '../reports/gap-analysis/gap-analysis.dto';
+import { BookingsService } from '../sessions/bookings.service';
 import { SessionQuery, SessionView } from '../sessions/dto/session.dto';
-import { formatLocal, nowLocal } from '../sessions/session-times';
+import { formatLocal } from '../sessions/session-times';
+import { formatUkDate } from '../common/dates';
 import { SessionsService } from '../sessions/sessions.service';
 
 /** How many sessions, people or imports a home page lists before "see all". */
@@ -72,6 +74,7 @@ export class HomeService {
     private readonly gapAnalysis: GapAnalysisService,
     private readonly myTeam: MyTeamService,
     private readonly sessions: SessionsService,
+    private readonly bookings: BookingsService,
   ) {}
 
   async home(scope: Scope): Promise<HomeView> {
@@ -144,45 +147,23 @@ export class HomeService {
     return { count: page.total, items: page.items.map(sessionLine) };
   }
 
-  /** My team's figures, and who in the team is booked on a session to come. */
+  /** My team's figures, and who in the team is booked on a session to come (the places My team lists). */
   private async team(scope: Scope): Promise<NonNullable<HomeView['team']>> {
     const team = await this.myTeam.team(scope);
     const { summary } = team;
-    const ids = team.members.map((m) => m.id);
-    const names = new Map(team.members.map((m) => [m.id, m.name]));
-    const booked = ids.length ? await this.bookedOnSessionsToCome(scope, ids) : [];
+    const upcoming = await this.bookings.upcomingFor(scope, team.members.map((m) => m.id));
+    const booked = team.members
+      .flatMap((m) => (upcoming.get(m.id) ?? []).map((b) => ({ staffId: m.id, name: m.name, sessionId: b.sessionId, sessionTitle: b.sessionTitle, date: b.date, waiting: b.status === 'waiting' })))
+      .sort((a, b) => a.date.localeCompare(b.date) || a.name.localeCompare(b.name));
     return {
       linked: team.linked,
       size: team.members.length,
       overdue: summary.expired + summary.missing,
       expiring: summary.expiring,
       pending: summary.pending,
-      booked: booked.slice(0, SHOWN).map((b) => ({ ...b, name: names.get(b.staffId) ?? '' })),
+      booked: booked.slice(0, SHOWN).map(({ date, ...b }) => ({ ...b, when: formatUkDate(date) })),
       bookedCount: booked.length,
     };
-  }
-
-  /** Places (booked or waiting) of these people on sessions not yet ended that the account may see, soonest first. */
-  private async bookedOnSessionsToCome(scope: Scope, staffIds: number[]): Promise<Omit<BookedLine, 'name'>[]> {
-    const visible = this.scopes.sessionPredicate(scope, 'ts', 'book');
-    const out: Omit<BookedLine, 'name'>[] = [];
-    for (let i = 0; i < staffIds.length; i += 500) {
-      const rows = await this.dataSource
-        .createQueryBuilder()
-        .select(['b.staff_id AS staff_id', 'b.status AS status', 'ts.id AS session_id', 'ts.title AS title', 'ts.starts_at AS starts_at'])
-        .from('bookings', 'b')
-        .innerJoin('training_sessions', 'ts', 'ts.id = b.session_id')
-        .where('b.staff_id IN (:...ids)', { ids: staffIds.slice(i, i + 500) })
-        .andWhere('b.status IN (:...placed)', { placed: ['booked', 'waiting'] })
-        .andWhere('ts.status = :scheduled', { scheduled: 'scheduled' })
-        .andWhere('ts.ends_at >= :now', { now: nowLocal() })
-        .andWhere(visible.sql, visible.params)
-        .getRawMany<{ staff_id: number; status: string; session_id: number; title: string; starts_at: string }>();
-      for (const r of rows) {
-        out.push({ staffId: Number(r.staff_id), sessionId: Number(r.session_id), sessionTitle: r.title, when: r.starts_at, waiting: r.status === 'waiting' });
-      }
-    }
-    return out.sort((a, b) => a.when.localeCompare(b.when) || a.staffId - b.staffId).map((b) => ({ ...b, when: formatLocal(b.when) }));
   }
 }
 
