@@ -232,6 +232,10 @@ describeEachDatabase('gap analysis API and pages', (kind) => {
     expect(page.text).toContain('Sam Dunn');
     expect(page.text).toContain('Lapsed on 31 January 2024');
     expect(page.text).toContain('govuk-tag--orange');
+    expect(page.text).toContain('L1 Prevent awareness e-learning: people expired or missing');
+    const bySector = await t.http().get(`/reports/gap-analysis/people?organisation=WPP&level=L1&status=missing&sector=local_authority&${Q}`).expect(200);
+    expect(bySector.text).toContain('in the Local authority sector');
+    expect(bySector.text).not.toContain('local_authority sector');
   });
 
   it("shows a manager their team, the most urgent first", async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ComplianceModule } from '../../compliance/compliance.module';
+import { RolesModule } from '../../roles/roles.module';
 import { ComplianceFigures, GapAnalysisComplianceFigures } from '../shared/compliance-figures';
 import { GapAnalysisController } from './gap-analysis.controller';
 import { GapAnalysisPagesController } from './gap-analysis.pages.controller';
@@ -7,7 +8,7 @@ import { GapAnalysisService } from './gap-analysis.service';
 
 /** The gap analysis, and the compliance figures other reports take from its fast path. */
 @Module({
-  imports: [ComplianceModule],
+  imports: [ComplianceModule, RolesModule],
   controllers: [GapAnalysisController, GapAnalysisPagesController],
   providers: [GapAnalysisService, { provide: ComplianceFigures, useClass: GapAnalysisComplianceFigures }],
   exports: [GapAnalysisService, ComplianceFigures],

@@ -8,6 +8,8 @@ import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { displayOf } from '../../compliance/compliance.service';
 import { Status, STATUSES } from '../../compliance/rules';
+import { SECTOR_NAMES } from '../../organisations/sectors';
+import { RolesService } from '../../roles/roles.service';
 import { pagination } from '../../staff/page-forms';
 import { dateBoxes, dateMessage, type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
 import { levelLabel, STATUS_WORDS } from '../shared/words';
@@ -35,7 +37,10 @@ function query(params: Record<string, string | number | undefined | null>): stri
 @ApiExcludeController()
 @Controller('reports/gap-analysis')
 export class GapAnalysisPagesController {
-  constructor(private readonly gapAnalysis: GapAnalysisService) {}
+  constructor(
+    private readonly gapAnalysis: GapAnalysisService,
+    private readonly roles: RolesService,
+  ) {}
 
   @Get()
   @AnySignedIn()
@@ -124,7 +129,7 @@ export class GapAnalysisPagesController {
       // Anything odd in the address: fall back to what the figure links always carry.
       Object.assign(dto, { status: undefined, page: 1, pageSize: 50, sector: undefined, window: undefined, asOf: undefined, format: undefined });
     }
-    const [result, levelNames] = await Promise.all([this.gapAnalysis.people(scope, dto), this.gapAnalysis.levelNames()]);
+    const [result, levelNames, roles] = await Promise.all([this.gapAnalysis.people(scope, dto), this.gapAnalysis.levelNames(), this.roles.list()]);
     const statuses = result.statuses;
     const base = {
       organisation: result.organisation.code,
@@ -148,7 +153,10 @@ export class GapAnalysisPagesController {
       result,
       level,
       statusWords: statusWords.join(' or '),
-      filters: { role: dto.role, sector: dto.sector },
+      filters: {
+        role: dto.role ? (roles.find((r) => r.code === dto.role)?.name ?? dto.role) : undefined,
+        sector: dto.sector ? (SECTOR_NAMES[dto.sector as keyof typeof SECTOR_NAMES] ?? dto.sector) : undefined,
+      },
       people: result.items.map((p) => ({ ...p, ...displayOf(p), statusText: STATUS_WORDS[p.status], href: `/staff/${p.id}` })),
       pagination: pagination(result.page, result.pages, (n) => `/reports/gap-analysis/people${query({ ...base, page: n, pageSize: dto.pageSize })}`),
       csvHref: `/api/reports/gap-analysis/people${query({ ...base, format: 'csv' })}`,

@@ -86,7 +86,15 @@ export class LeadCoveragePagesController {
     const form = await readFilters(LeadCoverageQuery, raw, FILTERS, ['csv']);
     const v = await this.coverage.coverage(scope, form.query, named);
     if (form.format && form.errors.errors.length === 0) return sendAudit(res, v, named);
-    const rows = v.organisations.map((o) => ({ ...o, statusText: STATUS_TEXT[o.status].text, statusTag: STATUS_TEXT[o.status].tag, highlight: o.status !== 'covered' }));
+    const roleNames = new Map((await this.roles.list()).map((r) => [r.code, r.name]));
+    const nameOf = (code: string) => roleNames.get(code) ?? code;
+    const rows = v.organisations.map((o) => ({
+      ...o,
+      leadList: o.leadList?.map((l) => ({ ...l, roles: l.roles.map(nameOf) })),
+      statusText: STATUS_TEXT[o.status].text,
+      statusTag: STATUS_TEXT[o.status].tag,
+      highlight: o.status !== 'covered',
+    }));
     res.status(pageStatus(form.errors)).render('reports/lead-coverage', {
       title: `Prevent lead coverage: ${v.organisation.name}`,
       ...form.errors,
@@ -97,6 +105,7 @@ export class LeadCoveragePagesController {
       rows,
       missing: rows.filter((r) => r.highlight),
       asOfText: formatUkDate(v.asOf),
+      leadRoles: v.roleCodes.map(nameOf),
       selection: [
         v.sector ? `${SECTOR_NAMES[v.sector as keyof typeof SECTOR_NAMES]} organisations` : 'Organisations',
         v.depth === null ? `anywhere in ${v.organisation.name}` : v.depth === 1 ? `directly in ${v.organisation.name}` : `${v.depth} levels below ${v.organisation.name}`,
