@@ -86,6 +86,15 @@ export class AppConfig {
   @Min(1)
   SESSION_HOURS = 8;
 
+  /** Where `npm run backup` writes SQLite backups (relative to the project folder), and how many it keeps. */
+  @IsString()
+  BACKUP_DIR = 'backups';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  BACKUP_KEEP = 14;
+
   /** Seconds a stopping server (SIGTERM) gives requests in flight before closing their connections. */
   @Type(() => Number)
   @IsInt()
