@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { join } from 'node:path';
 import { installWebSecurity, requireSignedIn, SESSION_COOKIE } from './auth/web-security';
+import { FieldError } from './common/field-error';
 import { FormPageInterceptor } from './common/form-page';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { BEARER_SCHEME, SESSION_COOKIE_SCHEME } from './common/openapi';
@@ -38,6 +39,8 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
       forbidNonWhitelisted: true,
       transform: true,
       transformOptions: { enableImplicitConversion: false },
+      // Each problem names its field, as a service's FieldError does; pages read the same DTO messages.
+      exceptionFactory: (failures) => FieldError.fromApiValidation(failures),
     }),
   );
   app.useGlobalInterceptors(new FormPageInterceptor(app.get(Reflector), app.get(ModuleRef)));

@@ -122,6 +122,11 @@ const sessionForm = (f: AccessFixture, host: 'A' | 'B', title: string) => ({
   trainerEmployeeRefs: host === 'B' ? PEOPLE.bTrainer.ref : PEOPLE.trainer.ref,
   notes: 'Bring the handouts',
 });
+/** The page correcting or deleting a completion, under its person's record. */
+const completionPage = async (f: AccessFixture, completionId: number, what: 'change' | 'delete') => {
+  const { staffId } = (await f.clients.root.get(`/api/completions/${completionId}`).expect(200)).body as { staffId: number };
+  return `/staff/${staffId}/completions/${completionId}/${what}`;
+};
 const staffForm = (p: { ref: string; first: string; last: string; org: string; email?: string }) => ({
   employeeRef: p.ref,
   firstName: p.first,
@@ -268,13 +273,13 @@ const API: Record<string, Operation> = {
   'GET /api/completions/{id}': { may: PEOPLE_READERS, a: (f) => ({ url: `/api/completions/${f.completions.booked}` }), b: (f) => ({ url: `/api/completions/${f.completions.bPerson}` }) },
   'PATCH /api/completions/{id}': {
     may: EDITORS,
-    a: (f) => ({ url: `/api/completions/${f.completions.booked}`, json: { evidence: 'Certificate seen' } }),
-    b: (f) => ({ url: `/api/completions/${f.completions.bPerson}`, json: { evidence: 'Certificate seen' } }),
+    a: (f) => ({ url: `/api/completions/${f.completions.booked}`, json: { evidence: 'Certificate seen', reason: 'Certificate checked' } }),
+    b: (f) => ({ url: `/api/completions/${f.completions.bPerson}`, json: { evidence: 'Certificate seen', reason: 'Certificate checked' } }),
   },
   'DELETE /api/completions/{id}': {
     may: EDITORS,
-    a: async (f) => ({ url: `/api/completions/${await f.fresh.completion('A1')}` }),
-    b: async (f) => ({ url: `/api/completions/${await f.fresh.completion('B')}` }),
+    a: async (f) => ({ url: `/api/completions/${await f.fresh.completion('A1')}`, json: { reason: 'Recorded by mistake' } }),
+    b: async (f) => ({ url: `/api/completions/${await f.fresh.completion('B')}`, json: { reason: 'Recorded by mistake' } }),
   },
 
   // Sessions: the trainer's own (SA, SA_OPEN, trained by Tara); managers book their people on sessions hosted at or above them.
@@ -527,6 +532,29 @@ const PAGES: Record<string, Operation> = {
     ok: [303],
     a: (f) => ({ url: `/staff/${f.staff.editable}/completions/new`, form: { levelCode: 'L2', source: 'manual', evidence: '', ...dateFields('completedOn', uniqueDate(f)) } }),
     b: (f) => ({ url: `/staff/${f.staff.bPerson}/completions/new`, form: { levelCode: 'L2', source: 'manual', evidence: '', ...dateFields('completedOn', uniqueDate(f)) } }),
+  },
+  // Correcting and deleting a completion from the person's record, with a reason.
+  'GET /staff/:id/completions/:completionId/change': {
+    may: EDITORS,
+    a: async (f) => ({ url: await completionPage(f, await f.fresh.completion('A1'), 'change') }),
+    b: async (f) => ({ url: await completionPage(f, f.completions.bPerson, 'change') }),
+  },
+  'POST /staff/:id/completions/:completionId/change': {
+    may: EDITORS,
+    ok: [303],
+    a: async (f) => ({ url: await completionPage(f, await f.fresh.completion('A1'), 'change'), form: { levelCode: 'L1', source: 'manual', evidence: 'Certificate seen', reason: 'Certificate checked', ...dateFields('completedOn', uniqueDate(f)) } }),
+    b: async (f) => ({ url: await completionPage(f, f.completions.bPerson, 'change'), form: { levelCode: 'L1', source: 'manual', evidence: 'Certificate seen', reason: 'Certificate checked', ...dateFields('completedOn', uniqueDate(f)) } }),
+  },
+  'GET /staff/:id/completions/:completionId/delete': {
+    may: EDITORS,
+    a: async (f) => ({ url: await completionPage(f, await f.fresh.completion('A1'), 'delete') }),
+    b: async (f) => ({ url: await completionPage(f, f.completions.bPerson, 'delete') }),
+  },
+  'POST /staff/:id/completions/:completionId/delete': {
+    may: EDITORS,
+    ok: [303],
+    a: async (f) => ({ url: await completionPage(f, await f.fresh.completion('A1'), 'delete'), form: { reason: 'Recorded by mistake' } }),
+    b: async (f) => ({ url: await completionPage(f, await f.fresh.completion('B'), 'delete'), form: { reason: 'Recorded by mistake' } }),
   },
   'GET /my-team': { may: ['root', 'admin', 'coordinator', 'manager'], a: () => ({ url: '/my-team' }) },
 

@@ -123,8 +123,8 @@ describeEachDatabase('access by role', (kind) => {
       ['update a person', 'patch', () => as.x.patch(`/api/staff/${ids.bob}`).send({ firstName: 'Changed' })],
       ['delete a person', 'delete', () => as.x.delete(`/api/staff/${ids.bob}`)],
       ['record a completion', 'post', () => as.x.post('/api/completions').send({ employeeRef: 'BOB', levelCode: 'L2', completedOn: '2025-02-01', source: 'manual' })],
-      ['change a completion', 'patch', () => as.x.patch(`/api/completions/${ids.bobCompletion}`).send({ evidence: 'changed' })],
-      ['delete a completion', 'delete', () => as.x.delete(`/api/completions/${ids.bobCompletion}`)],
+      ['change a completion', 'patch', () => as.x.patch(`/api/completions/${ids.bobCompletion}`).send({ evidence: 'changed', reason: 'Certificate checked' })],
+      ['delete a completion', 'delete', () => as.x.delete(`/api/completions/${ids.bobCompletion}`).send({ reason: 'Recorded by mistake' })],
       ['create an organisation', 'post', () => as.x.post('/api/organisations').send({ code: 'NEWORG', name: 'N', sector: 'other', parentCode: 'A' })],
       ['delete an organisation', 'delete', () => as.x.delete('/api/organisations/A1')],
       ['create a role', 'post', () => as.x.post('/api/roles').send({ code: 'NEWROLE', name: 'N' })],
@@ -164,7 +164,7 @@ describeEachDatabase('access by role', (kind) => {
       const before = await counts();
       await as.coordinatorA.patch(`/api/staff/${ids.dave}`).send({ firstName: 'X' }).expect(404);
       await as.coordinatorA.delete(`/api/staff/${ids.dave}`).expect(404);
-      await as.coordinatorA.delete(`/api/completions/${ids.daveCompletion}`).expect(404);
+      await as.coordinatorA.delete(`/api/completions/${ids.daveCompletion}`).send({ reason: 'Recorded by mistake' }).expect(404);
       const outside = await as.coordinatorA
         .post('/api/staff')
         .send({ employeeRef: 'X1', firstName: 'X', lastName: 'Y', organisationCode: 'B', startDate: '2024-01-01' })

@@ -112,4 +112,63 @@ describeEachDatabase('choosing people by name', (kind) => {
       expect(outside.body).toMatchObject({ field: 'managerEmployeeRef', message: 'managerEmployeeRef: No one called Beth Brown in the same employer' });
     });
   });
+
+  describe('people on sessions chosen by name', () => {
+    const inAWeek = addDays(today, 7);
+    const [y, m, d] = inAWeek.split('-');
+    const when = { 'date-day': String(Number(d)), 'date-month': String(Number(m)), 'date-year': y, startTime: '09:30', endTime: '12:30' };
+    const session = { levelCode: 'L2', title: 'WRAP by name', ...when, venue: 'Alpha Hall', hostOrganisationCode: 'A', capacity: '10' };
+    const page = (client: Client, url: string) => client.get(url).set('Accept', 'text/html');
+    const post = (client: Client, url: string, body: string) => client.post(url).set('Accept', 'text/html').type('form').send(body);
+    const encode = (fields: Record<string, string | string[]>) =>
+      Object.entries(fields)
+        .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`))
+        .join('&');
+    let sessionId: number;
+    const bookedRefs = async () =>
+      ((await admin.get(`/api/sessions/${sessionId}/bookings`).expect(200)).body as { employeeRef: string; status: string }[])
+        .filter((b) => b.status === 'booked')
+        .map((b) => b.employeeRef)
+        .sort();
+
+    it('schedules a session with its trainer typed by name, and says at the box when a name names nobody or several', async () => {
+      const several = await post(coordinatorA, '/sessions/new', encode({ ...session, trainers: ['Sam Smith'] })).expect(422);
+      expect(several.text).toContain('<a href="#trainers-1">2 people are called Sam Smith: type their employee reference or choose from the list</a>');
+      const outside = await post(coordinatorA, '/sessions/new', encode({ ...session, trainers: ['Tina Trainer', 'Beth Brown'] })).expect(422);
+      expect(outside.text).toContain('<a href="#trainers-2">No one called Beth Brown in your organisations</a>');
+      expect(outside.text).toMatch(/id="trainers-1" name="trainers" type="text" value="Tina Trainer"/);
+      const ok = await post(coordinatorA, '/sessions/new', encode({ ...session, trainers: ['tina trainer', ''] })).expect(303);
+      sessionId = Number(ok.headers.location.split(/[/?]/)[2]);
+      expect((await admin.get(`/api/sessions/${sessionId}`).expect(200)).body.trainers.map((x: { employeeRef: string }) => x.employeeRef)).toEqual(['TT1']);
+    });
+
+    it('reports every bad box of a booking in one answer, at its own box, and books nobody', async () => {
+      const bad = await post(coordinatorA, `/sessions/${sessionId}/bookings`, encode({ mode: 'people', people: ['Andrew Adams', 'Sam Smith', '', 'Beth Brown'] })).expect(422);
+      expect(bad.text).toContain('<a href="#people-2">2 people are called Sam Smith: type their employee reference or choose from the list</a>');
+      expect(bad.text).toContain('<a href="#people-4">No one called Beth Brown in your organisations</a>');
+      expect(bad.text).toMatch(/<p id="people-2-error" class="govuk-error-message">/);
+      expect(bad.text).toMatch(/<p id="people-4-error" class="govuk-error-message">/);
+      expect(bad.text).not.toContain('href="#people-1"');
+      expect(bad.text).toMatch(/id="people-1" name="people" type="text" value="Andrew Adams"/);
+      expect(await bookedRefs()).toEqual([]);
+    });
+
+    it('books several people by name at once: a name, "Name (REF)" and an email', async () => {
+      const booked = await post(coordinatorA, `/sessions/${sessionId}/bookings`, encode({ mode: 'people', people: ['andrew adams', 'Sam Smith (SS1)', 'sam.smith2@alpha.example', ''] })).expect(303);
+      expect(booked.headers.location).toBe(`/sessions/${sessionId}?booked=3&waiting=0`);
+      expect(await bookedRefs()).toEqual(['AA1', 'SS1', 'SS2']);
+      // The API still takes employee references.
+      await admin.post(`/api/sessions/${sessionId}/bookings`).send({ employeeRef: 'BB1' }).expect(201);
+    });
+
+    it('filters the session list and the calendar by a trainer typed by name, within the asker’s organisations', async () => {
+      const list = await page(coordinatorA, '/sessions?when=all&trainer=Tina+Trainer').expect(200);
+      expect(list.text).toContain('WRAP by name');
+      const nobody = await page(coordinatorA, '/sessions?when=all&trainer=Beth+Brown').expect(200);
+      expect(nobody.text).toContain('<a href="#filter-trainer">No one called Beth Brown in your organisations</a>');
+      expect(nobody.text).not.toContain('WRAP by name');
+      const calendar = await page(coordinatorA, `/sessions/calendar?month=${inAWeek.slice(0, 7)}&trainer=TT1`).expect(200);
+      expect(calendar.text).toContain('WRAP by name');
+    });
+  });
 });

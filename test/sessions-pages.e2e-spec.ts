@@ -87,7 +87,7 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       const [y, m, d] = nextWeek.split('-');
       const ok = await form('/sessions/new', {
         levelCode: 'L2', title: 'Afternoon WRAP', 'date-day': String(Number(d)), 'date-month': String(Number(m)), 'date-year': y,
-        startTime: '1.30pm', endTime: '16:00', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainerEmployeeRefs: 'T1',
+        startTime: '1.30pm', endTime: '16:00', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainers: 'T1',
       }).expect(303);
       const id = ok.headers.location.split(/[/?]/)[2];
       expect((await http.get(`/api/sessions/${id}`).expect(200)).body).toMatchObject({ startsAt: `${nextWeek}T13:30`, endsAt: `${nextWeek}T16:00` });
@@ -112,11 +112,11 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       expect(unreadable.text).toContain('Enter the start time like 9:30am or 14:00');
       expect(unreadable.text).toContain('Enter the end time');
       const untrained = await form('/sessions/new', {
-        levelCode: 'L2', title: 'Evening WRAP', date: nextWeek, startTime: '18:00', endTime: '20:00', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainerEmployeeRefs: 'M1',
+        levelCode: 'L2', title: 'Evening WRAP', date: nextWeek, startTime: '18:00', endTime: '20:00', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainers: 'Mo Manager',
       }).expect(422);
       expect(untrained.text).toContain('Mo Manager (M1) does not hold a valid L3');
       const ok = await form('/sessions/new', {
-        levelCode: 'L2', title: 'Evening WRAP', date: nextWeek, startTime: '18:00', endTime: '20:00', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainerEmployeeRefs: 'T1',
+        levelCode: 'L2', title: 'Evening WRAP', date: nextWeek, startTime: '18:00', endTime: '20:00', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainers: 'Tara Trainer (T1)',
       }).expect(303);
       expect(ok.headers.location).toMatch(/^\/sessions\/\d+\?done=created$/);
       const shown = await page(ok.headers.location).expect(200);
@@ -124,20 +124,21 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       expect(shown.text).toContain('Evening WRAP');
       const id = ok.headers.location.split(/[/?]/)[2];
       const edited = await form(`/sessions/${id}/edit`, {
-        levelCode: 'L2', title: 'Evening WRAP (moved)', date: nextWeek, startTime: '18:30', endTime: '20:30', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainerEmployeeRefs: 'T1',
+        levelCode: 'L2', title: 'Evening WRAP (moved)', date: nextWeek, startTime: '18:30', endTime: '20:30', hostOrganisationCode: 'WCC', capacity: '12', venue: 'Shire Hall', trainers: 'tara trainer',
       }).expect(303);
       expect(edited.headers.location).toBe(`/sessions/${id}?done=updated`);
       expect((await http.get(`/api/sessions/${id}`).expect(200)).body).toMatchObject({ title: 'Evening WRAP (moved)', startsAt: `${nextWeek}T18:30` });
     });
 
     it('books people, fills the waiting list and cancels a booking from the session page after asking', async () => {
-      const booked = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', employeeRefs: 'B1, B2\nB3' }).expect(303);
+      // One person in each box, as the person picker posts them: a name, a reference, "Name (REF)".
+      const booked = await http.post(`/sessions/${ids.today}/bookings`).set('Accept', 'text/html').type('form').send('mode=people&people=Bea+Booked&people=B2&people=Bill+Third+(B3)&people=').expect(303);
       expect(booked.headers.location).toBe(`/sessions/${ids.today}?booked=2&waiting=1`);
       const shown = await page(booked.headers.location).expect(200);
       expect(shown.text).toContain('2 people booked, 1 on the waiting list');
       expect(shown.text).toContain('Waiting list (1)');
-      const missing = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', employeeRefs: 'NOPE1' }).expect(422);
-      expect(missing.text).toMatch(/no person with employee reference NOPE1/i);
+      const missing = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', people: 'NOPE1' }).expect(422);
+      expect(missing.text).toContain('<a href="#people-1">No one with employee reference NOPE1 in your organisations</a>');
 
       const detail = await http.get(`/api/sessions/${ids.today}`).expect(200);
       const b2 = detail.body.bookings.find((b: { employeeRef: string }) => b.employeeRef === 'B2');
@@ -154,11 +155,11 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
     });
 
     it('says who is already booked instead of "0 people booked"', async () => {
-      const again = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', employeeRefs: 'B1' }).expect(409);
+      const again = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', people: 'B1' }).expect(409);
       expect(again.text).toContain('Bea Booked is already booked on this session');
-      expect(again.text).toContain('href="#employeeRefs"');
+      expect(again.text).toContain('href="#people-1"');
       expect(again.text).not.toContain('0 people booked');
-      const both = await form(`/sessions/${ids.today}/bookings`, { mode: 'people', employeeRefs: 'B1 B3' }).expect(409);
+      const both = await http.post(`/sessions/${ids.today}/bookings`).set('Accept', 'text/html').type('form').send('mode=people&people=B1&people=B3').expect(409);
       expect(both.text).toContain('Bea Booked and Bill Third are already booked on this session');
     });
 
@@ -214,7 +215,7 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       const done = await form(`/sessions/${ids.today}/register`, {
         [`attendance-${id('B1')}`]: 'attended',
         [`attendance-${id('B3')}`]: 'no_show',
-        walkIns: 'C1',
+        walkIns: 'Cai Adult',
       }).expect(303);
       expect(done.headers.location).toBe(`/sessions/${ids.today}?done=register`);
       const shown = await page(done.headers.location).expect(200);

@@ -195,18 +195,24 @@ describeEachDatabase('staff and organisation pages', (kind) => {
       expect(res.text).toMatch(/<input class="govuk-checkboxes__input" id="roleCodes" name="roleCodes" type="checkbox" value="ALL"/);
     });
 
-    it('refuses a bad form with 400, the error summary naming each field, and writes nothing', async () => {
+    it('refuses a bad form with 422, every problem at once in the error summary linked to its input and at the field, and writes nothing', async () => {
       const before = await staffCount();
       const res = await t
         .http()
         .post('/staff/new')
         .type('form')
         .send({ _csrf: 'x', employeeRef: 'E9', firstName: 'Erin', lastName: '', email: 'not-an-email', organisationCode: 'WCC', 'startDate-day': '31', 'startDate-month': '2', 'startDate-year': '2024' })
-        .expect(400);
+        .expect(422);
       expect(res.text).toContain('govuk-error-summary');
       expect(res.text).toContain('<a href="#lastName">Enter the last name</a>');
       expect(res.text).toContain('<a href="#email">Enter an email address in the correct format, like name@example.gov.uk</a>');
-      expect(res.text).toContain('<a href="#startDate-day">Start date must be a real date, for example 2 9 2024</a>');
+      expect(res.text).toContain('<a href="#startDate-day">Start date must be a real date</a>');
+      // The message at each field too, and the summary links to inputs that exist.
+      expect(res.text).toContain('<p id="lastName-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Enter the last name</p>');
+      expect(res.text).toContain('<p id="startDate-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Start date must be a real date</p>');
+      for (const href of res.text.match(/(?<=govuk-error-summary__list">[\s\S]*?<a href="#)[^"]+/g) ?? []) expect(res.text).toContain(`id="${href}"`);
+      // No internal field name reaches the page.
+      expect(visibleText(res.text)).not.toMatch(/lastName|startDate|organisationCode|employeeRef/);
       expect(res.text).toContain('<title>Error: Add a person');
       // What was typed is kept.
       expect(res.text).toContain('value="Erin"');
@@ -241,7 +247,7 @@ describeEachDatabase('staff and organisation pages', (kind) => {
     });
 
     it('escapes what people type', async () => {
-      const res = await t.http().post('/staff/new').type('form').send({ employeeRef: 'X<1>', firstName: '<script>alert(1)</script>', lastName: '' }).expect(400);
+      const res = await t.http().post('/staff/new').type('form').send({ employeeRef: 'X<1>', firstName: '<script>alert(1)</script>', lastName: '' }).expect(422);
       expect(res.text).not.toContain('<script>alert(1)</script>');
       expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     });
@@ -265,7 +271,7 @@ describeEachDatabase('staff and organisation pages', (kind) => {
         .type('form')
         .send({ employeeRef: 'N1', firstName: 'Dev', lastName: 'Patel-Smith', organisationCode: 'NHS-SWFT', roleCodes: 'ALL', 'startDate-day': '5', 'startDate-month': '9', 'startDate-year': '2022', 'endDate-day': '1', 'endDate-month': '1', 'endDate-year': '2020' })
         .expect(422);
-      expect(res.text).toContain('<a href="#endDate-day">The end date, 1 January 2020, is before the start date, 5 September 2022</a>');
+      expect(res.text).toContain('<a href="#endDate-day">End date must be the same as or after the start date</a>');
       expect((await t.http().get(`/api/staff/${ids.N1}`).expect(200)).body.lastName).toBe('Patel');
     });
 
@@ -295,15 +301,16 @@ describeEachDatabase('staff and organisation pages', (kind) => {
       expect(res.text).toContain('name="_csrf"');
     });
 
-    it('refuses a bad form with 400 naming each field, and writes nothing', async () => {
+    it('refuses a bad form with 422 naming each problem in plain words, and writes nothing', async () => {
       const res = await t
         .http()
         .post(`/staff/${ids.E1}/completions/new`)
         .type('form')
         .send({ 'completedOn-day': '3', 'completedOn-month': '13', 'completedOn-year': '2025', source: 'elearning' })
-        .expect(400);
+        .expect(422);
       expect(res.text).toContain('<a href="#levelCode">Choose the level completed</a>');
-      expect(res.text).toContain('<a href="#completedOn-day">Date completed must be a real date, for example 3 3 2026</a>');
+      expect(res.text).toContain('<a href="#completedOn-day">Date completed must be a real date</a>');
+      expect(res.text).toContain('<p id="completedOn-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Date completed must be a real date</p>');
       expect(res.text).toMatch(/<option value="elearning" selected>/);
       expect(await completionsOf(ids.E1)).toBe(0);
     });
@@ -316,7 +323,7 @@ describeEachDatabase('staff and organisation pages', (kind) => {
         .type('form')
         .send({ levelCode: 'L1', 'completedOn-day': future[2], 'completedOn-month': future[1], 'completedOn-year': future[0], source: 'elearning' })
         .expect(422);
-      expect(res.text).toMatch(/<a href="#completedOn-day">[^<]* is in the future<\/a>/);
+      expect(res.text).toContain('<a href="#completedOn-day">Date completed must be today or in the past</a>');
       expect(await completionsOf(ids.E1)).toBe(0);
     });
 
@@ -332,7 +339,7 @@ describeEachDatabase('staff and organisation pages', (kind) => {
       expect(await completionsOf(ids.E1)).toBe(1);
       const page = await t.http().get(res.headers.location).expect(200);
       expect(visibleText(page.text)).toContain('Training recorded');
-      expect(visibleText(tableBody(page.text))).toMatch(/L3 .*External provider Home Office course admin-\S+@test\.example/);
+      expect(visibleText(tableBody(page.text))).toMatch(/L3 .*External provider Home Office course Test admin \d+/);
     });
 
     it('shows a second completion on the same day as a conflict on the date', async () => {
@@ -345,6 +352,94 @@ describeEachDatabase('staff and organisation pages', (kind) => {
         .expect(409);
       expect(res.text).toMatch(/<a href="#completedOn-day">Amira Khan \(E1\) already has a L3 completion on/);
       expect(await completionsOf(ids.E1)).toBe(1);
+    });
+  });
+
+  describe('correcting and deleting a completion, with a reason', () => {
+    type CompletionBody = { id: number; levelCode: string; completedOn: string; evidence: string | null };
+    let id: number;
+    const completionNow = async () => (await t.http().get(`/api/completions/${id}`).expect(200)).body as CompletionBody;
+    const auditOf = async (action: string) =>
+      ((await t.http().get(`/api/audit?entity=completions&action=${action}`).expect(200)).body.items as Array<{ reason: string | null; beforeJson: string | null; afterJson: string | null }>)[0];
+
+    beforeAll(async () => {
+      const res = await t.http().post('/api/completions').send({ employeeRef: 'E1', levelCode: 'L3', completedOn: ISO_DAYS_AGO(30), source: 'external', evidence: 'Home Office course' }).expect(201);
+      id = res.body.id;
+    });
+
+    it('offers Correct and Delete on the record to coordinators and administrators, not to managers', async () => {
+      const coordinator = await t.as('coordinator', 'WCC');
+      const record = await coordinator.get(`/staff/${ids.E1}`).expect(200);
+      expect(record.text).toContain(`href="/staff/${ids.E1}/completions/${id}/change"`);
+      expect(record.text).toContain(`href="/staff/${ids.E1}/completions/${id}/delete"`);
+      const manager = await t.as('manager', 'WCC-CYP', 'E2');
+      await manager.get(`/staff/${ids.E1}/completions/${id}/change`).expect(403);
+      await manager.post(`/staff/${ids.E1}/completions/${id}/delete`).type('form').send({ reason: 'Not mine to delete' }).expect(403);
+      // Someone outside the coordinator's organisation, or a completion of another person: not found.
+      const other = await t.as('coordinator', 'NHS-SWFT');
+      await other.get(`/staff/${ids.E1}/completions/${id}/change`).expect(404);
+      await t.http().get(`/staff/${ids.N1}/completions/${id}/delete`).expect(404);
+    });
+
+    it('shows every problem of a correction at once, at its field, and changes nothing', async () => {
+      const before = await completionNow();
+      const form = await t.http().get(`/staff/${ids.E1}/completions/${id}/change`).expect(200);
+      expect(form.text).toMatch(/id="levelCode-3" name="levelCode" type="radio" value="L3" checked/);
+      expect(form.text).toContain('>Home Office course</textarea>');
+      const res = await t
+        .http()
+        .post(`/staff/${ids.E1}/completions/${id}/change`)
+        .type('form')
+        .send({ levelCode: 'L3', 'completedOn-day': '30', 'completedOn-month': '2', 'completedOn-year': '2025', source: 'external', evidence: 'x', reason: '  ' })
+        .expect(422);
+      const list = res.text.indexOf('govuk-error-summary__list');
+      const summary = res.text.slice(list, res.text.indexOf('</ul>', list));
+      expect(summary).toContain('<a href="#completedOn-day">Date completed must be a real date</a>');
+      expect(summary).toContain('<a href="#reason">Enter why you are making this change, for example the certificate shows another date</a>');
+      expect(res.text).toContain('<p id="reason-error" class="govuk-error-message">');
+      expect(res.text).toContain('id="completedOn-day"');
+      expect(visibleText(res.text)).not.toMatch(/completedOn|levelCode|reason must/);
+      expect(await completionNow()).toEqual(before);
+    });
+
+    it('corrects the level, date and evidence, and the audit log keeps the reason beside the change', async () => {
+      const day = ISO_DAYS_AGO(20).split('-');
+      const res = await t
+        .http()
+        .post(`/staff/${ids.E1}/completions/${id}/change`)
+        .type('form')
+        .send({ levelCode: 'L2', 'completedOn-day': day[2], 'completedOn-month': day[1], 'completedOn-year': day[0], source: 'external', evidence: 'Certificate WRAP-77', reason: 'The certificate shows WRAP, 20 days ago' })
+        .expect(303);
+      expect(res.headers.location).toBe(`/staff/${ids.E1}?done=corrected`);
+      expect(visibleText((await t.http().get(res.headers.location).expect(200)).text)).toContain('Training record corrected');
+      expect(await completionNow()).toMatchObject({ id, levelCode: 'L2', completedOn: ISO_DAYS_AGO(20), evidence: 'Certificate WRAP-77' });
+      const entry = await auditOf('update');
+      expect(entry.reason).toBe('The certificate shows WRAP, 20 days ago');
+      expect(JSON.parse(entry.afterJson!)).toMatchObject({ completedOn: ISO_DAYS_AGO(20), evidence: 'Certificate WRAP-77' });
+    });
+
+    it('the API corrects only with a reason, in the same words', async () => {
+      const refused = await t.http().patch(`/api/completions/${id}`).send({ evidence: 'Seen' }).expect(400);
+      expect(refused.body).toMatchObject({ field: 'reason', message: ['reason: Enter why you are making this change, for example the certificate shows another date'] });
+      await t.http().delete(`/api/completions/${id}`).send({}).expect(400);
+      await t.http().patch(`/api/completions/${id}`).send({ evidence: 'Seen', reason: 'Checked the certificate' }).expect(200);
+      expect((await auditOf('update')).reason).toBe('Checked the certificate');
+    });
+
+    it('deletes only after asking on its own page, with a reason the audit log keeps with the record as it was', async () => {
+      const confirm = await t.http().get(`/staff/${ids.E1}/completions/${id}/delete`).expect(200);
+      expect(visibleText(confirm.text)).toContain('Are you sure you want to delete Amira Khan’s L2 training record?');
+      expect(confirm.text).toContain('name="_csrf"');
+      const refused = await t.http().post(`/staff/${ids.E1}/completions/${id}/delete`).type('form').send({ reason: '' }).expect(422);
+      expect(refused.text).toContain('<a href="#reason">Enter why you are making this change, for example the certificate shows another date</a>');
+      expect(refused.text).toContain('<title>Error: Are you sure');
+      await t.http().get(`/api/completions/${id}`).expect(200);
+      const done = await t.http().post(`/staff/${ids.E1}/completions/${id}/delete`).type('form').send({ reason: 'Recorded for the wrong person' }).expect(303);
+      expect(done.headers.location).toBe(`/staff/${ids.E1}?done=deleted`);
+      await t.http().get(`/api/completions/${id}`).expect(404);
+      const entry = await auditOf('delete');
+      expect(entry.reason).toBe('Recorded for the wrong person');
+      expect(JSON.parse(entry.beforeJson!)).toMatchObject({ evidence: 'Seen' });
     });
   });
 
@@ -380,8 +475,8 @@ describeEachDatabase('staff and organisation pages', (kind) => {
         .post('/staff/new')
         .type('form')
         .send({ employeeRef: 'N2', firstName: 'Gus', lastName: 'Hale', organisationCode: 'WCC', 'startDate-day': '1', 'startDate-month': '1', 'startDate-year': '2025' })
-        .expect(400);
-      expect(refused.text).toContain('<a href="#organisationCode">Choose an organisation from the list</a>');
+        .expect(422);
+      expect(refused.text).toContain('<a href="#organisationCode">No organisation with code WCC</a>');
       expect(await staffCount()).toBe(before);
     });
 
@@ -417,7 +512,7 @@ describeEachDatabase('staff and organisation pages', (kind) => {
       const fields = { employeeRef: 'E20', firstName: 'Hana', lastName: 'Ito', organisationCode: 'WCC', roleCodes: 'ALL', 'startDate-day': '6', 'startDate-month': '1', 'startDate-year': '2025' };
       await browser.post('/staff/new').type('form').send(fields).expect(403);
       // A form shown again with its errors still carries a token that works.
-      const refused = await browser.post('/staff/new').type('form').send({ ...fields, lastName: '', _csrf: csrfToken(form.text) }).expect(400);
+      const refused = await browser.post('/staff/new').type('form').send({ ...fields, lastName: '', _csrf: csrfToken(form.text) }).expect(422);
       const created = await browser.post('/staff/new').type('form').send({ ...fields, _csrf: csrfToken(refused.text) }).expect(303);
       const page = await browser.get(created.headers.location).expect(200);
       expect(visibleText(page.text)).toContain('Hana Ito');

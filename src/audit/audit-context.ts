@@ -7,8 +7,17 @@ export interface AuditActor {
   ip: string | null;
 }
 
-export const auditContext = new AsyncLocalStorage<{ actor: AuditActor | null }>();
+export const auditContext = new AsyncLocalStorage<{ actor: AuditActor | null; reason?: string }>();
 
 export function currentAuditActor(): AuditActor | null {
   return auditContext.getStore()?.actor ?? null;
+}
+
+/** Why the changes made inside `work` are made, as the person gave it: every entry they write carries it. */
+export function withAuditReason<T>(reason: string, work: () => Promise<T>): Promise<T> {
+  return auditContext.run({ actor: currentAuditActor(), reason }, work);
+}
+
+export function currentAuditReason(): string | null {
+  return auditContext.getStore()?.reason ?? null;
 }

@@ -37,6 +37,10 @@ export class AuditEntry {
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
 
+  /** Why the change was made, where the person had to say (correcting or deleting a completion). */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  reason: string | null;
+
   /** The organisation of the record (or signed-in account) the entry is about; null for partnership-wide things. */
   @Column({ type: 'integer', nullable: true })
   organisationId: number | null;

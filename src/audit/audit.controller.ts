@@ -26,6 +26,7 @@ export class AuditEntryView {
   @ApiProperty({ nullable: true, type: String, description: 'The record before, as JSON text' }) beforeJson: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'The record after, as JSON text' }) afterJson: string | null;
   @ApiProperty({ nullable: true, type: String }) ip: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the change was made, where the person had to say (correcting or deleting a completion)' }) reason: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'The organisation of the record; empty for partnership-wide things' }) organisationId: number | null;
 }
 

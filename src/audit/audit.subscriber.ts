@@ -1,6 +1,6 @@
 import { EntityMetadata, EntitySubscriberInterface, EventSubscriber, InsertEvent, ObjectLiteral, RemoveEvent, UpdateEvent } from 'typeorm';
 import { AuditEntry } from './audit-entry.entity';
-import { currentAuditActor } from './audit-context';
+import { currentAuditActor, currentAuditReason } from './audit-context';
 import { auditOrganisationOf } from '../access/audit-scope';
 import { isClosureTable } from '../access/subtree';
 
@@ -48,6 +48,7 @@ export class AuditSubscriber implements EntitySubscriberInterface {
       actorUserId: actor.userId,
       actorEmail: actor.email,
       ip: actor.ip,
+      reason: currentAuditReason(),
       action,
       entity: metadata.tableName,
       entityKey: keyOf(keySource),

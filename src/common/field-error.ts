@@ -38,6 +38,32 @@ export class FieldError extends HttpException {
   static fromValidation(failures: ValidationError[], parent = ''): FieldError {
     return FieldError.all(problemsOf(failures, parent));
   }
+
+  /**
+   * The API's answer to a body or query its DTO refuses (400): every message of every field, as
+   * Nest's ValidationPipe lists them, each naming its field ("email: Enter an email address ...")
+   * unless it already starts with the field's name ("pageSize must not be greater than 500").
+   */
+  static fromApiValidation(failures: ValidationError[]): FieldError {
+    const problems = allProblemsOf(failures, '');
+    const error = FieldError.all(problems.length ? problems : [{ field: '', message: 'The request is not valid' }], HttpStatus.BAD_REQUEST);
+    (error.getResponse() as { message: string | string[] }).message = problems.map(({ field, message }) => {
+      const path = field.split('.');
+      const own = path.pop() ?? field;
+      // As Nest writes a nested field's own message: "rules.0.roleCode must be a string".
+      if (message.startsWith(own)) return path.length ? `${path.join('.')}.${message}` : message;
+      return `${field}: ${message}`;
+    });
+    return error;
+  }
+}
+
+function allProblemsOf(failures: ValidationError[], parent: string): FieldProblem[] {
+  return failures.flatMap((failure) => {
+    const field = parent ? `${parent}.${failure.property}` : failure.property;
+    const own = [...new Set(Object.values(failure.constraints ?? {}))].map((message) => ({ field, message }));
+    return [...own, ...allProblemsOf(failure.children ?? [], field)];
+  });
 }
 
 function problemsOf(failures: ValidationError[], parent: string): FieldProblem[] {

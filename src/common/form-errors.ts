@@ -41,6 +41,8 @@ export function formErrors(
   return { errors, errorFor };
 }
 
+/** As a page says it: ISO dates the UK way, and a capital letter to begin ("no organisation ..." from a service). */
 function plain(message: string): string {
-  return message.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => (isIsoDate(iso) ? formatUkDate(iso) : iso));
+  const dated = message.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => (isIsoDate(iso) ? formatUkDate(iso) : iso));
+  return dated.charAt(0).toUpperCase() + dated.slice(1);
 }

@@ -6,7 +6,7 @@ import { Scope } from '../auth/scope';
 import { ApiErrors, ApiSignedIn, PageOf } from '../common/openapi';
 import { Page } from '../common/paging';
 import { CompletionsService, completionView } from './completions.service';
-import { CompletionQuery, CompletionView, CreateCompletionDto, UpdateCompletionDto } from './dto/completion.dto';
+import { CompletionQuery, CompletionReasonDto, CompletionView, CreateCompletionDto, UpdateCompletionDto } from './dto/completion.dto';
 
 @ApiTags('completions')
 @ApiSignedIn()
@@ -48,12 +48,15 @@ export class CompletionsController {
 
   @Patch(':id')
   @Allow('admin', 'coordinator')
-  @ApiOperation({ summary: 'Correct a completion', description: 'Give only the fields to change.' })
+  @ApiOperation({
+    summary: 'Correct a completion: its level, date, how it was done or its evidence, saying why',
+    description: 'Give only the fields to change, and the reason, which the audit log keeps beside the change.',
+  })
   @ApiOkResponse({ type: CompletionView })
   @ApiErrors({
-    badRequest: 'A field is not valid',
+    badRequest: 'A field is not valid, or no reason is given',
     notFound: 'No completion with that id for the people you can see',
-    unprocessable: 'A date in the future',
+    unprocessable: 'No such level, or a date in the future',
     conflict: 'That person already has this level recorded on that date',
   })
   async update(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() dto: UpdateCompletionDto): Promise<CompletionView> {
@@ -63,10 +66,13 @@ export class CompletionsController {
   @Delete(':id')
   @Allow('admin', 'coordinator')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a completion recorded by mistake' })
+  @ApiOperation({
+    summary: 'Delete a completion recorded by mistake, saying why',
+    description: 'The body gives the reason, which the audit log keeps with the record as it was.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrors({ badRequest: 'The id is not a number', notFound: 'No completion with that id for the people you can see' })
-  remove(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number): Promise<void> {
-    return this.completions.remove(scope, id);
+  @ApiErrors({ badRequest: 'The id is not a number, or no reason is given', notFound: 'No completion with that id for the people you can see' })
+  remove(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() dto: CompletionReasonDto): Promise<void> {
+    return this.completions.remove(scope, id, dto.reason);
   }
 }

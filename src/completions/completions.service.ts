@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../common/db-errors';
 import { FieldError } from '../common/field-error';
 import { conflict, notFound } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
+import { withAuditReason } from '../audit/audit-context';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { LevelsService } from '../levels/levels.service';
@@ -95,26 +96,39 @@ export class CompletionsService {
     });
   }
 
+  /** Corrects a completion (level, date, how, evidence); the reason is kept in the audit log beside the change. */
   async update(scope: Scope, id: number, dto: UpdateCompletionDto): Promise<Completion> {
     this.scopes.assertCanEditPeople(scope);
-    return this.dataSource.transaction(async (m) => {
-      const completion = await this.visible(scope, id, m);
-      if (dto.completedOn !== undefined) {
-        assertNotFuture(dto.completedOn);
-        completion.completedOn = dto.completedOn;
-      }
-      if (dto.source !== undefined) completion.source = dto.source;
-      if (dto.evidence !== undefined) completion.evidence = dto.evidence;
-      await this.save(completion, completion.staff, completion.level.code, m);
-      return this.get(id, m);
-    });
+    return withAuditReason(dto.reason, () =>
+      this.dataSource.transaction(async (m) => {
+        const completion = await this.visible(scope, id, m);
+        let levelCode = completion.level.code;
+        if (dto.levelCode != null && dto.levelCode !== levelCode) {
+          const level = await this.levels.resolveCode(dto.levelCode);
+          completion.levelId = level.id;
+          completion.level = level;
+          levelCode = level.code;
+        }
+        if (dto.completedOn != null) {
+          assertNotFuture(dto.completedOn);
+          completion.completedOn = dto.completedOn;
+        }
+        if (dto.source !== undefined) completion.source = dto.source;
+        if (dto.evidence !== undefined) completion.evidence = dto.evidence;
+        await this.save(completion, completion.staff, levelCode, m);
+        return this.get(id, m);
+      }),
+    );
   }
 
-  async remove(scope: Scope, id: number): Promise<void> {
+  /** Deletes a completion recorded by mistake; the reason is kept in the audit log with the record as it was. */
+  async remove(scope: Scope, id: number, reason: string): Promise<void> {
     this.scopes.assertCanEditPeople(scope);
-    await this.dataSource.transaction(async (m) => {
-      await m.remove(Completion, await this.visible(scope, id, m));
-    });
+    await withAuditReason(reason, () =>
+      this.dataSource.transaction(async (m) => {
+        await m.remove(Completion, await this.visible(scope, id, m));
+      }),
+    );
   }
 
   private async save(completion: Completion, person: Staff, levelCode: string, m: EntityManager): Promise<void> {
@@ -132,7 +146,7 @@ export class CompletionsService {
 }
 
 function assertNotFuture(completedOn: string): void {
-  if (completedOn > todayIso()) throw new FieldError('completedOn', `${completedOn} is in the future`);
+  if (completedOn > todayIso()) throw new FieldError('completedOn', 'Date completed must be today or in the past');
 }
 
 export const completionView = (c: Completion): CompletionView => ({

@@ -13,6 +13,7 @@ import { BulkBookingView } from './dto/booking.dto';
 import { BookingFormDto } from './dto/session-form.dto';
 import { SessionPages, sessionCrumbs, text } from './session-pages';
 import { PAGE_ROLES } from './sessions.pages.controller';
+import { rowChoices } from '../people/person-rows';
 import { SessionsService } from './sessions.service';
 import { alreadyBookedSentence } from './booking-words';
 
@@ -39,9 +40,10 @@ export class BookingsPagesController {
     const overdue = form.mode === 'overdue';
     const organisationCode = form.organisationCode ?? undefined;
     if (overdue && !organisationCode) throw new FieldError('organisationCode', 'Choose the organisation whose overdue people to book');
-    if (!overdue && form.employeeRefs.length === 0) throw new FieldError('employeeRefs', 'Enter the employee reference of at least one person to book');
-    const result = await this.bookings.book(scope, id, overdue ? { organisationCode, overdueFor: true } : { employeeRefs: form.employeeRefs, organisationCode });
-    res.redirect(303, bookedAddress(id, result, overdue ? 'organisationCode' : 'employeeRefs'));
+    const peopleChoices = rowChoices('people', form.people);
+    if (!overdue && peopleChoices.length === 0) throw new FieldError('people-1', 'Enter the name of at least one person to book');
+    const result = await this.bookings.book(scope, id, overdue ? { organisationCode, overdueFor: true } : { peopleChoices });
+    res.redirect(303, bookedAddress(id, result, overdue ? 'organisationCode' : 'people-1'));
   }
 
   /** Who "book everyone overdue" would give a place and who would wait, before anything is booked. */
@@ -156,7 +158,7 @@ export class BookingsPagesController {
   async sessionWithBookingForm(req: PageRequest): Promise<FormPage> {
     const form = req.body as Record<string, unknown>;
     const page = await this.pages.show(req.scope, Number(req.params.id), { bookingForm: form });
-    return { ...page, unnamed: form.mode === 'overdue' ? 'organisationCode' : 'employeeRefs' };
+    return { ...page, unnamed: form.mode === 'overdue' ? 'organisationCode' : 'people-1' };
   }
 
   /** The session's page with the organisation chosen for "everyone overdue". */

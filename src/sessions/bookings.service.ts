@@ -18,6 +18,7 @@ import { dateOf } from './session-times';
 import { SessionWrites } from './session-writes';
 import { fillPlaces, SessionsService } from './sessions.service';
 import { TrainingSession } from './training-session.entity';
+import { PeopleService, type PersonChoice } from '../people/people.service';
 import { subtreeIds } from '../access/subtree';
 
 export interface PreviewPerson {
@@ -59,6 +60,7 @@ export class BookingsService {
     private readonly sessions: SessionsService,
     private readonly people: SessionPeople,
     private readonly organisations: OrganisationsService,
+    private readonly chooser: PeopleService,
   ) {}
 
   /** The session's booked people then its waiting list, limited to the people the scope can see. */
@@ -84,16 +86,19 @@ export class BookingsService {
    * Books people in the order given: a place while there is one, else the waiting list. Runs as
    * one transaction holding the session, so two coordinators cannot both take the last place.
    */
-  async book(scope: Scope, sessionId: number, dto: CreateBookingDto): Promise<BulkBookingView> {
+  async book(scope: Scope, sessionId: number, dto: CreateBookingDto & { peopleChoices?: PersonChoice[] }): Promise<BulkBookingView> {
     this.scopes.assertCanSeePeople(scope);
-    const ways = [dto.employeeRef !== undefined, dto.employeeRefs !== undefined, dto.overdueFor === true].filter(Boolean).length;
+    const ways = [dto.employeeRef !== undefined, dto.employeeRefs !== undefined, dto.overdueFor === true, dto.peopleChoices !== undefined].filter(Boolean).length;
     if (ways !== 1) {
       throw new BadRequestException('Give exactly one of employeeRef, employeeRefs, or organisationCode with overdueFor: true');
     }
     return this.placePeople(scope, sessionId, (session, m) =>
       dto.overdueFor
         ? this.overduePeople(scope, session, dto.organisationCode, m)
-        : this.people.resolveMany(scope, dto.employeeRefs ?? [dto.employeeRef as string], dto.organisationCode, m, dto.employeeRefs ? 'employeeRefs' : 'employeeRef'),
+        : dto.peopleChoices
+          ? // The page's boxes: each a name, "Name (REF)", a reference or an email, refused at its own box.
+            this.chooser.resolve(scope, dto.peopleChoices, 'book', m)
+          : this.people.resolveMany(scope, dto.employeeRefs ?? [dto.employeeRef as string], dto.organisationCode, m, dto.employeeRefs ? 'employeeRefs' : 'employeeRef'),
     );
   }
 

@@ -1,4 +1,5 @@
 import { Controller, Get, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { rowChoices } from '../people/person-rows';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../auth/allow.decorator';
@@ -31,7 +32,7 @@ export class RegisterPagesController {
   @Allow(...MANAGE_ROLES)
   @OnFieldError<RegisterPagesController>('registerAgain')
   async saveRegister(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @FormBody() form: RegisterFormDto, @Res() res: Response): Promise<void> {
-    await this.register.saveChoices(scope, id, form.attendance, form.walkIns, form.walkInOrganisationCode ?? undefined);
+    await this.register.saveChoices(scope, id, form.attendance, rowChoices('walkIns', form.walkIns), form.walkInOrganisationCode ?? undefined);
     res.redirect(303, `/sessions/${id}?done=register`);
   }
 

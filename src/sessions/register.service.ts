@@ -14,6 +14,7 @@ import { dateOf } from './session-times';
 import { SessionWrites } from './session-writes';
 import { SessionsService } from './sessions.service';
 import { TrainingSession } from './training-session.entity';
+import { PeopleService, type PersonChoice } from '../people/people.service';
 
 /**
  * The register: who attended and who did not. Saving it marks the session delivered and keeps the
@@ -28,6 +29,7 @@ export class RegisterService {
     private readonly bookings: BookingsService,
     private readonly people: SessionPeople,
     private readonly feedback: FeedbackService,
+    private readonly chooser: PeopleService,
   ) {}
 
   async get(scope: Scope, sessionId: number): Promise<RegisterView> {
@@ -36,16 +38,23 @@ export class RegisterService {
     return this.view(this.dataSource.manager, session, 0, 0);
   }
 
-  /** The register as a page posts it: a choice ('attended' or 'no_show') per booking id, and walk-ins by reference. */
-  async saveChoices(scope: Scope, sessionId: number, choices: Record<string, string>, walkIns: string[], organisationCode?: string): Promise<RegisterView> {
+  /** The register as a page posts it: a choice ('attended' or 'no_show') per booking id, and walk-ins as typed into the person boxes. */
+  async saveChoices(scope: Scope, sessionId: number, choices: Record<string, string>, walkIns: PersonChoice[], organisationCode?: string): Promise<RegisterView> {
     const current = await this.get(scope, sessionId);
     // Everyone booked needs an answer: each one left out is named at their own question.
     const unanswered = current.open ? current.entries.filter((e) => e.status === 'booked' && !e.walkIn && !['attended', 'no_show'].includes(choices[String(e.id)])) : [];
-    if (unanswered.length > 0) {
-      throw FieldError.all(unanswered.map((e) => ({ field: `attendance-${e.id}`, message: `Say whether ${e.personName} (${e.employeeRef}) attended` })));
+    const problems = unanswered.map((e) => ({ field: `attendance-${e.id}`, message: `Say whether ${e.personName} (${e.employeeRef}) attended` }));
+    // Walk-ins by name, "Name (REF)", reference or email; a box naming nobody, or several, is refused at that box in the same answer.
+    let walkInRefs: string[] = [];
+    try {
+      walkInRefs = (await this.chooser.resolve(scope, walkIns, 'book')).map((p) => p.employeeRef);
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      problems.push(...error.problems);
     }
+    if (problems.length > 0) throw FieldError.all(problems);
     const chosen = (choice: string) => current.entries.filter((e) => choices[String(e.id)] === choice).map((e) => e.employeeRef);
-    return this.save(scope, sessionId, { attended: [...chosen('attended'), ...walkIns], noShow: chosen('no_show'), organisationCode });
+    return this.save(scope, sessionId, { attended: [...chosen('attended'), ...walkInRefs], noShow: chosen('no_show'), organisationCode });
   }
 
   async save(scope: Scope, sessionId: number, dto: RegisterDto): Promise<RegisterView> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { postedRows, rowFields } from '../people/person-rows';
 import { Scope } from '../auth/scope';
 import { formatUkDate, todayIso } from '../common/dates';
 import type { FormPage } from '../common/form-page';
@@ -47,8 +48,8 @@ export class SessionPages {
     const openToBook = await this.sessions.canBookOnto(scope, id);
     return {
       view: 'sessions/show',
-      order: ['employeeRefs', 'organisationCode'],
-      anchors: { employeeRef: 'employeeRefs' },
+      order: [...rowFields('people'), 'organisationCode'],
+      anchors: { employeeRef: 'people-1', employeeRefs: 'people-1' },
       model: {
         title: session.title,
         breadcrumbs: sessionCrumbs(session),
@@ -133,8 +134,8 @@ export class SessionPages {
     });
     return {
       view: 'sessions/register',
-      order: [...entries.filter((e) => e.status === 'booked').map((e) => `attendance-${e.id}`), 'walkIns', 'walkInOrganisationCode'],
-      anchors: { attended: 'walkIns', noShow: 'walkIns', organisationCode: 'walkInOrganisationCode' },
+      order: [...entries.filter((e) => e.status === 'booked').map((e) => `attendance-${e.id}`), ...rowFields('walkIns'), 'walkInOrganisationCode'],
+      anchors: { attended: 'walkIns-1', noShow: 'walkIns-1', organisationCode: 'walkInOrganisationCode' },
       model: {
         title: `Register: ${session.title}`,
         breadcrumbs: sessionCrumbs(session, 'Register'),
@@ -143,7 +144,7 @@ export class SessionPages {
         booked: entries.filter((e) => e.status === 'booked'),
         waitingList: entries.filter((e) => e.status === 'waiting'),
         everyoneAttended,
-        walkIns: text(form?.walkIns),
+        walkIns: postedRows(form?.walkIns),
         walkInOrganisationCode: text(form?.walkInOrganisationCode),
       },
     };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LevelsModule } from '../levels/levels.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
+import { PeopleModule } from '../people/people.module';
 import { BookingOffers } from './booking-offers';
 import { BookingsService } from './bookings.service';
 import { DocumentsService } from './documents.service';
@@ -19,9 +20,9 @@ import { SessionsService } from './sessions.service';
 
 /** Training sessions: scheduling, bookings and waiting lists, registers, feedback and certificates. */
 @Module({
-  imports: [LevelsModule, OrganisationsModule],
+  imports: [LevelsModule, OrganisationsModule, PeopleModule],
   controllers: [SessionsController, FeedbackController, SessionsPagesController, BookingsPagesController, RegisterPagesController, FeedbackPagesController],
   providers: [SessionWrites, SessionPeople, SessionsService, BookingsService, RegisterService, FeedbackService, DocumentsService, SessionPages, BookingOffers],
-  exports: [SessionsService, BookingsService, RegisterService, FeedbackService, BookingOffers],
+  exports: [SessionsService, BookingsService, RegisterService, FeedbackService, BookingOffers, DocumentsService],
 })
 export class SessionsModule {}

@@ -6,7 +6,8 @@ import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { todayIso } from '../common/dates';
-import { NO_ERRORS } from '../common/form-errors';
+import { FieldError } from '../common/field-error';
+import { FormErrors, NO_ERRORS } from '../common/form-errors';
 import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
 import { calendarMonth, isMonth } from './calendar';
 import { DocumentsService } from './documents.service';
@@ -16,6 +17,7 @@ import { FeedbackService } from './feedback.service';
 import { SessionPages, sessionCrumbs, text } from './session-pages';
 import { formatLocal, timeOf } from './session-times';
 import { SessionsService } from './sessions.service';
+import { PeopleService } from '../people/people.service';
 
 type Form = Record<string, unknown>;
 
@@ -41,13 +43,15 @@ export class SessionsPagesController {
     private readonly pages: SessionPages,
     private readonly feedback: FeedbackService,
     private readonly documents: DocumentsService,
+    private readonly chooser: PeopleService,
   ) {}
 
   @Get()
   @Allow(...PAGE_ROLES)
   async list(@CurrentScope() scope: Scope, @Query() raw: Form, @Res() res: Response): Promise<void> {
     const query = listQuery(raw);
-    const found = await this.sessions.list(scope, query);
+    const trainer = await this.trainerFilter(scope, query);
+    const found = await this.sessions.list(scope, trainer.query);
     const page = { ...found, items: found.items.map(withTimes) };
     res.render('sessions/index', {
       title: query.when === 'past' ? 'Past sessions' : 'Upcoming sessions',
@@ -56,6 +60,7 @@ export class SessionsPagesController {
       page,
       filters: { level: query.level ?? '', organisation: query.organisation ?? '', trainer: query.trainer ?? '' },
       filterQuery: filterQuery(query),
+      ...trainer.errors,
       previousPage: page.page > 1 ? page.page - 1 : null,
       nextPage: page.page < page.pages ? page.page + 1 : null,
       canManage: this.sessions.canManage(scope),
@@ -70,7 +75,8 @@ export class SessionsPagesController {
     const month = isMonth(raw.month) ? raw.month : today.slice(0, 7);
     const query = listQuery(raw);
     const empty = calendarMonth(month, [] as SessionView[], (s) => s.date, today);
-    const sessions = await this.sessions.between(scope, empty.gridStart, empty.gridEnd, query);
+    const trainer = await this.trainerFilter(scope, query);
+    const sessions = await this.sessions.between(scope, empty.gridStart, empty.gridEnd, trainer.query);
     const grid = calendarMonth(month, sessions.map(withTimes), (s) => s.date, today);
     res.render('sessions/calendar', {
       title: `Sessions in ${monthName(month)}`,
@@ -81,8 +87,28 @@ export class SessionsPagesController {
       nextName: monthName(grid.next),
       filters: { level: query.level ?? '', organisation: query.organisation ?? '', trainer: query.trainer ?? '' },
       filterQuery: filterQuery(query),
+      ...trainer.errors,
       ...(await this.pages.choices(scope)),
     });
+  }
+
+  /**
+   * The trainer filter as typed (a name, "Name (REF)", a reference or an email): the sessions of the
+   * one person it names among those the asker may see; otherwise no sessions, and why at the box.
+   */
+  private async trainerFilter(scope: Scope, query: SessionQuery): Promise<{ query: SessionQuery; errors: FormErrors }> {
+    if (!query.trainer) return { query, errors: NO_ERRORS };
+    try {
+      const person = await this.chooser.resolveOne(scope, 'trainer', query.trainer, 'see');
+      return { query: Object.assign(new SessionQuery(), query, { trainer: undefined, trainerStaffId: person?.id }), errors: NO_ERRORS };
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      const text = error.problems[0].message;
+      return {
+        query: Object.assign(new SessionQuery(), query, { trainer: undefined, trainerStaffId: -1 }),
+        errors: { errors: [{ field: 'trainer', href: '#filter-trainer', text }], errorFor: { trainer: text } },
+      };
+    }
   }
 
   @Get('new')
@@ -124,7 +150,7 @@ export class SessionsPagesController {
       onlineLink: s.onlineLink ?? '',
       hostOrganisationCode: s.hostOrganisationCode,
       capacity: String(s.capacity),
-      trainerEmployeeRefs: s.trainers.map((t) => t.employeeRef).join(', '),
+      trainers: s.trainers.map((t) => `${t.name} (${t.employeeRef})`),
       externalTrainer: s.externalTrainer ?? '',
       notes: s.notes ?? '',
     });

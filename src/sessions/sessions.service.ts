@@ -30,7 +30,13 @@ import { describePerson, SessionPeople } from './session-people';
 import { dateOf, nowLocal } from './session-times';
 import { SessionWrites } from './session-writes';
 import { TrainingSession } from './training-session.entity';
+import { PeopleService, type PersonChoice } from '../people/people.service';
 import { subtreeIds } from '../access/subtree';
+
+/** What the session form adds to the API's fields: the trainers as typed into its person boxes. */
+export interface SessionChanges {
+  trainerChoices?: PersonChoice[];
+}
 
 /** The level whose valid completion qualifies a person to deliver WRAP (DOMAIN.md). */
 export const TRAINER_LEVEL = 'L3';
@@ -56,6 +62,7 @@ export class SessionsService {
     private readonly people: SessionPeople,
     private readonly levels: LevelsService,
     private readonly organisations: OrganisationsService,
+    private readonly chooser: PeopleService,
   ) {}
 
   /** Whether the scope may change sessions and take registers (managers may only book people). */
@@ -131,7 +138,7 @@ export class SessionsService {
     return (await this.views([session], m))[0];
   }
 
-  async create(scope: Scope, dto: CreateSessionDto): Promise<SessionView> {
+  async create(scope: Scope, dto: CreateSessionDto & SessionChanges): Promise<SessionView> {
     this.assertCanManage(scope);
     return this.writes.transaction(async (m) => {
       const session = m.create(TrainingSession, {
@@ -150,7 +157,7 @@ export class SessionsService {
     });
   }
 
-  async update(scope: Scope, id: number, dto: UpdateSessionDto): Promise<SessionView> {
+  async update(scope: Scope, id: number, dto: UpdateSessionDto & SessionChanges): Promise<SessionView> {
     this.assertCanManage(scope);
     return this.writes.transaction(async (m) => {
       await this.writes.lockSession(m, id);
@@ -225,6 +232,9 @@ export class SessionsService {
         { trainerRef: query.trainer.trim() },
       );
     }
+    if (query.trainerStaffId !== undefined) {
+      qb.andWhere('ts.id IN (SELECT f_st.session_id FROM session_trainers f_st WHERE f_st.staff_id = :trainerStaffId)', { trainerStaffId: query.trainerStaffId });
+    }
     if (query.status) qb.andWhere('ts.status = :status', { status: query.status });
     if (query.from) qb.andWhere('ts.starts_at >= :from', { from: query.from });
     if (query.to) qb.andWhere('ts.starts_at < :toNext', { toNext: addDays(query.to, 1) });
@@ -237,7 +247,7 @@ export class SessionsService {
   }
 
   /** Applies a create or update payload, checking every rule a session must meet. */
-  private async apply(scope: Scope, session: TrainingSession, dto: UpdateSessionDto, m: EntityManager, isNew: boolean): Promise<void> {
+  private async apply(scope: Scope, session: TrainingSession, dto: UpdateSessionDto & SessionChanges, m: EntityManager, isNew: boolean): Promise<void> {
     if (session.status === 'cancelled') throw new ConflictException(`Session ${session.id} was cancelled, so it can no longer be changed`);
     const before = { levelId: session.levelId, date: session.startsAt ? dateOf(session.startsAt) : null };
 
@@ -252,6 +262,8 @@ export class SessionsService {
     if (dto.externalTrainer !== undefined) session.externalTrainer = dto.externalTrainer || null;
     if (dto.hostOrganisationCode !== undefined) session.hostOrganisation = await this.hostOrganisation(scope, dto.hostOrganisationCode, m);
     if (session.hostOrganisation) session.hostOrganisationId = session.hostOrganisation.id;
+    // The form's trainer boxes: names (or "Name (REF)", references, emails) resolved where each was typed.
+    if (dto.trainerChoices !== undefined) session.trainers = await this.chooser.resolve(scope, dto.trainerChoices, 'train', m);
     if (dto.trainerEmployeeRefs !== undefined) {
       const refs = [...new Set(dto.trainerEmployeeRefs)];
       session.trainers = await this.people.resolveMany(scope, refs, dto.trainerOrganisationCode, m, 'trainerEmployeeRefs');
@@ -273,7 +285,7 @@ export class SessionsService {
         `Session ${session.id} has been delivered and its attendees' completions are recorded for its level and date: those cannot change now`,
       );
     }
-    const trainersChanged = isNew || dto.trainerEmployeeRefs !== undefined || dto.externalTrainer !== undefined;
+    const trainersChanged = isNew || dto.trainerEmployeeRefs !== undefined || dto.trainerChoices !== undefined || dto.externalTrainer !== undefined;
     const whenOrWhatChanged = isNew || session.levelId !== before.levelId || dateOf(session.startsAt) !== before.date;
     if (trainersChanged || whenOrWhatChanged) await this.checkTrainers(scope, session, m);
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../auth/allow.decorator';
@@ -9,22 +9,10 @@ import { Organisation } from '../organisations/organisation.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { RolesService } from '../roles/roles.service';
 import { CreateStaffDto, StaffQuery } from './dto/staff.dto';
-import {
-  DateParts,
-  dateParts,
-  FormErrors,
-  FormFields,
-  isoFromParts,
- 
-  list,
-  pagination,
-  partsOfIso,
-  serviceError,
-  text,
-  validateForm,
-} from './page-forms';
+import { DateParts, dateParts, list, pagination, partsOfIso, text } from './page-forms';
 import type { PostedForm } from './page-forms';
-import { NO_ERRORS } from '../common/form-errors';
+import { FormErrors, NO_ERRORS } from '../common/form-errors';
+import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
 import { personLabel } from '../people/person-input';
 import { Staff } from './staff.entity';
 import { StaffService } from './staff.service';
@@ -42,18 +30,9 @@ const STATUS_OPTIONS = [
   { value: 'all', text: 'Everyone' },
 ];
 
-/** The person form's fields, in page order, with the messages GOV.UK's patterns would use. */
-const STAFF_FIELDS: FormFields = {
-  employeeRef: { label: 'Employee reference', anchor: 'employeeRef', empty: 'Enter the employee reference', invalid: 'Employee reference must be 60 characters or fewer' },
-  firstName: { label: 'First name', anchor: 'firstName', empty: 'Enter the first name', invalid: 'First name must be 100 characters or fewer' },
-  lastName: { label: 'Last name', anchor: 'lastName', empty: 'Enter the last name', invalid: 'Last name must be 100 characters or fewer' },
-  email: { label: 'Email address', anchor: 'email', invalid: 'Enter an email address in the correct format, like name@example.gov.uk' },
-  organisationCode: { label: 'Organisation', anchor: 'organisationCode', empty: 'Choose an organisation', invalid: 'Choose an organisation from the list' },
-  roleCodes: { label: 'Roles', anchor: 'roleCodes', invalid: 'Choose roles from the list' },
-  managerEmployeeRef: { label: 'Manager', anchor: 'managerEmployeeRef', invalid: 'Enter the manager’s name or employee reference' },
-  startDate: { label: 'Start date', anchor: 'startDate-day', empty: 'Enter the start date', invalid: 'Start date must be a real date, for example 2 9 2024' },
-  endDate: { label: 'End date', anchor: 'endDate-day', invalid: 'End date must be a real date, for example 31 3 2026' },
-};
+/** The person form's fields in page order (the error summary follows it), and the inputs dates link to. */
+const STAFF_FORM_ORDER = ['employeeRef', 'firstName', 'lastName', 'email', 'organisationCode', 'roleCodes', 'managerEmployeeRef', 'startDate', 'endDate'];
+const STAFF_FORM_IDS = { startDate: 'startDate-day', endDate: 'endDate-day' };
 
 /** What the person form shows: the text typed, and dates as their three parts. */
 interface StaffFormValues {
@@ -149,18 +128,11 @@ export class StaffPagesController {
 
   @Post('new')
   @Allow(...PEOPLE_EDITORS)
-  async create(@CurrentScope() scope: Scope, @Body() form: PostedForm, @Res() res: Response) {
+  @OnFieldError<StaffPagesController>('formAgain')
+  async create(@CurrentScope() scope: Scope, @FormBody() dto: CreateStaffDto, @Res() res: Response) {
     this.scopes.assertCanEditPeople(scope);
-    const values = formValues(form);
-    const checked = await this.check(scope, values);
-    if (checked.errors) return this.renderForm(res, 400, scope, null, values, checked.errors);
-    try {
-      const person = await this.staff.create(scope, checked.dto);
-      res.redirect(303, `/staff/${person.id}?done=added`);
-    } catch (error) {
-      const { status, errors } = serviceError(error, STAFF_FIELDS, 'employeeRef');
-      await this.renderForm(res, status, scope, null, values, errors);
-    }
+    const person = await this.staff.create(scope, { ...dto, roleCodes: dto.roleCodes ?? [] });
+    res.redirect(303, `/staff/${person.id}?done=added`);
   }
 
   @Get(':id/edit')
@@ -184,39 +156,33 @@ export class StaffPagesController {
 
   @Post(':id/edit')
   @Allow(...PEOPLE_EDITORS)
-  async update(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() form: PostedForm, @Res() res: Response) {
+  @OnFieldError<StaffPagesController>('formAgain')
+  async update(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @FormBody() dto: CreateStaffDto, @Res() res: Response) {
     this.scopes.assertCanEditPeople(scope);
-    const person = await this.staff.visible(scope, id);
-    const values = formValues(form);
-    const checked = await this.check(scope, values);
-    if (checked.errors) return this.renderForm(res, 400, scope, person, values, checked.errors);
-    try {
-      await this.staff.update(scope, id, checked.dto);
-      res.redirect(303, `/staff/${id}?done=updated`);
-    } catch (error) {
-      const { status, errors } = serviceError(error, STAFF_FIELDS, 'employeeRef');
-      await this.renderForm(res, status, scope, person, values, errors);
-    }
+    await this.staff.visible(scope, id);
+    // Every box is on the form: no role ticked means none, an empty manager box means no manager.
+    await this.staff.update(scope, id, { ...dto, roleCodes: dto.roleCodes ?? [], managerEmployeeRef: dto.managerEmployeeRef ?? null });
+    res.redirect(303, `/staff/${id}?done=updated`);
+  }
+
+  /** The add or change form again, as posted, for the exception filter to show with its errors. */
+  async formAgain(req: PageRequest): Promise<FormPage> {
+    this.scopes.assertCanEditPeople(req.scope);
+    const person = req.params.id ? await this.staff.visible(req.scope, Number(req.params.id)) : null;
+    return {
+      view: 'staff/form',
+      // A refusal naming no field is the employee reference already in use.
+      unnamed: 'employeeRef',
+      order: STAFF_FORM_ORDER,
+      ids: STAFF_FORM_IDS,
+      model: await this.formModel(req.scope, person, formValues(req.body as PostedForm)),
+    };
   }
 
 
   private visibleOrganisations(scope: Scope): Promise<Organisation[]> {
     const root = scope.rootOrganisationId;
     return this.organisations.list(root === null ? undefined : [root]);
-  }
-
-  /** The API's DTO validation, plus: the organisation must be one this user can see. */
-  private async check(scope: Scope, values: StaffFormValues): Promise<{ dto: CreateStaffDto; errors: FormErrors | null }> {
-    const result = await validateForm(
-      CreateStaffDto,
-      { ...values, startDate: isoFromParts(values.startDate) ?? undefined, endDate: isoFromParts(values.endDate) },
-      STAFF_FIELDS,
-    );
-    if (result.errors || !values.organisationCode) return result;
-    const visible = await this.visibleOrganisations(scope);
-    if (visible.some((o) => o.code === result.dto.organisationCode)) return result;
-    const error = { field: 'organisationCode', href: '#organisationCode', text: STAFF_FIELDS.organisationCode.invalid! };
-    return { dto: result.dto, errors: { errors: [error], errorFor: { organisationCode: error.text } } };
   }
 
   private async renderForm(
@@ -227,11 +193,15 @@ export class StaffPagesController {
     values: StaffFormValues,
     errors: FormErrors | null,
   ): Promise<void> {
+    res.status(status).render('staff/form', { ...(await this.formModel(scope, person, values)), ...(errors ?? NO_ERRORS) });
+  }
+
+  private async formModel(scope: Scope, person: Staff | null, values: StaffFormValues): Promise<Record<string, unknown>> {
     const [organisations, roles] = await Promise.all([this.visibleOrganisations(scope), this.roles.list()]);
     const heading = person ? `Change ${person.firstName} ${person.lastName}’s details` : 'Add a person';
     const breadcrumbs = [{ text: 'Staff', href: '/staff' }];
     if (person) breadcrumbs.push({ text: `${person.firstName} ${person.lastName}`, href: `/staff/${person.id}` });
-    res.status(status).render('staff/form', {
+    return {
       title: heading,
       heading,
       breadcrumbs,
@@ -239,7 +209,6 @@ export class StaffPagesController {
       cancelHref: person ? `/staff/${person.id}` : '/staff',
       submitText: person ? 'Save changes' : 'Add person',
       values,
-      ...(errors ?? NO_ERRORS),
       organisationOptions: organisationOptions(organisations, values.organisationCode),
       roleOptions: roles.map((r, i) => ({
         id: i === 0 ? 'roleCodes' : `roleCodes-${i + 1}`,
@@ -248,7 +217,7 @@ export class StaffPagesController {
         hint: r.description,
         checked: values.roleCodes.includes(r.code),
       })),
-    });
+    };
   }
 }
 

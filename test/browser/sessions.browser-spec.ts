@@ -77,7 +77,14 @@ describe('a trainer books a person and takes the register in a real browser', ()
     await page.getByRole('link', { name: 'WRAP for children’s services' }).click();
     await page.getByRole('heading', { level: 1, name: /WRAP for children’s services/ }).waitFor();
 
-    await page.getByLabel('Employee references').fill('E2, E3');
+    // The person picker: type a name, choose the suggestion the autocomplete offers (it fills in "Name (REF)").
+    const first = page.getByLabel('Person 1', { exact: true });
+    await first.pressSequentially('ben', { delay: 50 });
+    await page.getByRole('option', { name: /Ben Cole \(E2\)/ }).click();
+    expect(await first.inputValue()).toBe('Ben Cole (E2)');
+    // "Add another person" shows the next box; a name typed in full needs no suggestion.
+    await page.getByRole('button', { name: 'Add another person' }).click();
+    await page.getByLabel('Person 2', { exact: true }).fill('Chloe Dunn');
     await page.getByRole('button', { name: 'Book', exact: true }).click();
     await page.waitForURL(/booked=1&waiting=1/);
     expect(await page.locator('.govuk-notification-banner').innerText()).toContain('1 person booked, 1 on the waiting list');

@@ -6,6 +6,7 @@ import { AuditOrganisation1763900000500 } from './1763900000500-audit-organisati
 import { WebSessionUser1763900000600 } from './1763900000600-web-session-user';
 import { ImportSourcesAndRoleRules1763900000700 } from './1763900000700-import-sources-and-role-rules';
 import { SingleSignOnAndSecondFactor1763900000800 } from './1763900000800-single-sign-on-and-second-factor';
+import { AuditReason1763900000900 } from './1763900000900-audit-reason';
 import { OutboxAndJobs1763900001100 } from './1763900001100-outbox-and-jobs';
 
 /** Every migration, oldest first. Add new ones at the end. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   WebSessionUser1763900000600,
   ImportSourcesAndRoleRules1763900000700,
   SingleSignOnAndSecondFactor1763900000800,
+  AuditReason1763900000900,
   OutboxAndJobs1763900001100,
 ];

@@ -18,6 +18,8 @@ import {
 } from 'class-validator';
 import { DateFromParts, NOT_A_DATE } from '../../common/date-parts';
 import { IsCalendarDate } from '../../common/validators';
+import { postedRows, rowChoices, rowFields } from '../../people/person-rows';
+import type { SessionChanges } from '../sessions.service';
 import { parseTime } from '../session-times';
 import type { CreateSessionDto } from './session.dto';
 
@@ -110,10 +112,11 @@ export class SessionFormDto {
   @Max(500, { message: 'Enter the number of places, from 1 to 500' })
   capacity: number;
 
+  /** The trainer boxes as posted (views/partials/person-picker.hbs): a name, "Name (REF)", a reference or an email each. */
   @Expose()
-  @Transform(({ value }) => splitRefs(value))
+  @Transform(({ value }) => postedRows(value))
   @IsArray()
-  trainerEmployeeRefs: string[];
+  trainers: string[];
 
   @Transform(orNull)
   @IsOptional()
@@ -125,15 +128,16 @@ export class SessionFormDto {
   @Length(0, 5000, { message: 'Enter notes of up to 5,000 characters' })
   notes: string | null;
 
-  toSession(): CreateSessionDto {
-    const { levelCode, title, date, startTime, endTime, venue, onlineLink, hostOrganisationCode, capacity, trainerEmployeeRefs, externalTrainer, notes } = this;
-    return { levelCode, title, startsAt: `${date}T${startTime}`, endsAt: `${date}T${endTime}`, venue, onlineLink, hostOrganisationCode, capacity, trainerEmployeeRefs, externalTrainer, notes };
+  toSession(): SessionChanges & CreateSessionDto {
+    const { levelCode, title, date, startTime, endTime, venue, onlineLink, hostOrganisationCode, capacity, trainers, externalTrainer, notes } = this;
+    const trainerChoices = rowChoices('trainers', trainers);
+    return { levelCode, title, startsAt: `${date}T${startTime}`, endsAt: `${date}T${endTime}`, venue, onlineLink, hostOrganisationCode, capacity, trainerChoices, externalTrainer, notes };
   }
 }
 
 /** The fields of the session form in page order, and where the service's names for them point. */
-export const SESSION_FORM_ORDER = ['levelCode', 'title', 'date', 'startTime', 'endTime', 'venue', 'onlineLink', 'hostOrganisationCode', 'capacity', 'trainerEmployeeRefs', 'externalTrainer', 'notes'] as const;
-export const SESSION_FORM_ANCHORS = { startsAt: 'startTime', endsAt: 'endTime' };
+export const SESSION_FORM_ORDER = ['levelCode', 'title', 'date', 'startTime', 'endTime', 'venue', 'onlineLink', 'hostOrganisationCode', 'capacity', ...rowFields('trainers'), 'externalTrainer', 'notes'] as const;
+export const SESSION_FORM_ANCHORS = { startsAt: 'startTime', endsAt: 'endTime', trainerEmployeeRefs: 'trainers-1' };
 /** The element each field's error links to, where it is not the field's own id (the date input's first box). */
 export const SESSION_FORM_IDS = { date: 'date-day' };
 
@@ -143,10 +147,11 @@ export class BookingFormDto {
   @IsIn(['people', 'overdue'])
   mode: 'people' | 'overdue';
 
+  /** The boxes of people to book as posted (views/partials/person-picker.hbs): one person each. */
   @Expose()
-  @Transform(({ value }) => splitRefs(value))
+  @Transform(({ value }) => postedRows(value))
   @IsArray()
-  employeeRefs: string[];
+  people: string[];
 
   @Transform(orNull)
   @IsOptional()
@@ -163,8 +168,9 @@ export class RegisterFormDto {
   @IsObject()
   attendance: Record<string, string>;
 
+  /** The walk-in boxes as posted (views/partials/person-picker.hbs): one person each. */
   @Expose()
-  @Transform(({ value }) => splitRefs(value))
+  @Transform(({ value }) => postedRows(value))
   @IsArray()
   walkIns: string[];
 

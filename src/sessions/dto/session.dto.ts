@@ -124,6 +124,8 @@ export class SessionQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Host organisation code: its whole subtree' }) @IsOptional() @IsString() organisation?: string;
 
   @ApiPropertyOptional({ description: "A trainer's employee reference" }) @IsOptional() @IsString() trainer?: string;
+  /** The pages' trainer filter, the person its box names (not a query parameter of the API). */
+  declare trainerStaffId?: number;
 
   @ApiPropertyOptional({ enum: SESSION_STATUSES })
   @IsOptional()
