@@ -39,6 +39,8 @@ function enhance(input) {
     name,
     defaultValue: value,
     minLength: 2,
+    // Over the page rather than in it: closing the menu must not move the buttons under the pointer.
+    displayMenu: 'overlay',
     source: suggestionsFor(input.dataset.personPicker || 'see'),
     inputClasses: error ? 'govuk-input--error' : null,
     templates: {
