@@ -185,5 +185,7 @@ describeEachDatabase('the home page and the page around every page', (kind) => {
     const text = visibleText((await page('/staff/999999').expect(404)).text);
     expect(text).toContain('Page not found');
     expect(text).toContain('If you typed the web address, check it is correct.');
+    expect(text).not.toContain('999999');
+    expect(visibleText((await page('/staff?organisation=NOPE').expect(404)).text)).toContain('No organisation with code NOPE');
   });
 });

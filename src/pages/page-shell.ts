@@ -27,5 +27,7 @@ export function installPageShell(app: NestExpressApplication): void {
   hbs.registerHelper('serviceNavigation', (user: unknown, path: unknown) =>
     navigationFor((user as { role?: UserRole } | undefined)?.role, typeof path === 'string' ? path : '/'),
   );
+  // "No session with id 12" names an internal number: the 404 page's own words say it better.
+  hbs.registerHelper('withoutIds', (message: unknown) => (typeof message === 'string' && !/ with id \S+$/.test(message) ? message : ''));
   hbs.registerHelper('startsWith', (path: unknown, prefix: unknown) => typeof path === 'string' && typeof prefix === 'string' && within(path, prefix));
 }
