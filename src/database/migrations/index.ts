@@ -8,6 +8,7 @@ import { ImportSourcesAndRoleRules1763900000700 } from './1763900000700-import-s
 import { SingleSignOnAndSecondFactor1763900000800 } from './1763900000800-single-sign-on-and-second-factor';
 import { AuditReason1763900000900 } from './1763900000900-audit-reason';
 import { OutboxAndJobs1763900001100 } from './1763900001100-outbox-and-jobs';
+import { RateLimits1763900001500 } from './1763900001500-rate-limits';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   SingleSignOnAndSecondFactor1763900000800,
   AuditReason1763900000900,
   OutboxAndJobs1763900001100,
+  RateLimits1763900001500,
 ];
