@@ -119,7 +119,7 @@ const sessionForm = (f: AccessFixture, host: 'A' | 'B', title: string) => ({
   venue: `${title} room`,
   hostOrganisationCode: host,
   capacity: '30',
-  trainerEmployeeRefs: host === 'B' ? PEOPLE.bTrainer.ref : PEOPLE.trainer.ref,
+  trainers: host === 'B' ? PEOPLE.bTrainer.ref : PEOPLE.trainer.ref,
   notes: 'Bring the handouts',
 });
 /** The page correcting or deleting a completion, under its person's record. */
@@ -580,8 +580,8 @@ const PAGES: Record<string, Operation> = {
   'POST /sessions/:id/bookings': {
     may: PEOPLE_READERS,
     ok: [303],
-    a: async (f) => ({ url: `/sessions/${f.sessions.SA_OPEN}/bookings`, form: { mode: 'people', employeeRefs: (await f.fresh.person('A1')).ref } }),
-    b: async (f) => ({ url: `/sessions/${f.sessions.SB_OPEN}/bookings`, form: { mode: 'people', employeeRefs: (await f.fresh.person('B')).ref } }),
+    a: async (f) => ({ url: `/sessions/${f.sessions.SA_OPEN}/bookings`, form: { mode: 'people', people: (await f.fresh.person('A1')).ref } }),
+    b: async (f) => ({ url: `/sessions/${f.sessions.SB_OPEN}/bookings`, form: { mode: 'people', people: (await f.fresh.person('B')).ref } }),
   },
   'POST /sessions/:id/bookings/:bookingId/cancel': {
     may: PEOPLE_READERS,
