@@ -12,16 +12,18 @@ function loadStyles() {
   document.head.appendChild(link);
 }
 
-function suggestionsFor(purpose) {
+function suggestionsFor(purpose, id) {
   let latest = 0;
+  // Only the answer to what the box still holds: one arriving after a suggestion was chosen would open the list again.
+  const current = (asked, query) => asked === latest && document.getElementById(id)?.value === query;
   return (query, populate) => {
     const asked = ++latest;
     fetch(`/api/people?${new URLSearchParams({ q: query, purpose })}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
       .then((res) => (res.ok ? res.json() : []))
       .then((people) => {
-        if (asked === latest) populate(people);
+        if (current(asked, query)) populate(people);
       })
-      .catch(() => asked === latest && populate([]));
+      .catch(() => current(asked, query) && populate([]));
   };
 }
 
@@ -41,7 +43,7 @@ function enhance(input) {
     minLength: 2,
     // Over the page rather than in it: closing the menu must not move the buttons under the pointer.
     displayMenu: 'overlay',
-    source: suggestionsFor(input.dataset.personPicker || 'see'),
+    source: suggestionsFor(input.dataset.personPicker || 'see', id),
     inputClasses: error ? 'govuk-input--error' : null,
     templates: {
       inputValue: (person) => (person ? (typeof person === 'string' ? person : person.label) : ''),
