@@ -1,20 +1,18 @@
 /**
  * The gap analysis statement on SQLite: per person, correlated subqueries (one index seek each,
  * in staff id order, cheaper on SQLite than joins) pack the facts of rules 2 and 3 into integers;
- * rule 4 is SQL (StatementParts.statusSql) for one date. For several dates the statement reads
- * only facts that do not depend on the date, and the statuses come from the pure rules.
+ * rule 4 is SQL (StatementParts.statusSql). For several dates the per-person part reads only
+ * facts that do not depend on the date, and rules 2-4 are applied per date in the same statement
+ * to the groups of people who share those facts. No rule is applied in JavaScript.
  */
 import { within } from '../../access/subtree';
 import { addDays, IsoDate } from '../../common/dates';
-import { assess, type CompletionFact, type LevelFact, type PersonFact, type RequirementFact, type Status, validFrom } from '../../compliance/rules';
+import { validFrom } from '../../compliance/rules';
 import type { DateOn, FigureRow, GapStatement, Params, PeopleInScope, PerPerson, PerPersonOptions, RunSql, StatementParts } from './gap-analysis.statement';
 import { ROLES_PER_MASK } from './gap-analysis.statement';
 
 /** Bits per packed SQLite column: read back in JS, so below 2^53. */
 const PACKED_BITS = 52;
-
-/** The one role of the representative person of statusesFrom. */
-const ANY_ROLE = '*';
 
 export class SqliteStatement implements GapStatement {
   constructor(private readonly parts: StatementParts) {}
@@ -41,8 +39,10 @@ export class SqliteStatement implements GapStatement {
    * - from completions, per level, the set of buckets its completions fall in, a bucket being an
    *   interval between that level's boundaries (each date, and the day before each validFrom date
    *   rule 3 compares with): a completion's status on every date depends only on its bucket.
-   * People are counted per organisation and those values; each row's statuses then come from the
-   * pure rules (statusesFrom).
+   * People are counted per organisation and those values (a few thousand groups); for each group
+   * and date the statement then works out need (rule 2) and scores (rule 3) from the packed values
+   * by comparing them with integer literals, and the status by rule 4's CASE (statusSql), as the
+   * single-date statement does per person.
    */
   async figuresOn(scope: Omit<PeopleInScope, 'asOf'>, params: Params, on: DateOn[], run: RunSql): Promise<FigureRow[][]> {
     const { levels, roles, requirements } = this.parts.framework;
@@ -152,86 +152,74 @@ export class SqliteStatement implements GapStatement {
       `${inScope} AS f`,
     ];
     const cols = (alias: string) => packed.map((c) => `${alias}.${c}`).join(', ');
+
+    // Rules 2-4 per date in SQL over the groups of people with the same packed facts (a few
+    // thousand rows, not one per person): each packed fact read back with shifts and masks, the
+    // need and scores of each date compared with integer literals, rule 4 by statusSql.
+    const field = (name: string) => {
+      const { column, shift, width } = (rolePack.at.get(name) ?? heldPack.at.get(name))!;
+      return `((g.${column} >> ${shift}) & ${2 ** width - 1})`;
+    };
+    const thresholdIndex = new Map(thresholds.map((t, m) => [t, m]));
+    // Rule 2 on date k: due once the shortest grace (its code) has passed since the start, i.e. when at most `index` thresholds fall before the start date.
+    const needOn = (k: number, i: number) => {
+      const whens = graces.map((_, n) => {
+        const code = graces.length - n;
+        const index = thresholdIndex.get(addDays(on[k].asOf, -graces[n]))!;
+        return `WHEN ${code} THEN CASE WHEN g.sb <= ${index} THEN 2 ELSE 1 END`;
+      });
+      return `(CASE ${field(`g${i}`)} ${whens.join(' ')} ELSE 0 END)`;
+    };
+    // Bits of the buckets after `lo` up to `hi` (indices), as an integer literal.
+    const range = (lo: number, hi: number) => (hi > lo ? 2 ** (hi + 1) - 2 ** (lo + 1) : 0);
+    // Rule 3 on date k for completion level j: the latest bucket on or before D scores 3 (valid on D + W), 2 (valid on D only) or 1 (lapsed).
+    const heldOn = (k: number, j: number) => {
+      const level = levels[j];
+      const bounds = boundariesOf[j];
+      const d = on[k];
+      const fromAtEnd = validFrom(level, d.windowEnd);
+      const fromOnD = validFrom(level, d.asOf);
+      const forever = fromAtEnd === null || fromOnD === null;
+      const upTo = bounds.indexOf(d.asOf);
+      const validAtEnd = forever ? -1 : bounds.indexOf(addDays(fromAtEnd, -1));
+      const validOnD = forever ? -1 : bounds.indexOf(addDays(fromOnD, -1));
+      const b = field(`b${j}`);
+      const whens = [
+        [range(validAtEnd, upTo), 3],
+        [range(validOnD, Math.min(validAtEnd, upTo)), 2],
+        [range(-1, Math.min(validOnD, upTo)), 1],
+      ]
+        .filter(([bits]) => bits > 0)
+        .map(([bits, score]) => `WHEN (${b} & ${bits}) <> 0 THEN ${score}`);
+      return whens.length ? `(CASE ${whens.join(' ')} ELSE 0 END)` : '0';
+    };
+    const svs = on.map(
+      (_, k) => `CASE WHEN ((g.f >> ${k}) & 1) = 1 THEN ${this.parts.statusVector((i) => needOn(k, i), (j) => heldOn(k, j))} ELSE 0 END AS sv${k}`,
+    );
+    const svCols = (alias: string) => on.map((_, k) => `${alias}.sv${k}`).join(', ');
+    const qualified = (alias: string) => masks.map((m) => `${alias}.${m}`).join(', ');
     // LIMIT -1 keeps SQLite from copying the subqueries into every expression that reads them.
     const text = `WITH per AS (SELECT s.organisation_id AS org, ${selects.join(',\n          ')}
-        FROM staff s WHERE ${where} LIMIT -1)
-      SELECT ${this.parts.childOf(params, scope.rootId)} AS child,
-             og.sector, ${cols('y')}, SUM(y.people) AS people
-      FROM (SELECT x.org, ${cols('x')}, COUNT(*) AS people FROM per x WHERE x.f <> 0 GROUP BY x.org, ${cols('x')}) y
+        FROM staff s WHERE ${where} LIMIT -1),
+      grouped AS (SELECT x.org, ${cols('x')}, COUNT(*) AS people FROM per x WHERE x.f <> 0 GROUP BY x.org, ${cols('x')})
+      SELECT ${this.parts.childOf(params, scope.rootId)} AS child, og.sector, ${qualified('y')}, ${svCols('y')}, SUM(y.people) AS people
+      FROM (SELECT g.org, ${masks.map((m) => `${field(m)} AS ${m}`).join(', ')}, ${svs.join(', ')}, g.people FROM grouped g) y
       JOIN organisations og ON og.id = y.org
-      GROUP BY 1, og.sector, ${cols('y')}`;
+      WHERE ${on.map((_, k) => `y.sv${k} <> 0`).join(' OR ')}
+      GROUP BY 1, og.sector, ${qualified('y')}, ${svCols('y')}`;
     const rows = await run<Record<string, number | string | null>>(text, params.values);
-
-    const reader = (field: string) => {
-      const { column, shift, width } = (rolePack.at.get(field) ?? heldPack.at.get(field))!;
-      const [below, span] = [2 ** shift, 2 ** width];
-      return (row: Record<string, unknown>) => Math.floor(Number(row[column]) / below) % span;
-    };
-    const codeReaders = levels.map((_, i) => reader(`g${i}`));
-    const bucketReaders = levels.map((_, j) => reader(`b${j}`));
-    const maskReaders = masks.map((m) => reader(m));
-    const status = this.statusesFrom(graces, thresholds, boundariesOf, on, scope.windowDays);
-    // Rows with the same group and statuses on a date are merged before rolling up.
-    const perDate = on.map(() => new Map<string, FigureRow>());
+    const perDate: FigureRow[][] = on.map(() => []);
     for (const r of rows) {
-      const f = Number(r.f);
-      const sb = Number(r.sb);
-      const codes = codeReaders.map((read) => read(r));
-      if (codes.every((c) => c === 0)) continue;
-      const buckets = bucketReaders.map((read) => read(r));
-      const maskValues = maskReaders.map((read) => read(r));
+      const childId = r.child === null ? null : Number(r.child);
+      const sector = String(r.sector);
+      const roleIds = this.parts.rolesOf(masks.map((m) => Number(r[m])));
       const people = Number(r.people);
-      const group = `${String(r.child)}|${String(r.sector)}|${maskValues.join(',')}|`;
-      let roleIds: number[] | null = null;
-      for (let k = 0; k < on.length; k++) {
-        if (Math.floor(f / 2 ** k) % 2 === 0) continue;
-        const statuses = codes.map((code, i) => (code === 0 ? null : status(k, i, code, sb, buckets)));
-        const key = group + statuses.join(',');
-        const kept = perDate[k].get(key);
-        if (kept) kept.people += people;
-        else {
-          roleIds ??= this.parts.rolesOf(maskValues);
-          perDate[k].set(key, { childId: r.child === null ? null : Number(r.child), sector: String(r.sector), roleIds, statuses, people });
-        }
-      }
+      on.forEach((_, k) => {
+        const sv = Number(r[`sv${k}`]);
+        if (sv !== 0) perDate[k].push({ childId, sector, roleIds, statuses: this.parts.decodeStatuses(sv), people });
+      });
     }
-    return perDate.map((rowsOfDate) => [...rowsOfDate.values()]);
-  }
-
-  /**
-   * Rules 2-4 for the packed facts, by the pure rules (src/compliance/rules.ts: assess), not a
-   * copy of them: every value a packed fact stands for behaves the same on every date, so one
-   * person made of representatives is assessed. The start bucket sb (how many thresholds D - grace
-   * fall before the start date) stands for a start date inside it, no later than D (the person is
-   * in scope on D); a completion bucket for a date inside it. The grace code gives the shortest
-   * grace of the level; a requirement per required level at its rank with that grace gives it back
-   * (graces only shrink towards lower levels, as the requirements at higher ranks cover them too).
-   * Answers are kept per date, level, code, sb and buckets, which few combinations share.
-   */
-  private statusesFrom(graces: number[], thresholds: IsoDate[], boundariesOf: IsoDate[][], on: DateOn[], windowDays: number) {
-    const { levels } = this.parts.framework;
-    const levelFacts: LevelFact[] = levels.map((l) => ({ code: l.code, rank: l.rank, validityMonths: l.validityMonths }));
-    const graceOf = (code: number) => graces[graces.length - code];
-    const representative = (bounds: IsoDate[], bucket: number) => (bucket < bounds.length ? bounds[bucket] : addDays(bounds[bounds.length - 1], 1));
-    const known = new Map<string, Status>();
-    return (k: number, i: number, code: number, sb: number, buckets: number[]): Status => {
-      const key = `${k}|${i}|${code}|${sb}|${buckets.slice(i).join(',')}`;
-      const kept = known.get(key);
-      if (kept) return kept;
-      const D = on[k].asOf;
-      const start = sb < thresholds.length && thresholds[sb] < D ? thresholds[sb] : D;
-      const person: PersonFact = { startDate: start, endDate: null, roleCodes: [ANY_ROLE], organisationPath: [] };
-      const completions: CompletionFact[] = [];
-      for (let j = i; j < levels.length; j++) {
-        for (let bucket = 0, rest = buckets[j]; rest > 0; bucket++, rest = Math.floor(rest / 2)) {
-          if (rest % 2 === 1) completions.push({ levelRank: levels[j].rank, completedOn: representative(boundariesOf[j], bucket) });
-        }
-      }
-      const requirements: RequirementFact[] = [{ roleCode: ANY_ROLE, levelRank: levels[i].rank, organisationId: null, graceDays: graceOf(code) }];
-      const status = assess(person, completions, levelFacts[i], levelFacts, requirements, D, windowDays)!.status;
-      known.set(key, status);
-      return status;
-    };
+    return perDate;
   }
 
   /**
