@@ -10,6 +10,7 @@ import { AppConfig } from './config/app-config';
 import { databaseOptions } from './config/database';
 import { installSqliteTransactionGate } from './database/sqlite-transaction-gate';
 import { ImportsModule } from './imports/imports.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LevelsModule } from './levels/levels.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { loggerParams } from './operations/logging';
@@ -43,6 +44,7 @@ export class AppModule {
           },
         }),
         ScopeModule,
+        JobsModule,
         NotificationsModule,
         AuditModule,
         AuthModule,

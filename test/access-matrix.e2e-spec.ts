@@ -16,6 +16,7 @@
  * A new operation or route that is not in the tables fails the suite until it is given a row.
  */
 import { addDays } from '../src/common/dates';
+import { OutboxService } from '../src/notifications/outbox.service';
 import { TEST_PASSWORD, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { A_ROLES, AccessFixture, ALL_ROLES, B_ACCOUNT_EMAIL, buildAccessFixture, csvFile, MatrixRole, ORG_NAMES, PEOPLE } from './support/access-fixture';
 import { Answer, bLeaks, Call, describeAnswer, formsWithoutCsrf, Method, send } from './support/access-checks';
@@ -485,6 +486,7 @@ const PAGES: Record<string, Operation> = {
     refusedB: NAMED_IN_FORM,
   },
   'GET /admin/audit': { may: ADMINS, a: () => ({ url: '/admin/audit' }) },
+  'GET /admin/outbox': { may: ADMINS, a: () => ({ url: '/admin/outbox' }) },
   'POST /admin/users/:id/second-factor/reset': {
     may: ADMINS,
     ok: [303],
@@ -908,6 +910,22 @@ describeEachDatabase('access matrix: every operation, page and download, by ever
         if (res.status !== 200 || leaks.length) seen.push(`${url} ${res.status} ${leaks.slice(0, 5).join(', ')}`);
       }
       expect(seen).toEqual([]);
+    });
+
+    it("cannot read B's messages in the outbox, on any page", async () => {
+      const [zara] = await t.dataSource.query(`SELECT id FROM staff WHERE employee_ref = 'BRAVO-PER'`);
+      await t.dataSource.transaction((m) =>
+        t.app.get(OutboxService).enqueue(m, { to: 'zara@bravo.example', subject: 'Your place', text: 'Dear Zara', key: 'matrix-bravo', kind: 'booking-confirmed', personId: zara.id }),
+      );
+      const seen: string[] = [];
+      for (const url of ['/admin/outbox', '/admin/outbox?page=2']) {
+        const res = await admin().get(url).set('Accept', 'text/html');
+        const leaks = bLeaks({ status: res.status, text: res.text, body: res.body, type: String(res.headers['content-type']) }, { url: '/admin/outbox' });
+        if (res.status !== 200 || leaks.length) seen.push(`${url} ${res.status} ${leaks.slice(0, 5).join(', ')}`);
+      }
+      expect(seen).toEqual([]);
+      // The partnership's administrator sees B's messages: the page above had them to hide.
+      expect((await root().get('/admin/outbox').set('Accept', 'text/html').expect(200)).text).toContain('zara@bravo.example');
     });
 
     it('cannot create, change, move or delete requirements scoped to B or partnership-wide', async () => {

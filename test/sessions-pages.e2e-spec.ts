@@ -280,13 +280,14 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       await visitor.get('/feedback/this-is-not-a-valid-token').set('Accept', 'text/html').expect(404);
     });
 
-    it('cancels a session and lists the people to tell', async () => {
+    it('cancels a session and lists the people to tell: those with no email address (nobody here has one)', async () => {
       await http.post(`/api/sessions/${ids.adults}/bookings`).send({ employeeRef: 'C1' }).expect(201);
       const confirm = await page(`/sessions/${ids.adults}/cancel`).expect(200);
       expect(confirm.text).toContain('Cancel this session?');
       const done = await form(`/sessions/${ids.adults}/cancel`, {}).expect(200);
-      expect(done.text).toContain('People to tell');
+      expect(done.text).toContain('2 people have no email address: tell them');
       expect(done.text).toContain('Cai Adult');
+      expect(done.text).not.toContain('We have emailed');
     });
   });
 

@@ -5,6 +5,7 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { Scope } from '../auth/scope';
 import { notFound, unknownCode } from '../common/http-errors';
 import { sql } from '../database/sql';
+import { OutboxMessage } from '../notifications/outbox-message.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { Requirement } from '../requirements/requirement.entity';
 import { User } from '../users/user.entity';
@@ -136,6 +137,15 @@ export class ScopeService {
   auditEntries(scope: Scope, m: EntityManager = this.dataSource.manager): SelectQueryBuilder<AuditEntry> {
     const where = this.organisationIn(scope, 'a.organisation_id');
     return m.getRepository(AuditEntry).createQueryBuilder('a').where(where.sql, where.params);
+  }
+
+  /**
+   * Messages in the outbox the scope may see: those about a person or session of its subtree.
+   * Messages about no organisation are for administrators of everything only.
+   */
+  outboxMessages(scope: Scope, m: EntityManager = this.dataSource.manager): SelectQueryBuilder<OutboxMessage> {
+    const where = this.organisationIn(scope, 'om.organisation_id');
+    return m.getRepository(OutboxMessage).createQueryBuilder('om').where(where.sql, where.params);
   }
 
   /**

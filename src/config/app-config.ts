@@ -137,6 +137,23 @@ export class AppConfig {
   @IsPublicUrl()
   PUBLIC_URL: string;
 
+  /**
+   * The mail server messages are sent through, e.g. smtp://user:password@smtp.example.gov.uk:587
+   * (smtps:// for TLS from the start). Unset: messages stay in the outbox, unsent (README, Messages).
+   */
+  @IsOptional()
+  @IsString()
+  SMTP_URL?: string;
+
+  /** The sender of every message, e.g. "Prevent training <prevent@example.gov.uk>"; defaults to no-reply at PUBLIC_URL's host. */
+  @IsOptional()
+  @IsString()
+  MAIL_FROM?: string;
+
+  /** `off`: this server runs no scheduled jobs (reminders, sending the outbox); another server must. */
+  @IsIn(['on', 'off'])
+  SCHEDULER = 'on';
+
   /** Set to the number of proxies in front (e.g. 1) when TLS ends at a proxy, so cookies are marked Secure. */
   @Type(() => Number)
   @IsInt()

@@ -1,10 +1,30 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { Scheduler } from '../jobs/scheduler';
+import { OutboxSender } from './outbox-sender';
 import { OutboxService } from './outbox.service';
+import { OutboxPagesController } from './outbox.pages.controller';
+import { SessionMessages } from './session-messages';
 
-/** Email: the outbox (written in callers' transactions), its sender and the messages' words. */
+const MINUTE = 60_000;
+
+/** Email: the outbox (written in callers' transactions), its sender, the messages' words and the jobs that write reminders. */
 @Global()
 @Module({
-  providers: [OutboxService],
-  exports: [OutboxService],
+  controllers: [OutboxPagesController],
+  providers: [OutboxService, OutboxSender, SessionMessages],
+  exports: [OutboxService, OutboxSender, SessionMessages],
 })
-export class NotificationsModule {}
+export class NotificationsModule implements OnModuleInit {
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly sender: OutboxSender,
+    private readonly sessions: SessionMessages,
+  ) {}
+
+  onModuleInit(): void {
+    // Every server sends: each message is claimed before it is sent, so none goes twice.
+    this.scheduler.add({ name: 'send-outbox', everyMs: 15_000, once: false, run: (now) => this.sender.sendDue(now) });
+    this.scheduler.add({ name: 'session-reminders', everyMs: 60 * MINUTE, once: true, run: (now) => this.sessions.dayBeforeReminders(now) });
+    this.scheduler.add({ name: 'register-reminders', everyMs: 60 * MINUTE, once: true, run: (now) => this.sessions.registerReminders(now) });
+  }
+}

@@ -19,6 +19,9 @@
  */
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { ScopeService } from '../access/scope.service';
+import type { Scope } from '../auth/scope';
+import { Page, pageOf, PageQuery } from '../common/paging';
 import { Staff } from '../staff/staff.entity';
 import { TrainingSession } from '../sessions/training-session.entity';
 import { OutboxAttachment, OutboxMessage } from './outbox-message.entity';
@@ -35,8 +38,36 @@ export interface OutgoingMessage {
   attachments?: { filename: string; contentType: string; content: Buffer | string }[];
 }
 
+/** A message as /admin/outbox lists it (no body: it may hold a sign-in link). */
+export interface OutboxRow {
+  id: number;
+  kind: string;
+  toAddress: string;
+  subject: string;
+  state: OutboxMessage['state'];
+  attempts: number;
+  lastAnswer: string | null;
+  createdAt: Date;
+  sentAt: string | null;
+  nextAttemptAt: string;
+}
+
 @Injectable()
 export class OutboxService {
+  constructor(private readonly scopes: ScopeService) {}
+
+  /** The messages the scope may see (ScopeService.outboxMessages), newest first. */
+  async list(scope: Scope, query: PageQuery): Promise<Page<OutboxRow>> {
+    const qb = this.scopes
+      .outboxMessages(scope)
+      .select(['om.id', 'om.kind', 'om.toAddress', 'om.subject', 'om.state', 'om.attempts', 'om.lastAnswer', 'om.createdAt', 'om.sentAt', 'om.nextAttemptAt'])
+      .orderBy('om.id', 'DESC')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize);
+    const [items, total] = await qb.getManyAndCount();
+    return pageOf(items, total, query);
+  }
+
   async enqueue(manager: EntityManager, message: OutgoingMessage, now = new Date()): Promise<boolean> {
     const attachments: OutboxAttachment[] | null = message.attachments?.length
       ? message.attachments.map((a) => ({
@@ -68,8 +99,14 @@ export class OutboxService {
       })
       .orIgnore()
       .updateEntity(false)
+      .callListeners(false)
       .execute();
     return true;
+  }
+
+  /** Whether a message with this key is already in the outbox (to skip making costly attachments twice). */
+  has(manager: EntityManager, key: string): Promise<boolean> {
+    return manager.exists(OutboxMessage, { where: { messageKey: key.slice(0, 200) } });
   }
 
   private async organisationOf(manager: EntityManager, message: OutgoingMessage): Promise<number | null> {

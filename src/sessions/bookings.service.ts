@@ -18,6 +18,7 @@ import { dateOf } from './session-times';
 import { SessionWrites } from './session-writes';
 import { fillPlaces, SessionsService } from './sessions.service';
 import { TrainingSession } from './training-session.entity';
+import { SessionMessages } from '../notifications/session-messages';
 import { PeopleService, type PersonChoice } from '../people/people.service';
 import { subtreeIds } from '../access/subtree';
 
@@ -60,6 +61,7 @@ export class BookingsService {
     private readonly sessions: SessionsService,
     private readonly people: SessionPeople,
     private readonly organisations: OrganisationsService,
+    private readonly messages: SessionMessages,
     private readonly chooser: PeopleService,
   ) {}
 
@@ -227,6 +229,7 @@ export class BookingsService {
       if (booking.status === 'cancelled') throw new ConflictException(`Booking ${bookingId} is already cancelled`);
       await m.update(Booking, booking.id, { status: 'cancelled' });
       const [promoted] = await fillPlaces(m, session);
+      if (promoted) await this.messages.promoted(m, [promoted.id]);
       const views = await this.bookingsOf(m, sessionId, ['booked', 'waiting', 'cancelled']);
       const byId = (id: number) => views.find((v) => v.id === id) as BookingView;
       return { cancelled: byId(booking.id), promoted: promoted ? byId(promoted.id) : null };
@@ -304,6 +307,7 @@ export class BookingsService {
       existing.set(person.id, { id: inserted.identifiers[0].id, status } as Booking);
       placed.push({ person, bookingId: Number(inserted.identifiers[0].id), outcome: status });
     }
+    await this.messages.booked(m, placed.filter((p) => p.outcome === 'booked').map((p) => p.bookingId));
     const views = new Map((await this.bookingsOf(m, session.id, ['booked', 'waiting'])).map((v) => [v.id, v]));
     const results = placed.map((p) => ({
       employeeRef: p.person.employeeRef,

@@ -14,6 +14,7 @@ import { dateOf } from './session-times';
 import { SessionWrites } from './session-writes';
 import { SessionsService } from './sessions.service';
 import { TrainingSession } from './training-session.entity';
+import { SessionMessages } from '../notifications/session-messages';
 import { PeopleService, type PersonChoice } from '../people/people.service';
 
 /**
@@ -29,6 +30,7 @@ export class RegisterService {
     private readonly bookings: BookingsService,
     private readonly people: SessionPeople,
     private readonly feedback: FeedbackService,
+    private readonly messages: SessionMessages,
     private readonly chooser: PeopleService,
   ) {}
 
@@ -116,6 +118,7 @@ export class RegisterService {
       const { created, removed } = await this.syncCompletions(m, session, scope.recordedBy);
       await m.update(TrainingSession, sessionId, { status: 'delivered' });
       await this.feedback.ensureToken(m, session);
+      await this.messages.attended(m, sessionId);
       return this.view(m, await this.sessions.load(sessionId, m), created, removed);
     });
   }

@@ -183,6 +183,9 @@ export class SessionsPagesController {
       title: 'Session cancelled',
       session: result.session,
       peopleToTell: result.peopleToTell,
+      toTell: result.peopleToTell.filter((p) => !p.emailed),
+      emailed: result.emailed,
+      withoutEmail: result.withoutEmail,
       breadcrumbs: sessionCrumbs(result.session, 'Cancelled'),
     });
   }

@@ -30,6 +30,7 @@ import { describePerson, SessionPeople } from './session-people';
 import { dateOf, nowLocal } from './session-times';
 import { SessionWrites } from './session-writes';
 import { TrainingSession } from './training-session.entity';
+import { SessionMessages } from '../notifications/session-messages';
 import { PeopleService, type PersonChoice } from '../people/people.service';
 import { subtreeIds } from '../access/subtree';
 
@@ -62,6 +63,7 @@ export class SessionsService {
     private readonly people: SessionPeople,
     private readonly levels: LevelsService,
     private readonly organisations: OrganisationsService,
+    private readonly messages: SessionMessages,
     private readonly chooser: PeopleService,
   ) {}
 
@@ -164,12 +166,12 @@ export class SessionsService {
       const session = await this.find(scope, id, m);
       await this.apply(scope, session, dto, m, false);
       await m.save(TrainingSession, session);
-      await fillPlaces(m, session);
+      await this.messages.promoted(m, (await fillPlaces(m, session)).map((b) => b.id));
       return this.view(await this.load(id, m), m);
     });
   }
 
-  /** Cancels the session and its bookings, and lists who to tell. A delivered session cannot be cancelled. */
+  /** Cancels the session and its bookings, emails the people who were on it, and lists them. A delivered session cannot be cancelled. */
   async cancel(scope: Scope, id: number): Promise<CancelledSessionView> {
     this.assertCanManage(scope);
     return this.writes.transaction(async (m) => {
@@ -187,14 +189,16 @@ export class SessionsService {
         relations: { staff: { organisation: true } },
         order: { id: 'ASC' },
       });
-      const peopleToTell: PersonToTell[] = [
-        ...bookings.map((b) => personToTell(b.staff, b.status === 'waiting' ? 'waiting' : 'booked')),
-        ...session.trainers.map((t) => personToTell(t, 'trainer')),
+      const people = [
+        ...bookings.map((b) => ({ staff: b.staff, was: b.status === 'waiting' ? ('waiting' as const) : ('booked' as const) })),
+        ...session.trainers.map((t) => ({ staff: t, was: 'trainer' as const })),
       ];
+      const notice = await this.messages.cancelled(m, id, people);
+      const peopleToTell: PersonToTell[] = people.map((p) => ({ ...personToTell(p.staff, p.was), emailed: !notice.withoutEmail.includes(p.staff.id) }));
       await m.update(Booking, { sessionId: id, status: 'booked' }, { status: 'cancelled' });
       await m.update(Booking, { sessionId: id, status: 'waiting' }, { status: 'cancelled' });
       await m.update(TrainingSession, id, { status: 'cancelled' });
-      return { session: await this.view(await this.load(id, m), m), peopleToTell };
+      return { session: await this.view(await this.load(id, m), m), peopleToTell, emailed: notice.emailed, withoutEmail: notice.withoutEmail.length };
     });
   }
 
@@ -423,7 +427,7 @@ export function sessionView(s: TrainingSession, counts: BookingCounts): SessionV
   };
 }
 
-function personToTell(s: Staff, was: PersonToTell['was']): PersonToTell {
+function personToTell(s: Staff, was: PersonToTell['was']): Omit<PersonToTell, 'emailed'> {
   return {
     staffId: s.id,
     employeeRef: s.employeeRef,

@@ -80,7 +80,7 @@ export async function freshDatabaseEnv(kind: DatabaseKind): Promise<{ env: Recor
 
 export async function createTestApp(kind: DatabaseKind = 'sqlite', extraEnv: Record<string, string> = {}): Promise<TestApp> {
   const { env, drop } = await freshDatabaseEnv(kind);
-  const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', ...env, ...extraEnv });
+  const config = loadConfig({ SEED_DEMO: 'false', LOG_LEVEL: 'silent', SCHEDULER: 'off', ...env, ...extraEnv });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.register(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   await configureApp(app);

@@ -175,11 +175,14 @@ export class PersonToTell {
   @ApiProperty({ nullable: true, type: String }) email: string | null;
   @ApiProperty() organisationCode: string;
   @ApiProperty({ enum: ['booked', 'waiting', 'trainer'] }) was: 'booked' | 'waiting' | 'trainer';
+  @ApiProperty({ description: 'Whether they were emailed (false: no email address is held, so someone must tell them)' }) emailed: boolean;
 }
 
 export class CancelledSessionView {
   @ApiProperty({ type: SessionView }) session: SessionView;
   @ApiProperty({ type: [PersonToTell], description: 'The people who were booked or waiting, and the trainers' }) peopleToTell: PersonToTell[];
+  @ApiProperty({ description: 'How many of them were emailed that the session is cancelled' }) emailed: number;
+  @ApiProperty({ description: 'How many of them have no email address: someone must tell them' }) withoutEmail: number;
 }
 
 export class SessionDetailView extends SessionView {
