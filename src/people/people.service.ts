@@ -8,7 +8,7 @@ import { FieldError, FieldProblem } from '../common/field-error';
 import { recordsOf } from '../compliance/facts';
 import { levelFacts, loadFramework } from '../compliance/framework';
 import { meets } from '../compliance/rules';
-import { sql } from '../database/sql';
+import { isPostgres, sql } from '../database/sql';
 import { Staff } from '../staff/staff.entity';
 import { noOneMessage, parsePersonInput, PersonInput, personLabel, searchWords, severalMessage, tidy } from './person-input';
 
@@ -65,15 +65,16 @@ export class PeopleService {
     if (parsed.kind === 'labelled') {
       qb.andWhere('s.employee_ref = :ref', { ref: parsed.ref });
     } else {
+      const starts = startsWith(isPostgres(this.dataSource));
       words.forEach((word, i) => {
-        const like = `${word}%`;
+        const params = { [`w${i}`]: `${word}%`, [`w${i}lo`]: word, [`w${i}hi`]: nextPrefix(word) };
         qb.andWhere(
           new Brackets((w) =>
             w
-              .where(`LOWER(s.first_name) LIKE :w${i}`, { [`w${i}`]: like })
-              .orWhere(`LOWER(s.last_name) LIKE :w${i}`)
-              .orWhere(`LOWER(s.employee_ref) LIKE :w${i}`)
-              .orWhere(`s.email LIKE :w${i}`),
+              .where(starts('lower(s.first_name)', `w${i}`), params)
+              .orWhere(starts('lower(s.last_name)', `w${i}`))
+              .orWhere(starts('lower(s.employee_ref)', `w${i}`))
+              .orWhere(starts('lower(s.email)', `w${i}`)),
           ),
         );
       });
@@ -186,4 +187,20 @@ export class PeopleService {
     const today = todayIso();
     return people.filter((p) => meets(records.get(p.id)?.completions ?? [], trainerLevel, levels, today));
   }
+}
+
+/**
+ * "column starts with the parameter", in the form each database's index serves (migration
+ * 1763900001750): LIKE 'ab%' on PostgreSQL (text_pattern_ops), a range on SQLite, whose LIKE
+ * ignores case and so cannot use an index. Parameters: name (with %), nameLo and nameHi.
+ */
+function startsWith(postgres: boolean) {
+  return (column: string, param: string) => (postgres ? `${column} LIKE :${param}` : `(${column} >= :${param}lo AND ${column} < :${param}hi)`);
+}
+
+/** The least text after every text starting with `prefix` (its last character moved on by one). */
+function nextPrefix(prefix: string): string {
+  const chars = [...prefix];
+  const last = chars.pop()!;
+  return chars.join('') + String.fromCodePoint(last.codePointAt(0)! + 1);
 }

@@ -16,6 +16,11 @@ import { Role } from '../roles/role.entity';
 /** A person whose training is tracked: employee, contractor, volunteer, councillor, governor. */
 @Entity('staff')
 @Index('uq_staff_employer_ref', ['employerId', 'employeeRef'], { unique: true })
+// Expression indexes for the person search (migration 1763900001750): TypeORM leaves them be.
+@Index('ix_staff_first_name_lower', { synchronize: false })
+@Index('ix_staff_last_name_lower', { synchronize: false })
+@Index('ix_staff_employee_ref_lower', { synchronize: false })
+@Index('ix_staff_email_lower', { synchronize: false })
 export class Staff {
   @PrimaryGeneratedColumn()
   id: number;

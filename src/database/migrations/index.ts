@@ -9,6 +9,7 @@ import { SingleSignOnAndSecondFactor1763900000800 } from './1763900000800-single
 import { AuditReason1763900000900 } from './1763900000900-audit-reason';
 import { OutboxAndJobs1763900001100 } from './1763900001100-outbox-and-jobs';
 import { RateLimits1763900001500 } from './1763900001500-rate-limits';
+import { PersonSearch1763900001750 } from './1763900001750-person-search';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AuditReason1763900000900,
   OutboxAndJobs1763900001100,
   RateLimits1763900001500,
+  PersonSearch1763900001750,
 ];
