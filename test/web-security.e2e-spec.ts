@@ -66,9 +66,9 @@ describeEachDatabase('web security', (kind) => {
   describe('passwords', () => {
     it('refuses a common password through the API, saying why in plain English', async () => {
       const res = await t.http().post('/api/users').send({ email: 'weak@security.test', displayName: 'Weak', role: 'viewer', organisationCode: 'ROOT', password: 'password1234' }).expect(400);
-      expect(res.body.message).toContain('Choose a password that is harder to guess: this is similar to a commonly used password. Add more words that are less common.');
+      expect(res.body.message).toContain('password: Choose a password that is harder to guess: this is similar to a commonly used password. Add more words that are less common.');
       const short = await t.http().post('/api/users').send({ email: 'short@security.test', displayName: 'Short', role: 'viewer', organisationCode: 'ROOT', password: 'elevenchars' }).expect(400);
-      expect(short.body.message).toContain('password must be at least 12 characters');
+      expect(short.body.message).toContain('password: Password must be at least 12 characters');
       const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM users WHERE email IN ('weak@security.test', 'short@security.test')`);
       expect(Number(n)).toBe(0);
     });
@@ -79,7 +79,7 @@ describeEachDatabase('web security', (kind) => {
         .post('/api/users')
         .send({ email: 'sam.okonkwo@warwickshire.example', displayName: 'Sam Okonkwo', role: 'viewer', organisationCode: 'ROOT', password: 'okonkwowarwickshire' })
         .expect(400);
-      expect(res.body.message).toEqual(['Choose a password that is harder to guess: it contains your name or email address. Add more words that are less common.']);
+      expect(res.body.message).toEqual(['password: Choose a password that is harder to guess: it contains your name or email address. Add more words that are less common.']);
     });
 
     it('shows the reason at the password field of the admin form', async () => {
@@ -89,7 +89,7 @@ describeEachDatabase('web security', (kind) => {
         .type('form')
         .set('Accept', 'text/html')
         .send({ email: 'form@security.test', displayName: 'Form', role: 'viewer', organisationCode: 'ROOT', password: 'qwertyuiop123' })
-        .expect(400);
+        .expect(422);
       expect(fieldError(page.text, 'password')).toMatch(/^Choose a password that is harder to guess: /);
       expect(page.text).toContain('href="#password"');
     });
@@ -110,7 +110,7 @@ describeEachDatabase('web security', (kind) => {
       const short = await changePasswordForm(agent, { newPassword: 'too short', confirmPassword: 'too short' }, 400);
       expect(fieldError(short.text, 'newPassword')).toBe('Password must be at least 12 characters');
       const wrong = await changePasswordForm(agent, { currentPassword: 'not my password', newPassword: 'a new long password', confirmPassword: 'a new long password' }, 422);
-      expect(fieldError(wrong.text, 'currentPassword')).toBe('that is not your current password');
+      expect(fieldError(wrong.text, 'currentPassword')).toBe('That is not your current password');
       await t.anonymous().post('/api/auth/token').send({ email, password: TEST_PASSWORD }).expect(201);
     });
 

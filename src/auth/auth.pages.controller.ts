@@ -14,7 +14,10 @@ import { PENDING_MINUTES, pendingSignIn, renewSession, saveSession } from './sig
 import { SESSION_COOKIE } from './web-security';
 import { SignInThrottle } from './sign-in-throttle';
 import { SignInService } from './sign-in.service';
-import { FieldError, refusalText } from '../common/field-error';
+import { refusalText } from '../common/field-error';
+import { formErrors, NO_ERRORS } from '../common/form-errors';
+import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
+import { ChangePasswordFormDto, SignInFormDto, TokenNameFormDto } from './dto/auth-forms.dto';
 
 type SignedInRequest = Request & { user: User };
 
@@ -45,22 +48,19 @@ export class AuthPagesController {
   @Public()
   @UseGuards(ThrottlerGuard)
   @SignInThrottle()
-  async submit(@Body() body: { email?: string; password?: string; next?: string }, @Req() req: Request, @Res() res: Response) {
-    const email = String(body.email ?? '').trim();
-    const next = safeNext(body.next);
-    const errors = [
-      ...(email ? [] : [{ href: '#email', field: 'email', text: 'Enter your email address' }]),
-      ...(body.password ? [] : [{ href: '#password', field: 'password', text: 'Enter your password' }]),
-    ];
-    if (errors.length) return res.status(400).render('auth/sign-in', await signInModel(this.providers, { email, next, errors }));
+  @OnFieldError<AuthPagesController>('signInAgain')
+  async submit(@FormBody() form: SignInFormDto, @Req() req: Request, @Res() res: Response) {
+    const { email } = form;
+    const next = safeNext(form.next);
     let user;
     try {
-      user = await this.signIn.checkPassword(email, String(body.password), req.ip ?? null);
+      user = await this.signIn.checkPassword(email, form.password, req.ip ?? null);
     } catch (error) {
       const status = error instanceof HttpException ? error.getStatus() : 500;
       if (status >= 500) throw error;
-      const text = error instanceof Error ? error.message : 'Sign-in failed';
-      return res.status(status).render('auth/sign-in', await signInModel(this.providers, { email, next, errors: [{ href: '#email', field: 'email', text }] }));
+      // Wrong email or password (401), locked (423): said at the email box, as it is not known which was wrong.
+      const text = error instanceof HttpException ? refusalText(error) : 'Sign-in failed';
+      return res.status(status).render('auth/sign-in', await signInModel(this.providers, { email, next, problems: [{ field: 'email', message: text }] }));
     }
     const stage = this.secondFactor.stageAfterPassword(user);
     if (stage === 'none') {
@@ -93,8 +93,8 @@ export class AuthPagesController {
     if (!pending || pending.stage !== 'code') return res.redirect(303, '/sign-in');
     const code = String(body.code ?? '').trim();
     const refuse = (status: number, text: string) =>
-      res.status(status).render('auth/second-factor', { title: 'Enter the code from your authenticator app', errors: [{ href: '#code', text }], errorFor: { code: text } });
-    if (!code) return refuse(400, 'Enter the 6-digit code from your authenticator app, or a recovery code');
+      res.status(status).render('auth/second-factor', { title: 'Enter the code from your authenticator app', ...formErrors([{ field: 'code', message: text }]) });
+    if (!code) return refuse(422, CODE_MISSING);
     try {
       const { user, used } = await this.signIn.checkSecondFactor(pending.userId, code, req.ip ?? null);
       await this.signIn.complete(user, req.ip ?? null, used === 'recovery' ? 'password and recovery code' : 'password and authenticator app');
@@ -147,8 +147,7 @@ export class AuthPagesController {
         setUp,
         action: '/sign-in/second-factor/set-up',
         required: true,
-        errors: [{ href: '#code', text }],
-        errorFor: { code: text },
+        ...formErrors([{ field: 'code', message: text }]),
       });
     }
   }
@@ -185,49 +184,20 @@ export class AuthPagesController {
   /** Ends the account's other sessions (this one stays signed in) and, when ticked, revokes its API tokens. */
   @Post('account/password')
   @AnySignedIn()
-  async changePassword(
-    @Req() req: SignedInRequest,
-    @Res() res: Response,
-    @Body() body: { currentPassword?: string; newPassword?: string; confirmPassword?: string; revokeTokens?: string },
-  ) {
-    const revokeTokens = body.revokeTokens === 'true';
-    const render = (status: number, field: 'currentPassword' | 'newPassword' | 'confirmPassword', text: string) =>
-      res.status(status).render('auth/password', {
-        title: 'Change your password',
-        errors: [{ href: `#${field}`, field, text }],
-        errorFor: { [field]: text },
-        revokeTokens,
-        breadcrumbs: [{ text: 'Your account', href: '/account' }],
-      });
-    if (body.newPassword !== body.confirmPassword) return render(400, 'confirmPassword', 'The new passwords do not match');
-    try {
-      const { revokedTokens } = await this.users.changePassword(req.user.id, String(body.currentPassword ?? ''), String(body.newPassword ?? ''), {
-        keepSessionId: req.sessionID,
-        revokeTokens,
-      });
-      res.redirect(303, `/account?done=${revokedTokens > 0 ? 'password-tokens' : 'password'}`);
-    } catch (error) {
-      if (!(error instanceof HttpException)) throw error;
-      const field = error instanceof FieldError && error.field === 'currentPassword' ? 'currentPassword' : 'newPassword';
-      return render(error.getStatus(), field, refusalText(error));
-    }
+  @OnFieldError<AuthPagesController>('passwordAgain')
+  async changePassword(@Req() req: SignedInRequest, @Res() res: Response, @FormBody() form: ChangePasswordFormDto) {
+    const { revokedTokens } = await this.users.changePassword(req.user.id, form.currentPassword, form.newPassword, {
+      keepSessionId: req.sessionID,
+      revokeTokens: form.revokeTokens === 'true',
+    });
+    res.redirect(303, `/account?done=${revokedTokens > 0 ? 'password-tokens' : 'password'}`);
   }
 
   @Post('account/tokens')
   @AnySignedIn()
-  async createToken(@Req() req: SignedInRequest, @Res() res: Response, @Body() body: { name?: string }) {
-    const name = String(body.name ?? '').trim();
-    if (!name || name.length > 100) {
-      const tokens = await this.tokens.list(req.user.id);
-      return res.status(400).render('auth/account', {
-        title: 'Your account',
-        account: req.user,
-        roleName: ROLE_NAMES[req.user.role],
-        tokens,
-        errors: [{ href: '#name', text: 'Give the token a name of up to 100 characters, such as "HR nightly sync"' }],
-      });
-    }
-    const { token, record } = await this.tokens.issue(req.user.id, name);
+  @OnFieldError<AuthPagesController>('accountAgain')
+  async createToken(@Req() req: SignedInRequest, @Res() res: Response, @FormBody() form: TokenNameFormDto) {
+    const { token, record } = await this.tokens.issue(req.user.id, form.name);
     res.status(200).render('auth/token-created', { title: 'Your new API token', token, name: record.name, breadcrumbs: [{ text: 'Your account', href: '/account' }] });
   }
 
@@ -237,16 +207,45 @@ export class AuthPagesController {
     await this.tokens.revoke(req.user.id, id);
     res.redirect(303, '/account?done=revoked');
   }
+
+  /** The sign-in form again with its problems: the email typed is kept, never the password. */
+  async signInAgain(req: PageRequest): Promise<FormPage> {
+    const body = req.body as Record<string, unknown>;
+    const email = typeof body.email === 'string' ? body.email.trim() : '';
+    return { view: 'auth/sign-in', model: await signInModel(this.providers, { email, next: safeNext(body.next as string | undefined) }), order: ['email', 'password'] };
+  }
+
+  async passwordAgain(req: PageRequest): Promise<FormPage> {
+    const body = req.body as Record<string, unknown>;
+    return {
+      view: 'auth/password',
+      // A refusal naming no field is about the new password.
+      unnamed: 'newPassword',
+      order: ['currentPassword', 'newPassword', 'confirmPassword'],
+      model: { title: 'Change your password', revokeTokens: body.revokeTokens === 'true', breadcrumbs: [{ text: 'Your account', href: '/account' }] },
+    };
+  }
+
+  async accountAgain(req: PageRequest): Promise<FormPage> {
+    const user = (req as unknown as SignedInRequest).user;
+    return { view: 'auth/account', order: ['name'], model: { title: 'Your account', account: user, roleName: ROLE_NAMES[user.role], tokens: await this.tokens.list(user.id) } };
+  }
 }
 
+const CODE_MISSING = 'Enter the 6-digit code from your authenticator app, or a recovery code';
+
 /** The sign-in page: the password form, and a "Sign in with ..." button for each identity provider. */
-export async function signInModel(providers: IdentityProvidersService, values: { email?: string; next: string; errors?: { href: string; field?: string; text: string }[] }) {
+export async function signInModel(
+  providers: IdentityProvidersService,
+  values: { email?: string; next: string; problems?: Array<{ field: string | null; message: string }> },
+  ids: Record<string, string> = {},
+) {
   const buttons = (await providers.all()).map((p) => ({
     label: p.label,
     href: `/sign-in/oidc/${encodeURIComponent(p.slug)}${values.next === '/' ? '' : `?next=${encodeURIComponent(values.next)}`}`,
   }));
-  const errorFor = Object.fromEntries((values.errors ?? []).filter((e) => e.field).map((e) => [e.field, e.text]));
-  return { title: 'Sign in', ...values, errorFor, providers: buttons };
+  const { problems, ...shown } = values;
+  return { title: 'Sign in', ...shown, ...(problems ? formErrors(problems, {}, [], ids) : NO_ERRORS), providers: buttons };
 }
 
 function flashFor(done?: string): string | undefined {

@@ -48,3 +48,16 @@ export function IsSameOrAfter(other: string, options?: ValidationOptions) {
 export function lengthMessage(blankMessage: string, longMessage: string): ValidationOptions {
   return { message: (args: ValidationArguments) => (typeof args.value !== 'string' || args.value.trim() === '' ? blankMessage : longMessage) };
 }
+
+/** The same as another property ("New password again"); an empty value is left to its own "Enter ..." check. */
+export function IsSameAs(other: string, options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isSameAs',
+      target: target.constructor,
+      propertyName,
+      constraints: [other],
+      options: { message: `${propertyName} must be the same as ${other}`, ...options },
+      validator: { validate: (value: unknown, args: ValidationArguments) => blank(value) || value === (args.object as Record<string, unknown>)[other] },
+    });
+}

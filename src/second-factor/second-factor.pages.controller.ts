@@ -9,6 +9,7 @@ import { saveSession } from '../auth/signed-in-session';
 import { User } from '../users/user.entity';
 import { SecondFactorService } from './second-factor.service';
 import { refusalText } from '../common/field-error';
+import { formErrors, NO_ERRORS } from '../common/form-errors';
 
 type SignedInRequest = Request & { user: User };
 const CRUMBS = [{ text: 'Your account', href: '/account' }];
@@ -54,8 +55,7 @@ export class SecondFactorPagesController {
         title: 'Set up an authenticator app',
         setUp: await this.secondFactor.newSetUp(req.user.email, secret),
         action: '/account/second-factor/set-up',
-        errors: [{ href: '#code', text }],
-        errorFor: { code: text },
+        ...formErrors([{ field: 'code', message: text }]),
         breadcrumbs: CRUMBS,
       });
     }
@@ -98,8 +98,7 @@ export class SecondFactorPagesController {
       required: this.secondFactor.isRequiredFor(req.user),
       recoveryCodesLeft: left,
       flash,
-      errors: error ? [{ href: `#${error.field}`, text: error.text }] : undefined,
-      errorFor: error ? { [error.field]: error.text } : {},
+      ...(error ? formErrors([{ field: error.field, message: error.text }]) : NO_ERRORS),
       breadcrumbs: CRUMBS,
     });
   }

@@ -1,7 +1,5 @@
-import { Body, Controller, Get, HttpException, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
 import type { Response } from 'express';
 import { ScopeService } from '../access/scope.service';
 import { Allow, PartnershipWide } from '../auth/allow.decorator';
@@ -12,18 +10,14 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { IdentityProviderDto, UpdateIdentityProviderDto } from './dto/identity-provider.dto';
 import { IdentityProvidersService } from './identity-providers.service';
 import { CREATABLE_ROLES } from './provider-settings';
-import { refusalProblems } from '../common/field-error';
+import { FormErrors, NO_ERRORS } from '../common/form-errors';
+import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
 
 const CRUMBS = [{ text: 'Admin', href: '/admin' }];
 const LIST_CRUMBS = [...CRUMBS, { text: 'Single sign-on', href: '/admin/identity-providers' }];
 
-const PROVIDER_FORM_FIELDS = ['slug', 'label', 'issuer', 'clientId', 'clientSecret', 'domains', 'createAccounts', 'defaultOrganisationCode', 'defaultRole', 'passwordsOff'];
-
-interface FormError {
-  href: string;
-  field: string;
-  text: string;
-}
+/** The provider form's fields in page order: the error summary follows it. */
+const PROVIDER_FORM_ORDER = ['slug', 'label', 'issuer', 'clientId', 'clientSecret', 'domains', 'passwordsOff', 'createAccounts', 'defaultRole', 'defaultOrganisationCode'];
 
 /** Admin pages for the identity providers; like every partnership-wide setting, changed only from an account for the whole partnership. */
 @ApiExcludeController()
@@ -53,46 +47,41 @@ export class IdentityProvidersPagesController {
   @Get('new')
   @PartnershipWide()
   async newProvider(@Res() res: Response) {
-    await this.render(res, {}, [], undefined, 200);
+    await this.render(res, {}, NO_ERRORS);
   }
 
   @Post('new')
   @PartnershipWide()
-  async create(@CurrentScope() scope: Scope, @Body() body: Record<string, string>, @Res() res: Response) {
-    const values = formValues(body);
-    const dto = plainToInstance(IdentityProviderDto, values);
-    const problems = await validate(dto, { whitelist: true });
-    if (problems.length) return this.render(res, values, errorsOf(problems));
-    try {
-      await this.providers.create(scope, dto);
-      res.redirect(303, '/admin/identity-providers?done=saved');
-    } catch (error) {
-      await this.renderFailure(res, values, error);
-    }
+  @OnFieldError<IdentityProvidersPagesController>('formAgain')
+  async create(@CurrentScope() scope: Scope, @FormBody() dto: IdentityProviderDto, @Res() res: Response) {
+    await this.providers.create(scope, dto);
+    res.redirect(303, '/admin/identity-providers?done=saved');
   }
 
   @Get(':id')
   @PartnershipWide()
   async edit(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response) {
     const provider = await this.providers.get(scope, id);
-    await this.render(res, { ...provider, defaultRole: provider.defaultRole ?? '', defaultOrganisationCode: provider.defaultOrganisationCode ?? '' }, [], id, 200);
+    await this.render(res, { ...provider, defaultRole: provider.defaultRole ?? '', defaultOrganisationCode: provider.defaultOrganisationCode ?? '' }, NO_ERRORS, id);
   }
 
   @Post(':id')
   @PartnershipWide()
-  async update(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, string>, @Res() res: Response) {
-    const existing = await this.providers.get(scope, id);
-    const values = { ...formValues(body), slug: existing.slug, hasClientSecret: existing.hasClientSecret };
-    const { slug: _slug, hasClientSecret: _has, ...changes } = values;
-    const dto = plainToInstance(UpdateIdentityProviderDto, changes);
-    const problems = await validate(dto, { whitelist: true });
-    if (problems.length) return this.render(res, values, errorsOf(problems), id);
-    try {
-      await this.providers.update(scope, id, dto);
-      res.redirect(303, '/admin/identity-providers?done=saved');
-    } catch (error) {
-      await this.renderFailure(res, values, error, id);
-    }
+  @OnFieldError<IdentityProvidersPagesController>('formAgain')
+  async update(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @FormBody() dto: UpdateIdentityProviderDto, @Res() res: Response) {
+    await this.providers.get(scope, id);
+    // Every box is on the form: an unticked checkbox is "no", an empty domains box is none.
+    await this.providers.update(scope, id, { ...dto, domains: dto.domains ?? '', passwordsOff: dto.passwordsOff ?? false, createAccounts: dto.createAccounts ?? false });
+    res.redirect(303, '/admin/identity-providers?done=saved');
+  }
+
+  /** The add or change form again, as posted (never the secret), for the exception filter to show with its errors. */
+  async formAgain(req: PageRequest): Promise<FormPage> {
+    const id = req.params.id ? Number(req.params.id) : undefined;
+    const existing = id === undefined ? null : await this.providers.get(req.scope, id);
+    const values = { ...formValues(req.body as Record<string, string>), ...(existing ? { slug: existing.slug, hasClientSecret: existing.hasClientSecret } : {}) };
+    // A refusal naming no field is the short name already used by another provider.
+    return { view: 'admin/identity-provider-form', model: await this.model(values, id), order: PROVIDER_FORM_ORDER, unnamed: 'slug' };
   }
 
   @Post(':id/delete')
@@ -106,10 +95,14 @@ export class IdentityProvidersPagesController {
     return `${this.config.PUBLIC_URL}/sign-in/oidc/${slug}/callback`;
   }
 
-  private async render(res: Response, values: Record<string, unknown>, errors: FormError[], id?: number, status = 400) {
+  private async render(res: Response, values: Record<string, unknown>, errors: FormErrors, id?: number) {
+    res.render('admin/identity-provider-form', { ...(await this.model(values, id)), ...errors });
+  }
+
+  private async model(values: Record<string, unknown>, id?: number): Promise<Record<string, unknown>> {
     const organisations = await this.organisations.list();
     const heading = id ? `Change ${String(values.label ?? 'provider')}` : 'Add an identity provider';
-    res.status(errors.length ? status : 200).render('admin/identity-provider-form', {
+    return {
       title: heading,
       heading,
       id,
@@ -118,17 +111,8 @@ export class IdentityProvidersPagesController {
       redirectUri: values.slug ? this.redirectUri(String(values.slug)) : `${this.config.PUBLIC_URL}/sign-in/oidc/{short name}/callback`,
       roles: CREATABLE_ROLES.map((value) => ({ value, text: ROLE_NAMES[value] })),
       organisations: organisations.map((o) => ({ code: o.code, name: `${'– '.repeat(o.depth)}${o.name}` })),
-      errors,
-      errorFor: Object.fromEntries(errors.map((e) => [e.field, e.text])),
       breadcrumbs: LIST_CRUMBS,
-    });
-  }
-
-  private async renderFailure(res: Response, values: Record<string, unknown>, error: unknown, id?: number) {
-    if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
-    // A refusal that names no field is about the slug (already used by another provider).
-    const problems = refusalProblems(error) ?? [{ field: null, message: error.message }];
-    await this.render(res, values, problems.map(({ field, message }) => ({ href: `#${field ?? 'slug'}`, field: field ?? 'slug', text: message })), id, error.getStatus());
+    };
   }
 }
 
@@ -145,11 +129,4 @@ function formValues(body: Record<string, string>) {
     defaultRole: body.defaultRole,
     defaultOrganisationCode: body.defaultOrganisationCode,
   };
-}
-
-function errorsOf(problems: ValidationError[]): FormError[] {
-  return problems.map((p) => {
-    const text = (Object.values(p.constraints ?? {})[0] ?? `${p.property} is not valid`).replace(/^\w+: /, '');
-    return { href: `#${p.property}`, field: p.property, text };
-  });
 }

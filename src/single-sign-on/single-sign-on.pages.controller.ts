@@ -64,6 +64,6 @@ export class SingleSignOnPagesController {
   }
 
   private async refuse(req: Request, res: Response, status: number, text: string) {
-    res.status(status).render('auth/sign-in', await signInModel(this.providers, { next: '/', errors: [{ href: '#providers', text }] }));
+    res.status(status).render('auth/sign-in', await signInModel(this.providers, { next: '/', problems: [{ field: 'providers', message: text }] }));
   }
 }

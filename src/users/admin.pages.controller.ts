@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpException, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import type { Response } from 'express';
 import { AuditQueryDto } from '../audit/audit.controller';
 import { AuditService } from '../audit/audit.service';
@@ -12,10 +11,14 @@ import { AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { CreateUserDto, UpdateUserDto } from './dto/user.dto';
 import { UsersService, userView } from './users.service';
-import { refusalProblems } from '../common/field-error';
+import { NO_ERRORS } from '../common/form-errors';
+import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
 
 const ROLE_OPTIONS = USER_ROLES.map((value) => ({ value, text: ROLE_NAMES[value] }));
 const ADMIN_CRUMBS = [{ text: 'Admin', href: '/admin' }];
+/** The account form's fields in page order, and the input each links to where it is not the field's own id. */
+const USER_FORM_ORDER = ['email', 'displayName', 'role', 'organisationCode', 'staffEmployeeRef', 'disabled', 'password'];
+const USER_FORM_IDS = { role: `role-${USER_ROLES[0]}` };
 
 /** Administrators: accounts (create, change role and scope, disable) and the audit log. */
 @ApiExcludeController()
@@ -45,21 +48,14 @@ export class AdminPagesController {
   @Get('users/new')
   @Render('admin/user-form')
   async newUser(@CurrentScope() scope: Scope) {
-    return this.formModel(scope, 'Create an account', {});
+    return { ...(await this.formModel(scope, 'Create an account', {})), ...NO_ERRORS };
   }
 
   @Post('users/new')
-  async create(@CurrentScope() scope: Scope, @Body() body: Record<string, string>, @Res() res: Response) {
-    const values = { ...body, password: body.password || undefined };
-    const dto = plainToInstance(CreateUserDto, values);
-    const problems = await validate(dto, { whitelist: true });
-    if (problems.length) return this.renderForm(res, scope, 'Create an account', values, problemsToErrors(problems));
-    try {
-      const { user, temporaryPassword } = await this.users.create(scope, dto);
-      return res.status(200).render('admin/user-created', { title: 'Account created', account: userView(user), temporaryPassword, breadcrumbs: ADMIN_CRUMBS });
-    } catch (error) {
-      return this.renderFailure(res, scope, 'Create an account', values, error);
-    }
+  @OnFieldError<AdminPagesController>('formAgain')
+  async create(@CurrentScope() scope: Scope, @FormBody() dto: CreateUserDto, @Res() res: Response) {
+    const { user, temporaryPassword } = await this.users.create(scope, dto);
+    return res.status(200).render('admin/user-created', { title: 'Account created', account: userView(user), temporaryPassword, breadcrumbs: ADMIN_CRUMBS });
   }
 
   @Get('users/:id')
@@ -72,21 +68,34 @@ export class AdminPagesController {
       ...(await this.formModel(scope, `Change ${user.displayName}`, values, id)),
       secondFactorRequired: this.config.secondFactorRoles.includes(account.role),
       flash,
+      ...NO_ERRORS,
     });
   }
 
   @Post('users/:id')
-  async update(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() body: Record<string, string>, @Res() res: Response) {
-    const values = { ...body, disabled: body.disabled === 'true' };
-    const dto = plainToInstance(UpdateUserDto, values);
-    const problems = await validate(dto, { whitelist: true });
-    if (problems.length) return this.renderForm(res, scope, 'Change account', values, problemsToErrors(problems), id);
-    try {
-      await this.users.update(scope, id, dto);
-      return res.redirect(303, '/admin/users?done=1');
-    } catch (error) {
-      return this.renderFailure(res, scope, 'Change account', values, error, id);
+  @OnFieldError<AdminPagesController>('formAgain')
+  async update(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @FormBody() dto: UpdateUserDto, @Res() res: Response) {
+    // The form always has the box: unticked is "not disabled".
+    await this.users.update(scope, id, { ...dto, disabled: dto.disabled ?? false });
+    return res.redirect(303, '/admin/users?done=1');
+  }
+
+  /** The create or change form again, as posted, for the exception filter to show with its errors. */
+  async formAgain(req: PageRequest): Promise<FormPage> {
+    const body = req.body as Record<string, unknown>;
+    const id = req.params.id ? Number(req.params.id) : undefined;
+    const values: Record<string, unknown> = { ...body, password: undefined, disabled: [body.disabled].flat().includes('true') };
+    let model: Record<string, unknown>;
+    if (id === undefined) model = await this.formModel(req.scope, 'Create an account', values);
+    else {
+      const account = await this.users.get(req.scope, id);
+      model = {
+        ...(await this.formModel(req.scope, `Change ${account.displayName}`, { ...values, secondFactor: userView(account).secondFactor }, id)),
+        secondFactorRequired: this.config.secondFactorRoles.includes(account.role),
+      };
     }
+    // A refusal naming no field on the create form is the address already having an account.
+    return { view: 'admin/user-form', model, order: USER_FORM_ORDER, ids: USER_FORM_IDS, unnamed: id === undefined ? 'email' : undefined };
   }
 
   @Get('audit')
@@ -110,29 +119,4 @@ export class AdminPagesController {
       breadcrumbs: [...ADMIN_CRUMBS, { text: 'User accounts', href: '/admin/users' }],
     };
   }
-
-  private async renderForm(res: Response, scope: Scope, heading: string, values: Record<string, unknown>, errors: FormError[], id?: number, status = 400) {
-    const errorFor = Object.fromEntries(errors.map((e) => [e.field, e.text]));
-    res.status(status).render('admin/user-form', { ...(await this.formModel(scope, heading, values, id)), errors, errorFor });
-  }
-
-  private async renderFailure(res: Response, scope: Scope, heading: string, values: Record<string, unknown>, error: unknown, id?: number) {
-    if (!(error instanceof HttpException)) throw error;
-    // A refusal that names no field is about the address (already used by another account).
-    const problems = refusalProblems(error) ?? [{ field: null, message: error.message }];
-    const errors = problems.map(({ field, message }) => ({ href: `#${field ?? 'email'}`, field: field ?? 'email', text: message }));
-    return this.renderForm(res, scope, heading, values, errors, id, error.getStatus());
-  }
-}
-
-const USER_FORM_FIELDS = ['email', 'displayName', 'role', 'organisationCode', 'staffEmployeeRef', 'password', 'disabled'];
-
-interface FormError {
-  href: string;
-  field: string;
-  text: string;
-}
-
-function problemsToErrors(problems: { property: string; constraints?: Record<string, string> }[]): FormError[] {
-  return problems.map((p) => ({ href: `#${p.property}`, field: p.property, text: Object.values(p.constraints ?? {})[0] ?? `${p.property} is not valid` }));
 }

@@ -5,66 +5,75 @@ import type { UserRole } from '../../auth/scope';
 import { CREATABLE_ROLES, SLUG_PATTERN } from '../provider-settings';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** A page's checkbox posts 'true' when ticked; JSON sends a boolean. */
+const checkbox = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const SLUG = 'Enter a short name of lower-case letters, digits and hyphens, up to 40, such as entra';
+const LABEL = 'Enter the name on the button, up to 100 characters, such as Microsoft';
+const ISSUER = 'Enter the issuer address, up to 500 characters';
+const CLIENT_ID = 'Enter the client (application) ID, up to 255 characters';
 
 export class IdentityProviderDto {
   @ApiProperty({ example: 'entra', description: 'Short name used in the sign-in and redirect addresses: lower-case letters, digits and hyphens' })
   @Transform(trim)
-  @IsString()
-  @Matches(SLUG_PATTERN, { message: 'slug: use lower-case letters, digits and hyphens only, up to 40, such as entra' })
+  @IsString({ message: SLUG })
+  @Matches(SLUG_PATTERN, { message: SLUG })
   slug: string;
 
   @ApiProperty({ example: 'Microsoft', description: 'The button says "Sign in with {label}"' })
   @Transform(trim)
-  @IsString()
-  @Length(1, 100, { message: 'label: enter the name on the button, up to 100 characters, such as Microsoft' })
+  @IsString({ message: LABEL })
+  @Length(1, 100, { message: LABEL })
   label: string;
 
   @ApiProperty({ example: 'https://login.microsoftonline.com/{tenant id}/v2.0' })
   @Transform(trim)
-  @IsString()
-  @Length(1, 500, { message: 'issuer: enter the issuer address, up to 500 characters' })
+  @IsString({ message: ISSUER })
+  @Length(1, 500, { message: ISSUER })
   issuer: string;
 
   @ApiProperty()
   @Transform(trim)
-  @IsString()
-  @Length(1, 255, { message: 'clientId: enter the client (application) id, up to 255 characters' })
+  @IsString({ message: CLIENT_ID })
+  @Length(1, 255, { message: CLIENT_ID })
   clientId: string;
 
   @ApiPropertyOptional({ description: 'Write only: never returned. When changing a provider, leave it out to keep the stored one' })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @IsString({ message: 'Enter the client secret the provider gave you' })
+  @MaxLength(2000, { message: 'Client secret must be 2,000 characters or fewer' })
   clientSecret?: string;
 
   @ApiPropertyOptional({ example: 'warwickshire.gov.uk, warwickshire.police.uk', description: 'Email domains this provider speaks for, separated by commas' })
   @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @IsString({ message: 'Enter the email domains, separated by commas' })
+  @MaxLength(2000, { message: 'Email domains must be 2,000 characters or fewer' })
   domains?: string;
 
   @ApiPropertyOptional({ description: 'Accounts at those domains must sign in through this provider, never with a password' })
+  @Transform(checkbox)
   @IsOptional()
-  @IsBoolean()
+  @IsBoolean({ message: 'Say whether accounts at these domains must use single sign-on' })
   passwordsOff?: boolean;
 
   @ApiPropertyOptional({ description: 'Give unknown people an account with defaultRole in defaultOrganisationCode (off unless set)' })
+  @Transform(checkbox)
   @IsOptional()
-  @IsBoolean()
+  @IsBoolean({ message: 'Say whether unknown people get an account' })
   createAccounts?: boolean;
 
   @ApiPropertyOptional({ enum: CREATABLE_ROLES })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsIn(CREATABLE_ROLES, { message: `defaultRole: new accounts may be ${CREATABLE_ROLES.join(', ')} (administrators are created by hand)` })
+  @IsIn(CREATABLE_ROLES, { message: 'Choose the role new accounts are given (administrators are created by hand)' })
   defaultRole?: UserRole;
 
   @ApiPropertyOptional({ example: 'WCC' })
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsString()
+  @IsString({ message: 'Choose the organisation new accounts are limited to' })
   defaultOrganisationCode?: string;
 }
 

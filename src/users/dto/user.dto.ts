@@ -2,9 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, MaxLength, MinLength, registerDecorator, ValidateIf, ValidationArguments } from 'class-validator';
 import { USER_ROLES, type UserRole } from '../../auth/scope';
+import { lengthMessage } from '../../common/validators';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from '../passwords';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** A form's checkbox after its hidden "false": ['false', 'true'] when ticked, 'false' when not; JSON's true and false as sent. */
+const checkbox = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.includes('true') : value === 'true' ? true : value === 'false' ? false : value);
+const NAME = { message: 'Enter a name' };
+const ROLE = { message: 'Choose a role' };
 const emptyToNull = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? null : value);
 
 /**
@@ -22,7 +28,7 @@ function IsHardToGuess(personal: string[] = []) {
       name: 'isHardToGuess',
       target: target.constructor,
       propertyName,
-      options: { message: (args: ValidationArguments) => problem(args.value, args) ?? `${propertyName} is too easy to guess` },
+      options: { message: (args: ValidationArguments) => problem(args.value, args) ?? 'Choose a password that is harder to guess' },
       validator: { validate: (value: unknown, args: ValidationArguments) => problem(value, args as ValidationArguments) === null },
     });
 }
@@ -30,16 +36,17 @@ function IsHardToGuess(personal: string[] = []) {
 export class CreateUserDto {
   @ApiProperty({ example: 'sam.coordinator@example.gov.uk' })
   @Transform(lower)
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsEmail({}, { message: 'Enter an email address in the correct format, like name@example.gov.uk' })
   email: string;
 
   @ApiProperty({ example: 'Sam Patel' })
-  @IsString()
-  @Length(1, 200)
+  @Transform(trim)
+  @IsString(NAME)
+  @Length(1, 200, lengthMessage(NAME.message, 'Name must be 200 characters or fewer'))
   displayName: string;
 
   @ApiProperty({ enum: USER_ROLES })
-  @IsIn(USER_ROLES, { message: `role must be one of: ${USER_ROLES.join(', ')}` })
+  @IsIn(USER_ROLES, ROLE)
   role: UserRole;
 
   @ApiPropertyOptional({ example: 'WCC', description: 'The organisation subtree the user is limited to (empty: everything, administrators only)' })
@@ -57,24 +64,33 @@ export class CreateUserDto {
   @ApiPropertyOptional({ description: 'Leave empty to generate a temporary password, shown once' })
   @Transform(emptyToNull)
   @ValidateIf((_, v) => v !== null && v !== undefined)
-  @IsString()
-  @MinLength(MIN_PASSWORD_LENGTH, { message: `password must be at least ${MIN_PASSWORD_LENGTH} characters` })
-  @MaxLength(MAX_PASSWORD_LENGTH, { message: `password must be ${MAX_PASSWORD_LENGTH} characters or fewer` })
+  @IsString({ message: 'Enter a password, or leave it empty' })
+  @MinLength(MIN_PASSWORD_LENGTH, { message: `Password must be at least ${MIN_PASSWORD_LENGTH} characters` })
+  @MaxLength(MAX_PASSWORD_LENGTH, { message: `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer` })
   @IsHardToGuess(['email', 'displayName'])
   password?: string | null;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) displayName?: string;
+  @ApiPropertyOptional()
+  @Transform(trim)
+  @IsOptional()
+  @IsString(NAME)
+  @Length(1, 200, lengthMessage(NAME.message, 'Name must be 200 characters or fewer'))
+  displayName?: string;
 
   @ApiPropertyOptional({ enum: USER_ROLES })
   @IsOptional()
-  @IsIn(USER_ROLES, { message: `role must be one of: ${USER_ROLES.join(', ')}` })
+  @IsIn(USER_ROLES, ROLE)
   role?: UserRole;
 
   @ApiPropertyOptional() @Transform(emptyToNull) @IsOptional() @IsString() organisationCode?: string | null;
   @ApiPropertyOptional() @Transform(emptyToNull) @IsOptional() @IsString() staffEmployeeRef?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() disabled?: boolean;
+  @ApiPropertyOptional()
+  @Transform(checkbox)
+  @IsOptional()
+  @IsBoolean({ message: 'Say whether the account is disabled' })
+  disabled?: boolean;
 }
 
 export class UserView {
