@@ -121,6 +121,13 @@ describeEachDatabase('form errors', (kind) => {
     expect(summaryOf(token.text)).toEqual([{ href: 'name', text: 'Enter a name for the token, such as "HR nightly sync"', target: true, atField: true }]);
   });
 
+  it('the lead roles setting says at the checkboxes that one is needed, linked to the first', async () => {
+    const res = await t.http().post('/reports/lead-coverage/settings').set('Accept', 'text/html').type('form').send({}).expect(422);
+    expect(res.text).toContain('<a href="#roleCodes-0">Choose at least one role that makes someone a Prevent lead</a>');
+    expect(res.text).toContain('<p id="roleCodes-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> Choose at least one role that makes someone a Prevent lead</p>');
+    expect(res.text).toContain('<title>Error: Who counts as a Prevent lead');
+  });
+
   it('the identity provider form says every problem in plain words, never the field names', async () => {
     const res = await t
       .http()

@@ -22,6 +22,7 @@ import { todayIso } from '../common/dates';
 import { Role } from '../roles/role.entity';
 import { MAX_UPLOAD_MB } from './upload';
 import { FieldError, refusalText } from '../common/field-error';
+import type { FormError } from '../common/form-errors';
 
 const IMPORTERS = ['admin', 'coordinator'] as const;
 
@@ -69,11 +70,6 @@ interface RuleFormValues {
   effect: string;
 }
 
-interface FormError {
-  field: string | null;
-  href: string | null;
-  text: string;
-}
 
 @ApiExcludeController()
 @Controller('imports')

@@ -6,6 +6,8 @@ import { Allow, AnySignedIn, PartnershipWide } from '../../auth/allow.decorator'
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { formatUkDate } from '../../common/dates';
+import { refusalText } from '../../common/field-error';
+import { formErrors, NO_ERRORS } from '../../common/form-errors';
 import { SECTOR_NAMES, SECTORS } from '../../organisations/sectors';
 import { reportFile, type Sheet, sendFile } from '../shared/export-files';
 import { dateBoxes, dateMessage, type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
@@ -136,7 +138,7 @@ export class LeadCoveragePagesController {
       res.redirect(303, '/reports/lead-coverage');
     } catch (error) {
       if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
-      await this.renderSettings(res, codes, String((error.getResponse() as { message?: unknown }).message ?? error.message), error.getStatus());
+      await this.renderSettings(res, codes, refusalText(error), error.getStatus());
     }
   }
 
@@ -145,7 +147,8 @@ export class LeadCoveragePagesController {
     res.status(status).render('reports/lead-coverage-settings', {
       title: 'Who counts as a Prevent lead',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Prevent lead coverage', href: '/reports/lead-coverage' }, { text: 'Lead roles' }],
-      error,
+      // One problem, about the role checkboxes; the summary links to the first of them.
+      ...(error ? formErrors([{ field: 'roleCodes', message: error }], {}, [], { roleCodes: 'roleCodes-0' }) : NO_ERRORS),
       roles: roles.map((r, i) => ({ ...r, id: `roleCodes-${i}`, checked: selected.includes(r.code) })),
     });
   }
