@@ -17,6 +17,8 @@ import { loggerParams } from './operations/logging';
 import { OperationsModule } from './operations/operations.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { DemoModule } from './demo/demo.module';
+import { EvidenceModule } from './evidence/evidence.module';
+import { MyTrainingModule } from './my-training/my-training.module';
 import { PagesModule } from './pages/pages.module';
 import { PeopleModule } from './people/people.module';
 import { ReportsModule } from './reports/reports.module';
@@ -60,6 +62,8 @@ export class AppModule {
         ImportsModule,
         ReportsModule,
         PagesModule,
+        EvidenceModule,
+        MyTrainingModule,
         DemoModule,
         OperationsModule,
       ],

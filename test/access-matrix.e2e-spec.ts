@@ -15,9 +15,16 @@
  *   no JSON code field equal to "B".
  * A new operation or route that is not in the tables fails the suite until it is given a row.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
 import { addDays } from '../src/common/dates';
+import { EvidenceSubmission } from '../src/evidence/evidence-submission.entity';
+import { Level } from '../src/levels/level.entity';
 import { OutboxService } from '../src/notifications/outbox.service';
-import { TEST_PASSWORD, createTestApp, describeEachDatabase, TestApp } from './support/app';
+import { Client, TEST_PASSWORD, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { A_ROLES, AccessFixture, ALL_ROLES, B_ACCOUNT_EMAIL, buildAccessFixture, csvFile, MatrixRole, ORG_NAMES, PEOPLE } from './support/access-fixture';
 import { Answer, bLeaks, Call, describeAnswer, formsWithoutCsrf, Method, send } from './support/access-checks';
 
@@ -36,6 +43,8 @@ interface Operation {
   refusedB?: number[];
   /** Inside B the unscoped administrator is refused too (another account's own token). */
   rootRefusedB?: boolean;
+  /** What a person signed in to My training by a link (Bella) answers to the call inside A; by default 403 (public rows are not tried). */
+  person?: number[];
 }
 
 const EVERYONE: MatrixRole[] = ALL_ROLES;
@@ -138,6 +147,39 @@ const staffForm = (p: { ref: string; first: string; last: string; org: string; e
   managerEmployeeRef: '',
   ...dateFields('startDate', '2020-01-06'),
 });
+
+/** Certificates sent from My training are kept here for this suite. */
+const evidenceDir = mkdtempSync(join(tmpdir(), 'matrix-evidence-'));
+/** A certificate waiting to be checked, sent by Bella (A1) or Zara (B), with its file. */
+async function evidenceOf(f: AccessFixture, who: 'A' | 'B'): Promise<number> {
+  const storedName = `${randomUUID()}.pdf`;
+  writeFileSync(join(evidenceDir, storedName), '%PDF-1.7\n');
+  const level = await f.t.dataSource.getRepository(Level).findOneByOrFail({ code: 'L1' });
+  const saved = await f.t.dataSource.getRepository(EvidenceSubmission).save({
+    staffId: who === 'A' ? f.staff.booked : f.staff.bPerson,
+    levelId: level.id,
+    completedOn: uniqueDate(f),
+    originalName: who === 'A' ? 'alpha-certificate.pdf' : 'bravo-certificate.pdf',
+    storedName,
+    contentType: 'application/pdf',
+    sizeBytes: 10,
+    status: 'pending' as const,
+    reason: null,
+    completionId: null,
+    decidedBy: null,
+    decidedAt: null,
+  });
+  return saved.id;
+}
+/** A place of Bella's on a new session of A, to cancel from My training. */
+async function bellaPlace(f: AccessFixture): Promise<number> {
+  const sessionId = await f.fresh.session('A');
+  const res = await f.clients.root.post(`/api/sessions/${sessionId}/bookings`).send({ employeeRef: PEOPLE.booked.ref });
+  if (res.status !== 201) throw new Error(`Could not book Bella: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+/** My training's routes are for a person signed in by a link only: every account role answers 403. */
+const NO_ACCOUNT: MatrixRole[] = [];
 
 /** The OpenAPI document's operations, as "METHOD /path". */
 const API: Record<string, Operation> = {
@@ -725,6 +767,39 @@ const PAGES: Record<string, Operation> = {
   'POST /reports/lead-coverage/settings': { may: ROOT_ONLY, ok: [303], a: () => ({ url: '/reports/lead-coverage/settings', form: { roleCodes: 'DSL' } }) },
   'GET /reports/impact': { may: EDITORS, a: (f) => ({ url: `/reports/impact?${period(f, 'A1')}` }), b: (f) => ({ url: `/reports/impact?${period(f, 'B')}` }) },
   'POST /reports/impact': { may: EDITORS, ok: [303], a: (f) => ({ url: '/reports/impact', form: impactForm(f, 'A') }), b: (f) => ({ url: '/reports/impact', form: impactForm(f, 'B') }), refusedB: NAMED_IN_FORM },
+
+  // My training: asking for a link is for anyone; the pages only for a person signed in by one (Bella here).
+  'GET /my-training/sign-in': { may: 'public', a: () => ({ url: '/my-training/sign-in' }) },
+  'POST /my-training/sign-in': { may: 'public', ok: [200], a: () => ({ url: '/my-training/sign-in', form: { email: 'nobody.known@alpha.example' } }) },
+  'GET /my-training/sign-in/:token': { may: 'public', ok: [410], a: () => ({ url: `/my-training/sign-in/${'x'.repeat(43)}` }) },
+  'POST /my-training/sign-in/:token': { may: 'public', ok: [410], a: () => ({ url: `/my-training/sign-in/${'x'.repeat(43)}`, form: {} }) },
+  'GET /my-training': { may: NO_ACCOUNT, person: [200], a: () => ({ url: '/my-training' }) },
+  'POST /my-training/sessions/:sessionId/book': { may: NO_ACCOUNT, person: [303], a: (f) => ({ url: `/my-training/sessions/${f.sessions.SA_OPEN}/book`, form: {} }) },
+  'GET /my-training/bookings/:bookingId/cancel': { may: NO_ACCOUNT, person: [200], a: (f) => ({ url: `/my-training/bookings/${f.bookings.SA_OPEN}/cancel` }) },
+  'POST /my-training/bookings/:bookingId/cancel': { may: NO_ACCOUNT, person: [303], a: async (f) => ({ url: `/my-training/bookings/${await bellaPlace(f)}/cancel`, form: {} }) },
+  'GET /my-training/bookings/:bookingId/certificate.pdf': { may: NO_ACCOUNT, person: [200], a: (f) => ({ url: `/my-training/bookings/${f.bookings.SA}/certificate.pdf` }) },
+  'GET /my-training/evidence/new': { may: NO_ACCOUNT, person: [200], a: () => ({ url: '/my-training/evidence/new' }) },
+  'POST /my-training/evidence/new': {
+    may: NO_ACCOUNT,
+    person: [303],
+    a: (f) => ({ url: '/my-training/evidence/new', upload: { fields: { levelCode: 'L1', ...dateFields('completedOn', uniqueDate(f)) }, file: Buffer.from('%PDF-1.7\n'), name: 'alpha-certificate.pdf' } }),
+  },
+  'GET /my-training/evidence/:id/file': { may: NO_ACCOUNT, person: [200], a: async (f) => ({ url: `/my-training/evidence/${await evidenceOf(f, 'A')}/file` }) },
+  'GET /my-training/preferences': { may: NO_ACCOUNT, person: [200], a: () => ({ url: '/my-training/preferences' }) },
+  'POST /my-training/preferences': { may: NO_ACCOUNT, person: [303], a: () => ({ url: '/my-training/preferences', form: { optionalMessages: 'yes' } }) },
+  'POST /my-training/sign-out': { may: NO_ACCOUNT, a: () => ({ url: '/my-training/sign-out', form: {} }) },
+
+  // Certificates sent from My training, checked by coordinators and administrators of the person's subtree.
+  'GET /evidence': { may: EDITORS, a: () => ({ url: '/evidence' }) },
+  'GET /evidence/:id': { may: EDITORS, a: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'A')}` }), b: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'B')}` }) },
+  'GET /evidence/:id/file': { may: EDITORS, a: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'A')}/file` }), b: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'B')}/file` }) },
+  'POST /evidence/:id/approve': { may: EDITORS, ok: [303], a: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'A')}/approve`, form: {} }), b: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'B')}/approve`, form: {} }) },
+  'POST /evidence/:id/reject': {
+    may: EDITORS,
+    ok: [303],
+    a: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'A')}/reject`, form: { reason: 'Not the right course' } }),
+    b: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'B')}/reject`, form: { reason: 'Not the right course' } }),
+  },
 };
 
 const isTwoHundred = (s: number) => s >= 200 && s < 300;
@@ -800,7 +875,7 @@ describeEachDatabase('access matrix: every operation, page and download, by ever
   beforeAll(async () => {
     // PDFs: access is decided before printing; printing itself (slow, machine-dependent) is report-visibility's to try.
     process.env.CHROMIUM_PATH = '/nonexistent/chromium';
-    t = await createTestApp(kind);
+    t = await createTestApp(kind, { EVIDENCE_DIR: evidenceDir });
     f = await buildAccessFixture(t);
     const doc = (await t.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
     documented = Object.entries(doc.paths)
@@ -811,6 +886,7 @@ describeEachDatabase('access matrix: every operation, page and download, by ever
     if (chromium === undefined) delete process.env.CHROMIUM_PATH;
     else process.env.CHROMIUM_PATH = chromium;
     await t?.close();
+    rmSync(evidenceDir, { recursive: true, force: true });
   });
 
   it('has a row for every operation of the OpenAPI document, and none it lacks', () => {
@@ -1052,6 +1128,55 @@ describeEachDatabase('access matrix: every operation, page and download, by ever
         ['manager', 'manager', 'A1', PEOPLE.manager.ref],
         ['viewer', 'viewer', 'A', null],
       ]);
+    });
+  });
+
+  describe('a person signed in to My training by a link (Bella, no account)', () => {
+    let person: Client;
+    beforeAll(async () => {
+      const browser = request.agent(t.app.getHttpServer());
+      const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+      const form = await browser.get('/my-training/sign-in').set('Accept', 'text/html');
+      await browser.post('/my-training/sign-in').set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(form.text), email: PEOPLE.booked.email }).expect(200);
+      const [message] = await t.dataSource.query("SELECT body FROM outbox_messages WHERE kind = 'sign-in-link' ORDER BY id DESC");
+      const token = /\/my-training\/sign-in\/([A-Za-z0-9_-]{43})/.exec(String(message.body))![1];
+      const page = await browser.get(`/my-training/sign-in/${token}`).set('Accept', 'text/html').expect(200);
+      await browser.post(`/my-training/sign-in/${token}`).set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(page.text) }).expect(303);
+      // Forms carry the session's CSRF token, as the pages' forms do (in the header, so uploads carry it too).
+      const csrf = csrfOf((await browser.get('/my-training').set('Accept', 'text/html').expect(200)).text);
+      person = {
+        get: (url) => browser.get(url),
+        post: (url) => browser.post(url).set('x-csrf-token', csrf),
+        put: (url) => browser.put(url).set('x-csrf-token', csrf),
+        patch: (url) => browser.patch(url).set('x-csrf-token', csrf),
+        delete: (url) => browser.delete(url).set('x-csrf-token', csrf),
+      };
+    });
+
+    it('reaches My training only: every other page and every API operation answers 403, and nothing of B shows', async () => {
+      const problems: string[] = [];
+      for (const [key, op] of [...Object.entries(API), ...Object.entries(PAGES)]) {
+        if (op.may === 'public' || key === 'POST /my-training/sign-out') continue;
+        const method = key.split(' ')[0].toLowerCase() as Method;
+        const call = await op.a(f, 'root');
+        const answer = await send(person, method, call);
+        // Refused: 403, or as if not signed in where the route is outside Nest's router (the API description).
+        const refused = answer.status === 403 || (key.startsWith('GET /api/docs') && (answer.status === 401 || (answer.status === 303 && Boolean(answer.location?.startsWith('/sign-in')))));
+        const fits = op.person ? op.person.includes(answer.status) : refused;
+        if (!fits) problems.push(`${key}: ${method.toUpperCase()} ${call.url} answered ${describeAnswer(answer)} (expected ${op.person?.join('/') ?? 'a refusal'})`);
+        const leaks = bLeaks(answer, call);
+        if (leaks.length) problems.push(`${key} shows B: ${[...new Set(leaks)].slice(0, 8).join(', ')}`);
+        const unprotected = formsWithoutCsrf(answer);
+        if (unprotected.length) problems.push(`${key} has POST forms without a CSRF token: ${unprotected.join(', ')}`);
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it("cannot open B's certificate, nor cancel anyone else's place", async () => {
+      const theirs = await send(person, 'get', { url: `/my-training/evidence/${await evidenceOf(f, 'B')}/file` });
+      const other = await f.fresh.booking('A');
+      const cancel = await send(person, 'post', { url: `/my-training/bookings/${other.bookingId}/cancel`, form: {} });
+      expect([theirs.status, cancel.status]).toEqual([404, 404]);
     });
   });
 });

@@ -62,6 +62,9 @@ export class ScopeService {
         };
       case 'viewer':
         return { sql: '1 = 0', params };
+      case 'person':
+        // Signed in by an emailed link (My training): themselves only.
+        return { sql: `${alias}.id = :scopeMe`, params };
     }
   }
 
@@ -97,6 +100,8 @@ export class ScopeService {
     if (actor.role === 'trainer') {
       return { sql: `${alias}.id IN (SELECT sc_st.session_id FROM session_trainers sc_st WHERE sc_st.staff_id = :scopeMe)`, params };
     }
+    // A person (My training) runs no session; they book themselves as a manager books their people.
+    if (actor.role === 'person' && purpose === 'manage') return { sql: '1 = 0', params };
     if (purpose !== 'manage' && actor.organisationId !== null) {
       const above = `${alias}.host_organisation_id IN (${ancestorIds(':scopeRoot', 'sc_a')})`;
       if (purpose === 'book') return { sql: `(${inSubtree} OR ${above})`, params };
@@ -110,6 +115,8 @@ export class ScopeService {
 
   /** An organisation column inside the scope's subtree (anything for an unscoped scope). */
   private organisationIn(scope: Scope, column: string): Predicate {
+    // A person signed in by a link sees no accounts, imports or audit entries.
+    if (scope.isPerson) return { sql: '1 = 0', params: {} };
     if (scope.rootOrganisationId === null) return { sql: '1 = 1', params: {} };
     return { sql: `${column} IN (${subtreeIds(':scopeRoot', 'sc_o')})`, params: { scopeRoot: scope.rootOrganisationId } };
   }

@@ -12,6 +12,7 @@ import { ALLOW_KEY, PARTNERSHIP_WIDE_KEY, PUBLIC_KEY } from './allow.decorator';
 import { needsCsrfCheck } from './csrf';
 import { ROLE_NAMES, Scope, UserRole } from './scope';
 import { SignInRequiredException } from './sign-in-required.exception';
+import { PERSON, personScopeOf } from '../my-training/person-session';
 
 type TrackerRequest = Request & { user?: User; scope?: Scope };
 
@@ -42,11 +43,19 @@ export class AuthGuard implements CanActivate {
     const user = bearer ? await this.tokens.authenticate(bearer) : await this.sessionUser(req);
     if (bearer && !user && !isPublic) throw new UnauthorizedException('The API token is not valid or has been revoked');
     if (user) this.attach(req, res, user);
+    // Without an account: a person signed in to My training by an emailed link, who reaches only @ForPerson routes.
+    const person = user || bearer ? null : await personScopeOf(req, this.dataSource);
+    if (person) {
+      req.scope = person;
+      res.locals.person = { displayName: person.actor!.displayName };
+    }
 
     if (needsCsrfCheck(req, Boolean(bearer)) && !(req.app.get('csrf') as DoubleCsrfUtilities).validateRequest(req)) {
       throw new ForbiddenException('This form has expired or did not come from this site. Go back, reload the page and try again.');
     }
     if (isPublic) return true;
+    if (person && allowed?.includes(PERSON as UserRole)) return true;
+    if (person) throw new ForbiddenException('You are signed in to My training only: this page is for people with a tracker account');
     if (!user) throw new SignInRequiredException();
     if (!allowed) {
       this.logger.error(`Route ${req.method} ${req.path} has no @Allow or @Public: refused`);

@@ -10,12 +10,19 @@ export const ROLE_NAMES: Record<UserRole, string> = {
   viewer: 'Viewer (figures only)',
 };
 
+/**
+ * 'person': someone tracked who has no account, signed in by an emailed link to "My training"
+ * (src/my-training): they see their own record and nothing else.
+ */
+export type ActorRole = UserRole | 'person';
+
 /** Who is asking, as the authentication guard found them. */
 export interface Actor {
-  userId: number;
+  /** The account; null for a person signed in by a link (they have none). */
+  userId: number | null;
   email: string;
   displayName: string;
-  role: UserRole;
+  role: ActorRole;
   /** Root of the organisation subtree the user is limited to; null only for an administrator of everything. */
   organisationId: number | null;
   /** The user's own staff record, if linked (needed for managers' reports and trainers' sessions). */
@@ -38,11 +45,20 @@ export class Scope {
     return new Scope(null);
   }
 
+  /** A person signed in by an emailed link: limited to their own staff record. */
+  static person(person: { staffId: number; organisationId: number; email: string; displayName: string }): Scope {
+    return new Scope({ userId: null, role: 'person', ...person });
+  }
+
+  get isPerson(): boolean {
+    return this.actor?.role === 'person';
+  }
+
   get isSystem(): boolean {
     return this.actor === null;
   }
 
-  get role(): UserRole | 'system' {
+  get role(): ActorRole | 'system' {
     return this.actor?.role ?? 'system';
   }
 

@@ -29,7 +29,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (response.headersSent) return;
     const wantsJson = request.path.startsWith('/api') || request.path === '/health' || !request.accepts('html');
     if (!wantsJson && exception instanceof SignInRequiredException) {
-      response.redirect(303, `/sign-in?next=${encodeURIComponent(request.originalUrl)}`);
+      // My training is for people without an account: its pages send them to ask for a link instead.
+      if (request.path.startsWith('/my-training')) response.redirect(303, '/my-training/sign-in');
+      else response.redirect(303, `/sign-in?next=${encodeURIComponent(request.originalUrl)}`);
       return;
     }
     if (wantsJson) {

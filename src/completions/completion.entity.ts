@@ -3,7 +3,7 @@ import { Level } from '../levels/level.entity';
 import { TrainingSession } from '../sessions/training-session.entity';
 import { Staff } from '../staff/staff.entity';
 
-export const COMPLETION_SOURCES = ['session', 'elearning', 'manual', 'external', 'import'] as const;
+export const COMPLETION_SOURCES = ['session', 'elearning', 'manual', 'external', 'import', 'evidence'] as const;
 export type CompletionSource = (typeof COMPLETION_SOURCES)[number];
 
 /** A person completed a level on a date. */

@@ -30,6 +30,7 @@ export const SOURCE_NAMES: Record<CompletionSource, string> = {
   manual: 'Entered by hand',
   external: 'External provider',
   import: 'Imported file',
+  evidence: 'Certificate sent by the person, checked',
 };
 
 /** Sources a person can choose on the form; sessions and imports record their own. */

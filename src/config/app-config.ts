@@ -137,6 +137,28 @@ export class AppConfig {
   @IsPublicUrl()
   PUBLIC_URL: string;
 
+  /** My training: where certificates people send are kept (outside the web root; relative to the project folder), and their largest size. */
+  @IsString()
+  EVIDENCE_DIR = 'data/evidence';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  EVIDENCE_MAX_MB = 5;
+
+  /** My training: minutes a sign-in link works, and link requests per 15 minutes from one client address. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  SIGN_IN_LINK_MINUTES = 30;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SIGN_IN_LINK_RATE_LIMIT = 10;
+
   /**
    * The mail server messages are sent through, e.g. smtp://user:password@smtp.example.gov.uk:587
    * (smtps:// for TLS from the start). Unset: messages stay in the outbox, unsent (README, Messages).

@@ -2,12 +2,15 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../auth/app-setting.entity';
 import { WebSession } from '../auth/web-session.entity';
 import { Completion } from '../completions/completion.entity';
+import { EvidenceSubmission } from '../evidence/evidence-submission.entity';
 import { ImpactFigure } from '../reports/impact/impact-figure.entity';
 import { CourseMapping } from '../imports/course-mapping.entity';
 import { FileImport, HeaderMappingEntry, ImportError, OrganisationNameEntry } from '../imports/file-import.entity';
 import { RoleRule, StaffRuleRole } from '../imports/role-rule.entity';
 import { JobLease } from '../jobs/job-lease.entity';
 import { Level } from '../levels/level.entity';
+import { MessagePreference } from '../my-training/message-preference.entity';
+import { SignInLink } from '../my-training/sign-in-link.entity';
 import { OutboxMessage } from '../notifications/outbox-message.entity';
 import { OrganisationClosure } from '../access/organisation-closure.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -52,4 +55,7 @@ export const ENTITIES = [
   RecoveryCode,
   OutboxMessage,
   JobLease,
+  SignInLink,
+  MessagePreference,
+  EvidenceSubmission,
 ];

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { DataSource } from 'typeorm';
@@ -93,6 +93,9 @@ export class HomeService {
         return { role, team: await this.team(scope) };
       case 'viewer':
         return { role, headline: await this.headline(scope) };
+      case 'person':
+        // A person signed in by a link has "My training" only; the guard keeps them off home.
+        throw new ForbiddenException('This page is for tracker accounts');
     }
   }
 

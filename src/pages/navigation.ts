@@ -17,6 +17,7 @@ const SECTIONS: { text: string; href: string; roles: UserRole[] }[] = [
   { text: 'Reports', href: '/reports', roles: ['admin', 'coordinator', 'trainer', 'manager', 'viewer'] },
   { text: 'Organisations', href: '/organisations', roles: ['admin', 'coordinator', 'trainer', 'manager', 'viewer'] },
   { text: 'Imports', href: '/imports', roles: ['admin', 'coordinator'] },
+  { text: 'Certificates', href: '/evidence', roles: ['admin', 'coordinator'] },
   { text: 'Admin', href: '/admin', roles: ['admin'] },
 ];
 

@@ -8,6 +8,7 @@ import { ImportSourcesAndRoleRules1763900000700 } from './1763900000700-import-s
 import { SingleSignOnAndSecondFactor1763900000800 } from './1763900000800-single-sign-on-and-second-factor';
 import { AuditReason1763900000900 } from './1763900000900-audit-reason';
 import { OutboxAndJobs1763900001100 } from './1763900001100-outbox-and-jobs';
+import { MyTrainingAndEvidence1763900001200 } from './1763900001200-my-training-and-evidence';
 import { RateLimits1763900001500 } from './1763900001500-rate-limits';
 import { PersonSearch1763900001750 } from './1763900001750-person-search';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   SingleSignOnAndSecondFactor1763900000800,
   AuditReason1763900000900,
   OutboxAndJobs1763900001100,
+  MyTrainingAndEvidence1763900001200,
   RateLimits1763900001500,
   PersonSearch1763900001750,
 ];
