@@ -162,6 +162,15 @@ describeEachDatabase('my training: sign-in links, a person’s own record, booki
       await again.browser.get('/my-training').set('Accept', 'text/html').expect(303).expect('Location', '/my-training/sign-in');
     });
 
+    it('signs out: the session ends and My training asks for a link again', async () => {
+      const bob = await signedIn('bob@example.org');
+      const page = await bob.get('/my-training').set('Accept', 'text/html').expect(200);
+      const out = await bob.post('/my-training/sign-out').set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(page.text) }).expect(200);
+      expect(mainText(out.text)).toContain('You have signed out of My training');
+      expect(out.text).not.toContain('Bob Bobbington');
+      await bob.get('/my-training').set('Accept', 'text/html').expect(303).expect('Location', '/my-training/sign-in');
+    });
+
     it('does not sign in with an expired link', async () => {
       await ask('bob@example.org');
       const token = linkIn((await outbox('bob@example.org'))[0].body);
@@ -186,11 +195,12 @@ describeEachDatabase('my training: sign-in links, a person’s own record, booki
       try {
         const browser = request.agent(limited.app.getHttpServer());
         const csrf = csrfOf((await browser.get('/my-training/sign-in').set('Accept', 'text/html')).text);
-        const statuses = [];
+        const answers = [];
         for (const email of ['a@example.org', 'b@example.org', 'c@example.org']) {
-          statuses.push((await browser.post('/my-training/sign-in').set('Accept', 'text/html').type('form').send({ _csrf: csrf, email })).status);
+          answers.push(await browser.post('/my-training/sign-in').set('Accept', 'text/html').type('form').send({ _csrf: csrf, email }));
         }
-        expect(statuses).toEqual([200, 200, 429]);
+        expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
+        expect(mainText(answers[2].text)).toContain('You have asked for a sign-in link too many times. Wait 15 minutes, then try again.');
       } finally {
         await limited.close();
       }
@@ -210,6 +220,8 @@ describeEachDatabase('my training: sign-in links, a person’s own record, booki
       expect(text).toMatch(/L1 .*Missing/);
       expect(text).toMatch(/L2 .*Missing/);
       expect(text).not.toMatch(/Bob|Otto|Tess Trainer/);
+      // The header names them, with Sign out.
+      expect(res.text).toMatch(/app-service-navigation__account">\s*<span>Ann Annerson<\/span>/);
       expect(res.text).toContain('action="/my-training/sign-out"');
     });
 

@@ -47,7 +47,7 @@ export class AuthGuard implements CanActivate {
     const person = user || bearer ? null : await personScopeOf(req, this.dataSource);
     if (person) {
       req.scope = person;
-      res.locals.person = { displayName: person.actor!.displayName };
+      res.locals.signedInPerson = { displayName: person.actor!.displayName };
     }
 
     if (needsCsrfCheck(req, Boolean(bearer)) && !(req.app.get('csrf') as DoubleCsrfUtilities).validateRequest(req)) {

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpException, HttpStatus, Injectable, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
@@ -19,6 +19,14 @@ const LinkRequestThrottle = () =>
     },
   });
 
+/** Past the limit, the page says what to do in plain words. */
+@Injectable()
+class LinkRequestGuard extends ThrottlerGuard {
+  protected override async throwThrottlingException(): Promise<void> {
+    throw new HttpException('You have asked for a sign-in link too many times. Wait 15 minutes, then try again.', HttpStatus.TOO_MANY_REQUESTS);
+  }
+}
+
 /**
  * Signing in to My training without an account: ask for a link by email, follow it, and sign
  * out. Every answer to a request for a link is the same page, whether the address is known or not.
@@ -37,7 +45,7 @@ export class MyTrainingSignInPagesController {
   @Post('sign-in')
   @HttpCode(200)
   @Public()
-  @UseGuards(ThrottlerGuard)
+  @UseGuards(LinkRequestGuard)
   @LinkRequestThrottle()
   @OnFieldError<MyTrainingSignInPagesController>('formAgain')
   async request(@FormBody() form: SignInLinkDto, @Res() res: Response) {
@@ -73,7 +81,7 @@ export class MyTrainingSignInPagesController {
   @ForPerson()
   async signOut(@Req() req: Request, @Res() res: Response) {
     await new Promise<void>((resolve, reject) => req.session.destroy((error) => (error ? reject(error) : resolve())));
-    res.locals.person = undefined;
+    res.locals.signedInPerson = undefined;
     res.render('my-training/signed-out', { title: 'You have signed out of My training' });
   }
 }
