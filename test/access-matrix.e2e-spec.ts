@@ -480,11 +480,11 @@ const PAGES: Record<string, Operation> = {
 
   // Signing in and one's own account.
   'GET /sign-in': { may: 'public', ok: [200, 303], a: () => ({ url: '/sign-in' }) },
-  'POST /sign-in': { may: 'public', ok: [400], a: () => ({ url: '/sign-in', form: { email: '', password: '' } }) },
+  'POST /sign-in': { may: 'public', ok: [422], a: () => ({ url: '/sign-in', form: { email: '', password: '' } }) },
   'POST /sign-out': { may: 'public', ok: [303], a: () => ({ url: '/sign-out', form: {} }) },
   'GET /account': { may: EVERYONE, a: () => ({ url: '/account' }) },
   'GET /account/password': { may: EVERYONE, a: () => ({ url: '/account/password' }) },
-  'POST /account/password': { may: EVERYONE, ok: [400], a: () => ({ url: '/account/password', form: { currentPassword: TEST_PASSWORD, newPassword: 'one new password', confirmPassword: 'another one' } }) },
+  'POST /account/password': { may: EVERYONE, ok: [422], a: () => ({ url: '/account/password', form: { currentPassword: TEST_PASSWORD, newPassword: 'one new password', confirmPassword: 'another one' } }) },
   'POST /account/tokens': { may: EVERYONE, a: () => ({ url: '/account/tokens', form: { name: 'matrix page token' } }) },
   'POST /account/tokens/:id/revoke': {
     may: EVERYONE,

@@ -121,6 +121,18 @@ describeEachDatabase('form errors', (kind) => {
     expect(summaryOf(token.text)).toEqual([{ href: 'name', text: 'Enter a name for the token, such as "HR nightly sync"', target: true, atField: true }]);
   });
 
+  it('the impact figures form says every box that is wrong, linked to it and at it', async () => {
+    const form = { organisationCode: 'ROOT', year: '2025', quarter: '', education: '', health: 'two', localAuthority: '0', police: '0', community: '0', other: '0', channelReferrals: '-1' };
+    const res = await t.http().post('/reports/impact').set('Accept', 'text/html').type('form').send(form).expect(422);
+    expect(summaryOf(res.text)).toEqual([
+      { href: 'quarter', text: 'Choose the quarter', target: true, atField: true },
+      { href: 'education', text: 'Enter the number of concerns from education (0 if there were none)', target: true, atField: true },
+      { href: 'health', text: 'The number of concerns from health must be a whole number, like 3', target: true, atField: true },
+      { href: 'channelReferrals', text: 'The number of Channel referrals must be a whole number, like 3', target: true, atField: true },
+    ]);
+    expect(res.text).toContain('value="two"');
+  });
+
   it('the lead roles setting says at the checkboxes that one is needed, linked to the first', async () => {
     const res = await t.http().post('/reports/lead-coverage/settings').set('Accept', 'text/html').type('form').send({}).expect(422);
     expect(res.text).toContain('<a href="#roleCodes-0">Choose at least one role that makes someone a Prevent lead</a>');
