@@ -91,6 +91,11 @@ describeEachDatabase('import pages', (kind) => {
     expect(preview).toContain('Your column “Payroll No”');
     expect(preview).toContain('Your column “Started”');
 
+    // A column that is not one of ours is refused on the import's own page, in its error summary.
+    const refused = await t.http().post(`${location}/mapping`).type('form').send({ 'map-0': 'payroll', 'map-1': 'start_date' }).expect(400);
+    expect(refused.text).toContain('govuk-error-summary');
+    expect(visibleText(refused.text)).toMatch(/There is a problem Payroll is not a column of a staff import/);
+    expect(visibleText(refused.text)).toContain('Match the columns');
     await t.http().post(`${location}/mapping`).type('form').send({ 'map-0': 'employee_ref', 'map-1': 'start_date' }).expect(303);
     const mapped = visibleText((await t.http().get(location).expect(200)).text);
     expect(mapped).not.toContain('Match the columns');

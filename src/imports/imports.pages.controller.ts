@@ -23,6 +23,7 @@ import { Role } from '../roles/role.entity';
 import { MAX_UPLOAD_MB } from './upload';
 import { FieldError, refusalText } from '../common/field-error';
 import type { FormError } from '../common/form-errors';
+import { FormPage, OnFieldError, PageRequest } from '../common/form-page';
 
 const IMPORTERS = ['admin', 'coordinator'] as const;
 
@@ -249,6 +250,7 @@ export class ImportsPagesController {
 
   @Post(':id/mapping')
   @Allow(...IMPORTERS)
+  @OnFieldError<ImportsPagesController>('showAgain')
   async mapping(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Body() form: PostedForm, @Res() res: Response) {
     const view = await this.imports.get(scope, id);
     const mapping: HeaderMapping = {};
@@ -282,6 +284,13 @@ export class ImportsPagesController {
   async cancel(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response) {
     await this.imports.cancel(scope, id);
     res.redirect(303, `/imports/${id}`);
+  }
+
+  /** The import's page again when a column mapping or organisation link is refused, the reason in its error summary. */
+  async showAgain(req: PageRequest): Promise<FormPage> {
+    const view = await this.imports.get(req.scope, Number(req.params.id));
+    // The choices are a table of boxes: the summary says which, without a link.
+    return { view: 'imports/show', model: await this.showModel(req.scope, view, false), order: ['headerRow'] };
   }
 
   private async renderNew(res: Response, status: number, scope: Scope, values: NewFormValues, errors: FormError[]): Promise<void> {
