@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
@@ -8,8 +8,9 @@ import { SignInThrottle } from '../auth/sign-in-throttle';
 import { saveSession } from '../auth/signed-in-session';
 import { User } from '../users/user.entity';
 import { SecondFactorService } from './second-factor.service';
-import { refusalText } from '../common/field-error';
-import { formErrors, NO_ERRORS } from '../common/form-errors';
+import { NO_ERRORS } from '../common/form-errors';
+import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
+import { SecondFactorCodeFormDto } from '../auth/dto/auth-forms.dto';
 
 type SignedInRequest = Request & { user: User };
 const CRUMBS = [{ text: 'Your account', href: '/account' }];
@@ -41,70 +42,68 @@ export class SecondFactorPagesController {
   @Post('set-up')
   @UseGuards(ThrottlerGuard)
   @SignInThrottle()
-  async setUp(@Req() req: SignedInRequest, @Res() res: Response, @Body() body: { code?: string }) {
+  @OnFieldError<SecondFactorPagesController>('setUpAgain')
+  async setUp(@Req() req: SignedInRequest, @Res() res: Response, @FormBody() form: SecondFactorCodeFormDto) {
     const secret = req.session.secondFactorSetUp;
     if (!secret || req.user.totpEnabledAt) return res.redirect(303, '/account/second-factor');
-    try {
-      const codes = await this.secondFactor.confirmSetUp(req.user.id, secret, String(body.code ?? ''));
-      delete req.session.secondFactorSetUp;
-      await saveSession(req);
-      res.status(200).render('second-factor/recovery-codes', { title: 'Your recovery codes', codes, continueTo: '/account/second-factor', breadcrumbs: CRUMBS });
-    } catch (error) {
-      const text = messageOf(error);
-      res.status((error as HttpException).getStatus()).render('second-factor/set-up', {
-        title: 'Set up an authenticator app',
-        setUp: await this.secondFactor.newSetUp(req.user.email, secret),
-        action: '/account/second-factor/set-up',
-        ...formErrors([{ field: 'code', message: text }]),
-        breadcrumbs: CRUMBS,
-      });
-    }
+    const codes = await this.secondFactor.confirmSetUp(req.user.id, secret, form.code);
+    delete req.session.secondFactorSetUp;
+    await saveSession(req);
+    res.status(200).render('second-factor/recovery-codes', { title: 'Your recovery codes', codes, continueTo: '/account/second-factor', breadcrumbs: CRUMBS });
   }
 
   @Post('recovery-codes')
   @UseGuards(ThrottlerGuard)
   @SignInThrottle()
-  async recoveryCodes(@Req() req: SignedInRequest, @Res() res: Response, @Body() body: { code?: string }) {
-    try {
-      const codes = await this.secondFactor.newRecoveryCodes(req.user, String(body.code ?? ''));
-      res.status(200).render('second-factor/recovery-codes', { title: 'Your new recovery codes', codes, continueTo: '/account/second-factor', breadcrumbs: CRUMBS });
-    } catch (error) {
-      await this.renderStatus(req, res, undefined, { field: 'newCodesCode', text: messageOf(error), status: (error as HttpException).getStatus() });
-    }
+  @OnFieldError<SecondFactorPagesController>('newCodesAgain')
+  async recoveryCodes(@Req() req: SignedInRequest, @Res() res: Response, @FormBody() form: SecondFactorCodeFormDto) {
+    const codes = await this.secondFactor.newRecoveryCodes(req.user, form.code);
+    res.status(200).render('second-factor/recovery-codes', { title: 'Your new recovery codes', codes, continueTo: '/account/second-factor', breadcrumbs: CRUMBS });
   }
 
   @Post('turn-off')
   @UseGuards(ThrottlerGuard)
   @SignInThrottle()
-  async turnOff(@Req() req: SignedInRequest, @Res() res: Response, @Body() body: { code?: string }) {
-    try {
-      await this.secondFactor.turnOff(req.user, String(body.code ?? ''));
-      res.redirect(303, '/account/second-factor?done=off');
-    } catch (error) {
-      await this.renderStatus(req, res, undefined, { field: 'turnOffCode', text: messageOf(error), status: (error as HttpException).getStatus() });
-    }
+  @OnFieldError<SecondFactorPagesController>('turnOffAgain')
+  async turnOff(@Req() req: SignedInRequest, @Res() res: Response, @FormBody() form: SecondFactorCodeFormDto) {
+    await this.secondFactor.turnOff(req.user, form.code);
+    res.redirect(303, '/account/second-factor?done=off');
   }
 
-  private async renderStatus(req: SignedInRequest, res: Response, done?: string, error?: { field: string; text: string; status: number }) {
+  /** The set-up page again, with the same secret, when the code is missing or not right. */
+  async setUpAgain(req: PageRequest): Promise<FormPage> {
+    const user = (req as unknown as SignedInRequest).user;
+    const setUp = await this.secondFactor.newSetUp(user.email, req.session.secondFactorSetUp);
+    return { view: 'second-factor/set-up', order: ['code'], model: { title: 'Set up an authenticator app', setUp, action: '/account/second-factor/set-up', breadcrumbs: CRUMBS } };
+  }
+
+  /** The status page again, the problem at the box of the form that was sent (each form's box has its own id). */
+  async newCodesAgain(req: PageRequest): Promise<FormPage> {
+    return { view: 'second-factor/status', model: await this.statusModel(req as unknown as SignedInRequest), anchors: { code: 'newCodesCode' }, unnamed: 'newCodesCode' };
+  }
+
+  async turnOffAgain(req: PageRequest): Promise<FormPage> {
+    return { view: 'second-factor/status', model: await this.statusModel(req as unknown as SignedInRequest), anchors: { code: 'turnOffCode' }, unnamed: 'turnOffCode' };
+  }
+
+  private async renderStatus(req: SignedInRequest, res: Response, done?: string) {
+    res.render('second-factor/status', { ...(await this.statusModel(req, done)), ...NO_ERRORS });
+  }
+
+  private async statusModel(req: SignedInRequest, done?: string): Promise<Record<string, unknown>> {
     const left = req.user.totpEnabledAt ? await this.secondFactor.recoveryCodesLeft(req.user.id) : 0;
     const flash = {
       off: 'The authenticator app has been turned off',
       'recovery-used': `You signed in with a recovery code. You have ${left} left: if you have lost your authenticator app, make new codes below or ask an administrator to reset it`,
     }[done ?? ''];
-    res.status(error?.status ?? 200).render('second-factor/status', {
+    return {
       title: TITLE,
       enabled: Boolean(req.user.totpEnabledAt),
       enabledAt: req.user.totpEnabledAt,
       required: this.secondFactor.isRequiredFor(req.user),
       recoveryCodesLeft: left,
       flash,
-      ...(error ? formErrors([{ field: error.field, message: error.text }]) : NO_ERRORS),
       breadcrumbs: CRUMBS,
-    });
+    };
   }
-}
-
-function messageOf(error: unknown): string {
-  if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
-  return refusalText(error);
 }
