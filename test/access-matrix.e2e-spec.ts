@@ -479,6 +479,8 @@ const PAGES: Record<string, Operation> = {
   'GET /api/docs-yaml': { may: EVERYONE, a: () => ({ url: '/api/docs-yaml' }) },
 
   // Signing in and one's own account.
+  // Off unless METRICS_TOKEN is set (the tests' apps have none); with it, only that token (test/metrics.e2e-spec.ts).
+  'GET /metrics': { may: 'public', ok: [404], a: () => ({ url: '/metrics' }) },
   'GET /sign-in': { may: 'public', ok: [200, 303], a: () => ({ url: '/sign-in' }) },
   'POST /sign-in': { may: 'public', ok: [422], a: () => ({ url: '/sign-in', form: { email: '', password: '' } }) },
   'POST /sign-out': { may: 'public', ok: [303], a: () => ({ url: '/sign-out', form: {} }) },

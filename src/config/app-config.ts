@@ -95,6 +95,11 @@ export class AppConfig {
   @Min(1)
   BACKUP_KEEP = 14;
 
+  /** Turns on GET /metrics (Prometheus), answered only with `Authorization: Bearer <METRICS_TOKEN>`. Unset: metrics are off. */
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
   /** Seconds a stopping server (SIGTERM) gives requests in flight before closing their connections. */
   @Type(() => Number)
   @IsInt()
