@@ -14,6 +14,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LevelsModule } from './levels/levels.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { loggerParams } from './operations/logging';
+import { isLastingStartUpFault } from './operations/start-up';
 import { OperationsModule } from './operations/operations.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { DemoModule } from './demo/demo.module';
@@ -38,7 +39,8 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerParams(config)),
         TypeOrmModule.forRootAsync({
-          useFactory: () => databaseOptions(config),
+          // Faults that another try will not mend are not retried: main.ts says what is wrong at once.
+          useFactory: () => ({ ...databaseOptions(config), toRetry: (error: unknown) => !isLastingStartUpFault(error) }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
             installSqliteTransactionGate(dataSource);

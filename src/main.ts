@@ -7,15 +7,14 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
-import { loadConfig } from './config/app-config';
+import { AppConfig, loadConfig } from './config/app-config';
 import { DemoSeeder } from './demo/demo.seeder';
 import { TrackerLogger } from './operations/logging';
-import { startUpMessage } from './operations/start-up';
+import { startUpMessage, startUpProblem } from './operations/start-up';
 import { FirstAdmin } from './users/first-admin';
 
-async function bootstrap() {
-  const config = loadConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bufferLogs: true });
+async function bootstrap(config: AppConfig) {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), { bufferLogs: true, abortOnError: false });
   const logger = app.get(Logger);
   app.useLogger(new TrackerLogger(logger));
   await configureApp(app);
@@ -42,4 +41,10 @@ async function bootstrap() {
   }
 }
 
-void bootstrap();
+const config = loadConfig();
+bootstrap(config).catch((error: unknown) => {
+  // One clear sentence rather than a stack trace; the cause stays on the line after it.
+  console.error(startUpProblem(error, config));
+  console.error(`(${error instanceof Error ? error.message : String(error)})`);
+  process.exit(1);
+});

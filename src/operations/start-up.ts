@@ -26,3 +26,32 @@ export async function startUpMessage(dataSource: DataSource, config: AppConfig, 
   }
   return lines;
 }
+
+/** SQLite's "database is locked": another connection holds a lock longer than the busy timeout. */
+export function isSqliteBusy(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } } | undefined;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/** Starting again will not help: a locked SQLite file, or a PostgreSQL database that does not exist or refuses the user. */
+export function isLastingStartUpFault(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } } | undefined;
+  const code = e?.driverError?.code ?? e?.code;
+  return isSqliteBusy(error) || code === '3D000' || code === '28P01' || code === '28000';
+}
+
+/** What to tell an operator when the server cannot start: the cause in words, and what to do. */
+export function startUpProblem(error: unknown, config: AppConfig): string {
+  const e = error as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = e?.driverError?.code ?? e?.code;
+  const message = e?.message ?? String(error);
+  if (isSqliteBusy(error)) {
+    return `The database file ${config.DATABASE_PATH} is locked by another process (another program holding a lock on it, or a restore under way). Stop that process, or point DATABASE_PATH at another file, and start again.`;
+  }
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '3D000' || code === '28P01' || code === '28000') {
+    return `Could not connect to the PostgreSQL database named by DATABASE_URL: ${message}. Check that the server runs, the database exists and the user may sign in.`;
+  }
+  if (code === 'EADDRINUSE') return `Port ${config.PORT} is already in use by another program: stop it, or set PORT to another port.`;
+  return `The server could not start: ${message}`;
+}

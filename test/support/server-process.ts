@@ -54,3 +54,17 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     },
   };
 }
+
+/** Starts the server with these settings and waits for it to exit, as it does when it cannot start. */
+export async function serverThatCannotStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, SEED_DEMO: 'false', PORT: '0', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c));
+  child.stderr.on('data', (c: Buffer) => (output += c));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, output };
+}
