@@ -23,6 +23,7 @@ import request from 'supertest';
 import { addDays } from '../src/common/dates';
 import { EvidenceSubmission } from '../src/evidence/evidence-submission.entity';
 import { Level } from '../src/levels/level.entity';
+import { BookingRequest } from '../src/my-training/booking-request.entity';
 import { OutboxService } from '../src/notifications/outbox.service';
 import { Client, TEST_PASSWORD, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { A_ROLES, AccessFixture, ALL_ROLES, B_ACCOUNT_EMAIL, buildAccessFixture, csvFile, MatrixRole, ORG_NAMES, PEOPLE } from './support/access-fixture';
@@ -148,8 +149,8 @@ const staffForm = (p: { ref: string; first: string; last: string; org: string; e
   ...dateFields('startDate', '2020-01-06'),
 });
 
-/** Certificates sent from My training are kept here for this suite. */
-const evidenceDir = mkdtempSync(join(tmpdir(), 'matrix-evidence-'));
+/** Certificates sent from My training are kept here, a folder for each database's run. */
+let evidenceDir = '';
 /** A certificate waiting to be checked, sent by Bella (A1) or Zara (B), with its file. */
 async function evidenceOf(f: AccessFixture, who: 'A' | 'B'): Promise<number> {
   const storedName = `${randomUUID()}.pdf`;
@@ -178,6 +179,14 @@ async function bellaPlace(f: AccessFixture): Promise<number> {
   if (res.status !== 201) throw new Error(`Could not book Bella: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id;
 }
+/** A request for a place, waiting for approval: a new person of A1 or B on a new session of A or B. */
+async function requestOf(f: AccessFixture, org: 'A' | 'B'): Promise<number> {
+  const person = await f.fresh.person(org === 'A' ? 'A1' : 'B');
+  const sessionId = await f.fresh.session(org);
+  const saved = await f.t.dataSource.getRepository(BookingRequest).save({ staffId: person.id, sessionId, status: 'pending' as const, bookingId: null, decidedBy: null, decidedAt: null, reason: null });
+  return saved.id;
+}
+const APPROVERS: MatrixRole[] = ['root', 'admin', 'coordinator', 'manager'];
 /** My training's routes are for a person signed in by a link only: every account role answers 403. */
 const NO_ACCOUNT: MatrixRole[] = [];
 
@@ -791,6 +800,24 @@ const PAGES: Record<string, Operation> = {
   'POST /my-training/preferences': { may: NO_ACCOUNT, person: [303], a: () => ({ url: '/my-training/preferences', form: { optionalMessages: 'yes' } }) },
   'POST /my-training/sign-out': { may: NO_ACCOUNT, a: () => ({ url: '/my-training/sign-out', form: {} }) },
 
+  // Places asked for from My training where a manager approves bookings first: those who can see the person decide.
+  'GET /booking-requests': { may: APPROVERS, a: () => ({ url: '/booking-requests' }) },
+  'POST /booking-requests/:id/approve': { may: APPROVERS, ok: [303], a: async (f) => ({ url: `/booking-requests/${await requestOf(f, 'A')}/approve`, form: {} }), b: async (f) => ({ url: `/booking-requests/${await requestOf(f, 'B')}/approve`, form: {} }) },
+  'POST /booking-requests/:id/decline': {
+    may: APPROVERS,
+    ok: [303],
+    a: async (f) => ({ url: `/booking-requests/${await requestOf(f, 'A')}/decline`, form: { reason: 'Another date suits better' } }),
+    b: async (f) => ({ url: `/booking-requests/${await requestOf(f, 'B')}/decline`, form: { reason: 'Another date suits better' } }),
+  },
+  'GET /booking-requests/settings': { may: ADMINS, a: () => ({ url: '/booking-requests/settings' }) },
+  'POST /booking-requests/settings': {
+    may: ADMINS,
+    ok: [303],
+    a: () => ({ url: '/booking-requests/settings', form: { organisationCode: 'A1', approval: 'off' } }),
+    b: () => ({ url: '/booking-requests/settings', form: { organisationCode: 'B', approval: 'off' } }),
+    refusedB: NAMED_IN_FORM,
+  },
+
   // Certificates sent from My training, checked by coordinators and administrators of the person's subtree.
   'GET /evidence': { may: EDITORS, a: () => ({ url: '/evidence' }) },
   'GET /evidence/:id': { may: EDITORS, a: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'A')}` }), b: async (f) => ({ url: `/evidence/${await evidenceOf(f, 'B')}` }) },
@@ -877,6 +904,7 @@ describeEachDatabase('access matrix: every operation, page and download, by ever
   beforeAll(async () => {
     // PDFs: access is decided before printing; printing itself (slow, machine-dependent) is report-visibility's to try.
     process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    evidenceDir = mkdtempSync(join(tmpdir(), 'matrix-evidence-'));
     t = await createTestApp(kind, { EVIDENCE_DIR: evidenceDir });
     f = await buildAccessFixture(t);
     const doc = (await t.http().get('/api/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { addDays, todayIso } from '../src/common/dates';
 import { sql } from '../src/database/sql';
 import { hashToken } from '../src/my-training/sign-in-links.service';
+import { SessionMessages } from '../src/notifications/session-messages';
 import { Client, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { completion, organisation, person, requirement, role } from './support/builders';
 
@@ -274,6 +275,21 @@ describeEachDatabase('my training: sign-in links, a person’s own record, booki
       expect(mainText(page.text)).toContain('You have stopped optional messages');
     });
 
+    it('gets no day-before reminder once optional messages are stopped; others still do', async () => {
+      const tomorrow = addDays(today, 1);
+      const session = (
+        await admin
+          .post('/api/sessions')
+          .send({ levelCode: 'L2', title: 'County WRAP tomorrow', startsAt: `${tomorrow}T09:30`, endsAt: `${tomorrow}T12:30`, venue: 'Room 3', hostOrganisationCode: 'CTY', capacity: 10, trainerEmployeeRefs: ['TESS'] })
+          .expect(201)
+      ).body.id as number;
+      await admin.post(`/api/sessions/${session}/bookings`).send({ employeeRefs: ['ANN', 'BOB'] }).expect(201);
+      await t.app.get(SessionMessages).dayBeforeReminders();
+      const reminders = async (email: string) => (await outbox(email)).filter((m) => m.kind === 'session-reminder');
+      expect((await reminders('ann@example.org')).length).toBe(0);
+      expect((await reminders('bob@example.org')).length).toBe(1);
+    });
+
     describe('certificates of training done elsewhere', () => {
       it('accepts a PNG named .pdf, as a PNG, and keeps it in the evidence folder', async () => {
         const res = await upload(ann, PNG, 'certificate.pdf');
@@ -362,6 +378,54 @@ describeEachDatabase('my training: sign-in links, a person’s own record, booki
         await ann.get(`/my-training/evidence/${row.id}/file`).expect(404);
         await bob.get(`/my-training/evidence/${row.id}/file`).expect(200);
       });
+    });
+  });
+  describe('where a manager approves bookings first', () => {
+    it('turns the setting on for an organisation, asks the manager, and books the person once approved or tells them when declined', async () => {
+      const admin = await t.as('admin', 'CTY');
+      const settings = await admin.get('/booking-requests/settings').set('Accept', 'text/html').expect(200);
+      expect(mainText(settings.text)).toContain('It is off everywhere');
+      const outside = await admin.post('/booking-requests/settings').set('Accept', 'text/html').type('form').send({ organisationCode: 'OTH', approval: 'on' });
+      expect(outside.status).toBe(422);
+      await admin.post('/booking-requests/settings').set('Accept', 'text/html').type('form').send({ organisationCode: 'CTY-T', approval: 'on' }).expect(303);
+
+      await person(t.http(), { employeeRef: 'MGR', organisationCode: 'CTY', firstName: 'Maya', lastName: 'Manager', email: 'maya@example.org', roleCodes: ['ALL'] });
+      // A person of their own: the others have used up their links for this quarter hour.
+      const cleo = await person(t.http(), { employeeRef: 'CLEO', organisationCode: 'CTY-T', firstName: 'Cleo', lastName: 'Clark', email: 'cleo@example.org', roleCodes: ['ALL', 'FRONT'], managerEmployeeRef: 'MGR' });
+      const manager = await t.as('manager', 'CTY', 'MGR');
+      const sessionOf = async (title: string, days: number) =>
+        (await t.http().post('/api/sessions').send({ levelCode: 'L2', title, startsAt: `${addDays(today, days)}T09:30`, endsAt: `${addDays(today, days)}T12:30`, venue: 'Room 2', hostOrganisationCode: 'CTY', capacity: 5, trainerEmployeeRefs: ['TESS'] }).expect(201)).body.id as number;
+      const first = await sessionOf('County WRAP two', 30);
+      const second = await sessionOf('County WRAP three', 40);
+
+      const bob = await signedIn('cleo@example.org');
+      const page = await bob.get('/my-training').set('Accept', 'text/html').expect(200);
+      expect(mainText(page.text)).toContain('a manager approves places first');
+      await bob.post(`/my-training/sessions/${first}/book`).set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(page.text) }).expect(303).expect('Location', '/my-training?done=requested');
+      expect(await sql(t.dataSource, 'SELECT id FROM bookings WHERE session_id = $1', [first])).toEqual([]);
+      expect(mainText((await bob.get('/my-training').set('Accept', 'text/html').expect(200)).text)).toMatch(/Waiting for your manager to approve County WRAP two/);
+      const [asked] = await outbox('maya@example.org');
+      expect(asked.kind).toBe('booking-request');
+      expect(asked.body).toContain('Cleo Clark asks for a place on “County WRAP two”');
+
+      // Someone outside cannot see or decide it.
+      const outsider = await t.as('coordinator', 'OTH');
+      expect(mainText((await outsider.get('/booking-requests').set('Accept', 'text/html').expect(200)).text)).not.toContain('Cleo');
+      const [request1] = await sql<{ id: number }>(t.dataSource, 'SELECT id FROM booking_requests WHERE session_id = $1', [first]);
+      await outsider.post(`/booking-requests/${request1.id}/approve`).set('Accept', 'text/html').type('form').send({}).expect(404);
+
+      const queue = await manager.get('/booking-requests').set('Accept', 'text/html').expect(200);
+      expect(mainText(queue.text)).toContain('Cleo Clark (CLEO)');
+      await manager.post(`/booking-requests/${request1.id}/approve`).set('Accept', 'text/html').type('form').send({}).expect(303).expect('Location', '/booking-requests?done=approved');
+      expect(await sql(t.dataSource, 'SELECT staff_id, status FROM bookings WHERE session_id = $1', [first])).toEqual([{ staff_id: cleo.id, status: 'booked' }]);
+      await manager.post(`/booking-requests/${request1.id}/approve`).set('Accept', 'text/html').type('form').send({}).expect(409);
+
+      await bob.post(`/my-training/sessions/${second}/book`).set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(page.text) }).expect(303);
+      const [request2] = await sql<{ id: number }>(t.dataSource, 'SELECT id FROM booking_requests WHERE session_id = $1', [second]);
+      await manager.post(`/booking-requests/${request2.id}/decline`).set('Accept', 'text/html').type('form').send({ reason: 'Please come to the one in January instead' }).expect(303);
+      const [declined] = (await outbox('cleo@example.org')).filter((m) => m.kind === 'booking-request-declined');
+      expect(declined.body).toContain('Please come to the one in January instead');
+      expect(await sql(t.dataSource, 'SELECT id FROM bookings WHERE session_id = $1', [second])).toEqual([]);
     });
   });
 });

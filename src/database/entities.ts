@@ -9,6 +9,7 @@ import { FileImport, HeaderMappingEntry, ImportError, OrganisationNameEntry } fr
 import { RoleRule, StaffRuleRole } from '../imports/role-rule.entity';
 import { JobLease } from '../jobs/job-lease.entity';
 import { Level } from '../levels/level.entity';
+import { BookingApprovalSetting, BookingRequest } from '../my-training/booking-request.entity';
 import { MessagePreference } from '../my-training/message-preference.entity';
 import { SignInLink } from '../my-training/sign-in-link.entity';
 import { OutboxMessage } from '../notifications/outbox-message.entity';
@@ -58,4 +59,6 @@ export const ENTITIES = [
   SignInLink,
   MessagePreference,
   EvidenceSubmission,
+  BookingApprovalSetting,
+  BookingRequest,
 ];

@@ -7,6 +7,8 @@ import { EvidenceModule } from '../evidence/evidence.module';
 import { LevelsModule } from '../levels/levels.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { BookingRequestsPagesController } from './booking-requests.pages.controller';
+import { BookingRequestsService } from './booking-requests.service';
 import { MessagePreferencesService } from './message-preferences.service';
 import { MyTrainingPagesController } from './my-training.pages.controller';
 import { MyTrainingService } from './my-training.service';
@@ -16,8 +18,8 @@ import { SignInLinksService } from './sign-in-links.service';
 /** My training: a personal page for every person tracked, without an account, reached by an emailed link. */
 @Module({
   imports: [SessionsModule, ComplianceModule, LevelsModule, EvidenceModule, NotificationsModule],
-  controllers: [MyTrainingSignInPagesController, MyTrainingPagesController],
-  providers: [SignInLinksService, MyTrainingService, MessagePreferencesService],
+  controllers: [MyTrainingSignInPagesController, MyTrainingPagesController, BookingRequestsPagesController],
+  providers: [SignInLinksService, MyTrainingService, MessagePreferencesService, BookingRequestsService],
   exports: [MessagePreferencesService],
 })
 export class MyTrainingModule implements NestModule, OnApplicationBootstrap {

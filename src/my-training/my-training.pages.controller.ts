@@ -20,7 +20,8 @@ import { sendEvidenceFile } from '../evidence/evidence.pages.controller';
 const DONE: Record<string, string> = {
   booked: 'You have a place on the session. It is listed under “Your places”.',
   waiting: 'The session is full: you are on its waiting list. You will get a place if one comes free.',
-  already: 'You are already booked on that session.',
+  already: 'You are already booked on that session, or have asked for a place on it.',
+  requested: 'You have asked for a place. Your manager needs to approve it: you will get an email when they do.',
   cancelled: 'Your place has been cancelled.',
   evidence: 'Thank you: your certificate has been sent. A Prevent coordinator will check it and it will then show on your record.',
   preferences: 'Your choice about messages has been saved.',
@@ -58,8 +59,7 @@ export class MyTrainingPagesController {
   @Post('sessions/:sessionId/book')
   @ForPerson()
   async book(@CurrentScope() scope: Scope, @Param('sessionId', ParseIntPipe) sessionId: number, @Res() res: Response) {
-    const result = await this.myTraining.book(scope, sessionId);
-    res.redirect(303, `/my-training?done=${result.outcome === 'booked' ? 'booked' : result.outcome === 'waiting' ? 'waiting' : 'already'}`);
+    res.redirect(303, `/my-training?done=${await this.myTraining.book(scope, sessionId)}`);
   }
 
   @Get('bookings/:bookingId/cancel')

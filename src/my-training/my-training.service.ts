@@ -10,6 +10,7 @@ import { BookingsService } from '../sessions/bookings.service';
 import { DocumentsService } from '../sessions/documents.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { Staff } from '../staff/staff.entity';
+import { BookingRequestsService } from './booking-requests.service';
 import { MessagePreferencesService } from './message-preferences.service';
 
 /** Statuses that mean the person lacks the level now or soon, so sessions of it are offered. */
@@ -31,6 +32,7 @@ export class MyTrainingService {
     private readonly levels: LevelsService,
     private readonly evidence: EvidenceService,
     private readonly preferences: MessagePreferencesService,
+    private readonly requests: BookingRequestsService,
   ) {}
 
   staffId(scope: Scope): number {
@@ -51,10 +53,11 @@ export class MyTrainingService {
     const rank = new Map(frameworkLevels.map((l) => [l.code, l.rank]));
     const lacking = levels.filter((l) => LACKING.includes(l.status));
     const sessionLevels = lacking.filter((l) => (rank.get(l.level) ?? 0) > 1);
+    const requested = await this.requests.pendingOf(scope, staffId);
     const open = [];
     for (const level of sessionLevels) {
       for (const s of await this.sessions.openWithPlaces(scope, level.level)) {
-        if (!upcoming.some((b) => b.sessionId === s.id)) open.push(s);
+        if (!upcoming.some((b) => b.sessionId === s.id) && !requested.some((r) => r.sessionId === s.id)) open.push(s);
       }
     }
     open.sort((a, b) => a.startsAt.localeCompare(b.startsAt) || a.id - b.id);
@@ -62,6 +65,8 @@ export class MyTrainingService {
       person: { name: `${person.firstName} ${person.lastName}`, organisationName: person.organisation.name, email: person.email },
       status,
       upcoming,
+      requested,
+      approvalNeeded: await this.requests.approvalNeeded(staffId),
       certificates,
       open,
       elearning: lacking.some((l) => (rank.get(l.level) ?? 0) <= 1) ? PREVENT_ELEARNING : null,
@@ -70,10 +75,15 @@ export class MyTrainingService {
     };
   }
 
-  /** Books the person onto a session open to them (a place, or the waiting list when it is full). */
-  async book(scope: Scope, sessionId: number) {
-    const [result] = (await this.bookings.bookPerson(scope, sessionId, this.staffId(scope))).results;
-    return result;
+  /**
+   * Books the person onto a session open to them (a place, or the waiting list when it is full);
+   * where their organisation has managers approve bookings first, asks for the place instead.
+   */
+  async book(scope: Scope, sessionId: number): Promise<'booked' | 'waiting' | 'already' | 'requested'> {
+    const staffId = this.staffId(scope);
+    if (await this.requests.approvalNeeded(staffId)) return this.requests.request(scope, staffId, sessionId);
+    const [result] = (await this.bookings.bookPerson(scope, sessionId, staffId)).results;
+    return result.outcome === 'already booked' ? 'already' : result.outcome;
   }
 
   /** One of the person's own upcoming places, for the page that asks before cancelling it. */

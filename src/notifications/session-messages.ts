@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { addDays, todayIso } from '../common/dates';
 import { AppConfig } from '../config/app-config';
+import { MessagePreference } from '../my-training/message-preference.entity';
 import { Booking } from '../sessions/booking.entity';
 import { calendarFile, certificatePdf } from '../sessions/session-files';
 import { dateOf } from '../sessions/session-times';
@@ -166,8 +167,12 @@ export class SessionMessages {
       queued += await this.dataSource.transaction(async (m) => {
         const session = await this.session(m, Number(id));
         const bookings = await m.find(Booking, { where: { sessionId: session.id, status: 'booked' }, relations: { staff: true }, order: { id: 'ASC' } });
+        // An optional message: not to those who stopped optional messages on My training.
+        const stopped = new Set(
+          bookings.length ? (await m.find(MessagePreference, { where: { staffId: In(bookings.map((b) => b.staffId)), optionalMessages: false } })).map((p) => p.staffId) : [],
+        );
         let n = 0;
-        for (const booking of bookings.filter((b) => hasEmail(b.staff))) {
+        for (const booking of bookings.filter((b) => hasEmail(b.staff) && !stopped.has(b.staffId))) {
           const written = await this.outbox.enqueue(m, {
             to: booking.staff.email!,
             // A session moved to another day is reminded of again.

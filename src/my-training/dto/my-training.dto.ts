@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsString, MaxLength, registerDecorator, ValidationArguments } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, registerDecorator, ValidationArguments } from 'class-validator';
 import { DateFromParts } from '../../common/date-parts';
 import { dateMessage, IsCalendarDate } from '../../common/validators';
 import type { UploadVerdict } from '../../evidence/certificate-file';
@@ -59,4 +59,24 @@ export class EvidenceFormDto {
 export class PreferencesDto {
   @IsIn(['yes', 'no'], { message: 'Choose whether you want these messages' })
   optionalMessages: 'yes' | 'no';
+}
+
+/** Why a request for a place is declined (optional): sent to the person. */
+export class DeclineRequestDto {
+  @Transform(trim)
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000, { message: 'The reason must be 1,000 characters or fewer' })
+  reason?: string;
+}
+
+/** An administrator turns approval of bookings on or off for an organisation. */
+export class ApprovalSettingDto {
+  @Transform(trim)
+  @IsString({ message: 'Enter the organisation’s code' })
+  @IsNotEmpty({ message: 'Enter the organisation’s code' })
+  organisationCode: string;
+
+  @IsIn(['on', 'off'], { message: 'Choose whether a manager approves bookings first' })
+  approval: 'on' | 'off';
 }
