@@ -7,7 +7,8 @@ import { addDays, todayIso } from '../../src/common/dates';
 import { sql } from '../../src/database/sql';
 import { UsersService } from '../../src/users/users.service';
 import { TEST_PASSWORD, TestApp } from '../support/app';
-import { BrowserApp, countyCouncil, freePort, SCREENSHOTS, startBrowserApp, watchedPage } from './support';
+import { axeViolations } from './axe';
+import { BrowserApp, countyCouncil, freePort, SCREENSHOTS, startBrowserApp } from './support';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(300, 1)]);
 
@@ -47,21 +48,36 @@ describe('a person with no account uses My training from the email alone, in a r
   });
 
   it('asks for a link, follows it, sees their record, books a session and sends a certificate that a coordinator approves', async () => {
-    const { page, problems } = await watchedPage(browser);
+    // bypassCSP lets the test add axe to the page; the tracker's own pages run under its policy otherwise unchanged.
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      // The form sent empty on purpose answers 422, which Chromium logs: that one is expected.
+      if (message.type() === 'error' && !/status of 422/.test(message.text())) problems.push(message.text());
+    });
+    // axe (WCAG 2.2 AA) on every page the story passes through.
+    const violations: string[] = [];
+    const axe = async (p: typeof page) => violations.push(...(await axeViolations(p)).map((v) => `${new URL(p.url()).pathname}: ${v}`));
     await page.goto(`${base}/my-training/sign-in`);
+    await axe(page);
     await page.getByLabel('Email address').fill('amira.khan@wcc.example');
     await page.getByRole('button', { name: 'Send me a link' }).click();
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await axe(page);
 
     // The email, as the outbox holds it: the link is the only way in.
     const [message] = await sql<{ body: string }>(t.dataSource, "SELECT body FROM outbox_messages WHERE kind = 'sign-in-link' AND to_address = $1", ['amira.khan@wcc.example']);
     const link = /https?:\/\/\S+\/my-training\/sign-in\/[A-Za-z0-9_-]{43}/.exec(message.body)![0];
     await page.goto(link);
+    await axe(page);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL(`${base}/my-training`);
     await page.getByRole('heading', { level: 1, name: 'My training: Amira Khan' }).waitFor();
     const levels = await page.getByRole('region', { name: 'Your Prevent training' }).innerText();
     expect(levels).toMatch(/L2[\s\S]*Missing/);
+    await axe(page);
 
     await page.getByRole('button', { name: /Book WRAP for children’s services/ }).click();
     await page.waitForURL(/done=booked/);
@@ -69,6 +85,10 @@ describe('a person with no account uses My training from the email alone, in a r
     expect(await page.getByRole('region', { name: 'Your places' }).innerText()).toContain('WRAP for children’s services');
 
     await page.getByRole('link', { name: 'Send a certificate of training done elsewhere' }).click();
+    // Sent empty first: every problem at its field.
+    await page.getByRole('button', { name: 'Send certificate' }).click();
+    expect(await page.locator('.govuk-error-summary').innerText()).toMatch(/Choose the level of the training[\s\S]*Enter the date you did the training[\s\S]*Choose the certificate file/);
+    await axe(page);
     await page.getByLabel(/^L2: /).check();
     const lastYear = String(Number(today.slice(0, 4)) - 1);
     await page.getByLabel('Day').fill('3');
@@ -81,7 +101,8 @@ describe('a person with no account uses My training from the email alone, in a r
     await page.screenshot({ path: `${SCREENSHOTS}/my-training.png`, fullPage: true });
 
     // The coordinator, in a browser of their own.
-    const coordinator = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const coordinatorContext = await browser.newContext({ viewport: { width: 1200, height: 900 }, bypassCSP: true });
+    const coordinator = await coordinatorContext.newPage();
     await coordinator.goto(`${base}/sign-in?next=${encodeURIComponent('/evidence')}`);
     await coordinator.getByLabel('Email address').fill('cora@wcc.example');
     await coordinator.getByLabel('Password').fill(TEST_PASSWORD);
@@ -89,15 +110,34 @@ describe('a person with no account uses My training from the email alone, in a r
     await coordinator.waitForURL(`${base}/evidence`);
     await coordinator.getByRole('link', { name: /Check the certificate from Amira Khan/ }).click();
     await coordinator.getByRole('heading', { level: 1, name: 'Certificate from Amira Khan' }).waitFor();
+    await axe(coordinator);
     await coordinator.getByRole('button', { name: 'Accept and record the training' }).click();
     await coordinator.waitForURL(/done=approved/);
     expect(await coordinator.locator('.govuk-notification-banner').innerText()).toContain('Certificate accepted');
-    await coordinator.close();
+    await coordinatorContext.close();
 
     await page.goto(`${base}/my-training`);
     expect(await page.getByRole('region', { name: 'Your Prevent training' }).innerText()).toMatch(/L2[\s\S]*Compliant/);
     expect(await page.getByRole('region', { name: 'Training done elsewhere' }).innerText()).toContain('Accepted');
+    await axe(page);
+    expect(violations).toEqual([]);
     expect(problems).toEqual([]);
-    await page.close();
+    await context.close();
+  });
+
+  it('fits a 390 px phone: My training scrolls no page sideways', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/my-training/sign-in`);
+    await page.getByLabel('Email address').fill('amira.khan@wcc.example');
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    const [message] = await sql<{ body: string }>(t.dataSource, "SELECT body FROM outbox_messages WHERE kind = 'sign-in-link' AND to_address = $1 ORDER BY id DESC", ['amira.khan@wcc.example']);
+    await page.goto(/https?:\/\/\S+\/my-training\/sign-in\/[A-Za-z0-9_-]{43}/.exec(message.body)![0]);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`${base}/my-training`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: `${SCREENSHOTS}/my-training-phone.png`, fullPage: true });
+    await context.close();
   });
 });
