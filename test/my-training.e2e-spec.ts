@@ -371,6 +371,16 @@ describeEachDatabase('my training: sign-in links, a person’s own record, booki
         expect(await sql(t.dataSource, "SELECT id FROM completions c WHERE c.staff_id = $1 AND c.source = 'evidence'", [ids.ann]).then((r) => r.length)).toBe(1);
       });
 
+      it('is refused when the same training is already recorded, and stays waiting', async () => {
+        await upload(ann, PDF, 'again.pdf').then((r) => expect(r.status).toBe(303));
+        const [row] = await sql<{ id: number }>(t.dataSource, 'SELECT id FROM evidence_submissions WHERE staff_id = $1 ORDER BY id DESC', [ids.ann]);
+        const coordinator = await t.as('coordinator', 'CTY');
+        const show = await coordinator.get(`/evidence/${row.id}`).set('Accept', 'text/html').expect(200);
+        const refused = await coordinator.post(`/evidence/${row.id}/approve`).set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(show.text) }).expect(409);
+        expect(mainText(refused.text)).toContain('Ann Annerson (ANN) already has a L1 completion on 3 March');
+        expect(await sql(t.dataSource, 'SELECT status, decided_by FROM evidence_submissions WHERE id = $1', [row.id])).toEqual([{ status: 'pending', decided_by: null }]);
+      });
+
       it("does not show anyone else's certificate to the person", async () => {
         const bob = await signedIn('bob@example.org');
         await upload(bob, PDF, 'bob.pdf').then((r) => expect(r.status).toBe(303));

@@ -151,7 +151,20 @@ export class EvidenceService {
   async approve(scope: Scope, id: number): Promise<EvidenceSubmission> {
     this.scopes.assertCanEditPeople(scope);
     const evidence = await this.pending(scope, id);
-    const completion = await this.completions.create(scope, {
+    // Decided first, so nobody rejects it while the completion is recorded; undone if recording is refused.
+    await this.decide(this.dataSource.manager, scope, evidence.id, 'approved', {});
+    try {
+      const completion = await this.recordCompletion(scope, evidence);
+      await this.dataSource.getRepository(EvidenceSubmission).update(evidence.id, { completionId: completion.id });
+    } catch (error) {
+      await this.dataSource.getRepository(EvidenceSubmission).update(evidence.id, { status: 'pending', decidedBy: null, decidedAt: null });
+      throw error;
+    }
+    return this.get(scope, id);
+  }
+
+  private recordCompletion(scope: Scope, evidence: EvidenceSubmission) {
+    return this.completions.create(scope, {
       employeeRef: evidence.staff.employeeRef,
       organisationCode: evidence.staff.organisation.code,
       levelCode: evidence.level.code,
@@ -159,8 +172,6 @@ export class EvidenceService {
       source: 'evidence',
       evidence: `Certificate sent by the person on ${formatUkDate(evidence.createdAt.toISOString().slice(0, 10))} (${evidence.originalName}), checked by ${scope.actor?.displayName ?? 'the tracker'}; kept with the tracker's certificates as number ${evidence.id}`,
     });
-    await this.decide(this.dataSource.manager, scope, evidence.id, 'approved', { completionId: completion.id });
-    return this.get(scope, id);
   }
 
   /** Rejects a certificate with a reason, emailed to the person through the outbox in the same transaction. */
