@@ -9,6 +9,7 @@ import { notFound } from '../common/http-errors';
 import { Framework, levelFacts, loadFramework, requirementFacts } from './framework';
 import { assess, Assessment, DEFAULT_WINDOW_DAYS, Status } from './rules';
 import { type PersonRecord, recordsOf } from './facts';
+import { STATUS_WORDS } from '../reports/shared/words';
 
 export interface LevelStatusView {
   level: string;
@@ -28,13 +29,13 @@ export interface PersonComplianceView {
   levels: LevelStatusView[];
 }
 
-/** How each status reads on a page: words, GOV.UK tag colour, urgency (0 most urgent), what dueOn means. */
+/** How each status reads on a page: the one word every page and report uses (STATUS_WORDS), GOV.UK tag colour, urgency (0 most urgent), what dueOn means. */
 export const STATUS_DISPLAY: Record<Status, { text: string; tag: string; urgency: number; dueLabel: string; noDueText: string }> = {
-  expired: { text: 'Expired', tag: 'govuk-tag--red', urgency: 0, dueLabel: 'Lapsed on', noDueText: '' },
-  missing: { text: 'Missing', tag: 'govuk-tag--orange', urgency: 1, dueLabel: 'Was due by', noDueText: '' },
-  expiring: { text: 'Expiring soon', tag: 'govuk-tag--yellow', urgency: 2, dueLabel: 'Refresher due by', noDueText: 'Never expires' },
-  pending: { text: 'Not yet due', tag: 'govuk-tag--blue', urgency: 3, dueLabel: 'Due by', noDueText: '' },
-  compliant: { text: 'Compliant', tag: 'govuk-tag--green', urgency: 4, dueLabel: 'Refresher due by', noDueText: 'Never expires' },
+  expired: { text: STATUS_WORDS.expired, tag: 'govuk-tag--red', urgency: 0, dueLabel: 'Lapsed on', noDueText: '' },
+  missing: { text: STATUS_WORDS.missing, tag: 'govuk-tag--orange', urgency: 1, dueLabel: 'Was due by', noDueText: '' },
+  expiring: { text: STATUS_WORDS.expiring, tag: 'govuk-tag--yellow', urgency: 2, dueLabel: 'Refresher due by', noDueText: 'Never expires' },
+  pending: { text: STATUS_WORDS.pending, tag: 'govuk-tag--blue', urgency: 3, dueLabel: 'Due by', noDueText: '' },
+  compliant: { text: STATUS_WORDS.compliant, tag: 'govuk-tag--green', urgency: 4, dueLabel: 'Refresher due by', noDueText: 'Never expires' },
 };
 
 /**
