@@ -1,6 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import { addDays, todayIso } from '../src/common/dates';
 import { smtpTransport } from '../src/notifications/mail-transport';
+import { MessagePreference } from '../src/my-training/message-preference.entity';
 import { OutboxMessage } from '../src/notifications/outbox-message.entity';
 import { FIRST_RETRY_MS, OutboxSender } from '../src/notifications/outbox-sender';
 import { SessionMessages } from '../src/notifications/session-messages';
@@ -140,10 +141,25 @@ describeEachDatabase('messages about sessions, sent through a mail server', (kin
       expect(toOf(mail)).toBe('ann@wcc.example');
       expect(mail.subject).toBe('Your certificate for WRAP for frontline staff');
       expect(textOf(mail)).toMatch(/\/feedback\/[\w-]+/);
+      expect(textOf(mail)).toContain('/my-training/preferences');
       const [pdf] = mail.attachments;
       expect(pdf.contentType).toBe('application/pdf');
       expect(pdf.filename).toMatch(/^certificate-L2-ann-able-.*\.pdf$/);
       expect(pdf.content.subarray(0, 5).toString()).toBe('%PDF-');
+    });
+
+    it('leaves the feedback link out for someone who stopped optional messages, and still sends the certificate', async () => {
+      const later = await session({ title: 'Later WRAP', startsAt: `${today}T00:30`, endsAt: `${today}T00:45`, capacity: 5 });
+      const ben = await book(later, 'B1');
+      await t.dataSource.getRepository(MessagePreference).save({ staffId: ben.staffId, optionalMessages: false, changedAt: new Date().toISOString() });
+      await deliver();
+      await http.put(`/api/sessions/${later}/register`).send({ attended: ['B1'], noShow: [] }).expect(200);
+      const [mail, ...others] = await deliver();
+      expect(others).toEqual([]);
+      expect(toOf(mail)).toBe('ben@wcc.example');
+      expect(mail.attachments.map((a) => a.contentType)).toEqual(['application/pdf']);
+      expect(textOf(mail)).not.toContain('/feedback/');
+      expect(textOf(mail)).not.toContain('/my-training/preferences');
     });
   });
 

@@ -131,6 +131,9 @@ export class SessionMessages {
       const key = `session-attended:${booking.id}`;
       if (await this.outbox.has(m, key)) continue; // the certificate is made only once
       const certificate = await certificatePdf(session, booking);
+      // The certificate always goes; the feedback link is optional, so it is left out for people who stopped optional messages.
+      const stopped = await m.exists(MessagePreference, { where: { staffId: booking.staffId, optionalMessages: false } });
+      const feedback = session.feedbackToken && !stopped ? `${this.config.PUBLIC_URL}/feedback/${session.feedbackToken}` : null;
       await this.outbox.enqueue(m, {
         to: booking.staff.email!,
         key,
@@ -143,8 +146,9 @@ export class SessionMessages {
           [
             `Thank you for coming to ${levelLine(session)} on ${sessionDate(session)}. Your training is recorded.`,
             'Your certificate is attached.',
-            session.feedbackToken ? `Tell us what you thought of the session: ${`${this.config.PUBLIC_URL}/feedback/${session.feedbackToken}`}` : null,
-            session.feedbackToken ? 'It takes 2 minutes and you do not need to give your name.' : null,
+            feedback ? `Tell us what you thought of the session: ${feedback}` : null,
+            feedback ? 'It takes 2 minutes and you do not need to give your name.' : null,
+            feedback ? stopLine(this.config.PUBLIC_URL) : null,
           ],
           signature(session),
         ),

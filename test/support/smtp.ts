@@ -12,6 +12,8 @@ export interface TestSmtp {
   mode: SmtpMode;
   /** Resolves when `count` messages have been received in all. */
   waitFor(count: number): Promise<ParsedMail[]>;
+  /** In hang mode: resolves when a message has come in and is being held unanswered. */
+  hanging(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,8 @@ export async function startSmtp(mode: SmtpMode = 'accept'): Promise<TestSmtp> {
   const received: ParsedMail[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const hung: (() => void)[] = [];
+  let heldOne: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (heldOne = resolve));
   const state: TestSmtp = {
     url: '',
     received,
@@ -28,6 +32,7 @@ export async function startSmtp(mode: SmtpMode = 'accept'): Promise<TestSmtp> {
         if (received.length >= count) return resolve(received);
         waiters.push({ count, resolve: () => resolve(received) });
       }),
+    hanging: () => held,
     close: async () => {
       hung.forEach((release) => release());
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -48,6 +53,7 @@ export async function startSmtp(mode: SmtpMode = 'accept'): Promise<TestSmtp> {
         (mail) => {
           if (state.mode === 'hang') {
             hung.push(() => callback(new Error('Closing')));
+            heldOne();
             return;
           }
           received.push(mail);
