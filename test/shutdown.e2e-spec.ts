@@ -1,4 +1,5 @@
 import { ClientRequest, IncomingMessage, request } from 'node:http';
+import { connect } from 'node:net';
 import { describeEachDatabase, freshDatabaseEnv } from './support/app';
 import { ServerProcess, startServerProcess } from './support/server-process';
 
@@ -52,6 +53,27 @@ describeEachDatabase('Health checks and shutdown', (kind) => {
     expect(JSON.parse(body).token).toEqual(expect.any(String));
     expect(await server.exited).toBe(0);
     expect(server.output()).toMatch(/Stopped: requests finished and the database closed/);
+  });
+
+  it('while stopping answers not ready to a request on a connection already open, and closes it', async () => {
+    server = await startServerProcess({ ...env, ...ADMIN });
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+    let answers = '';
+    socket.on('data', (c) => (answers += c));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const body = JSON.stringify({ email: ADMIN.ADMIN_EMAIL, password: ADMIN.ADMIN_PASSWORD, name: 'ready test' });
+    // A sign-in still being sent when the signal comes, and a readiness check pipelined behind it.
+    socket.write(`POST /api/auth/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${body.length}\r\n\r\n`);
+    // "100 Continue": the server has the sign-in's headers, so it is in flight.
+    await new Promise<void>((resolve) => socket.on('data', () => /100 Continue/.test(answers) && resolve()));
+    socket.write(body.slice(0, 10));
+    server.child.kill('SIGTERM');
+    await server.waitFor(/finishing 1 in flight/);
+    socket.write(`${body.slice(10)}GET /health/ready HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n`);
+    await closed;
+    expect(answers).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201 /);
+    expect(answers).toMatch(/HTTP\/1\.1 503 [^]*[Cc]onnection: close[^]*The server is shutting down/);
+    expect(await server.exited).toBe(0);
   });
 
   it('closes a request still running when the grace period ends, and still exits 0', async () => {
