@@ -163,6 +163,20 @@ describeEachDatabase('messages about sessions, sent through a mail server', (kin
     });
   });
 
+  describe('more places on a session', () => {
+    it('tell the people moved up from the waiting list', async () => {
+      const bigger = await session({ title: 'Growing WRAP', capacity: 1 });
+      await book(bigger, 'A1');
+      await book(bigger, 'B1');
+      expect((await deliver()).map(toOf)).toEqual(['ann@wcc.example']);
+      await http.patch(`/api/sessions/${bigger}`).send({ capacity: 2 }).expect(200);
+      const [mail, ...others] = await deliver();
+      expect(others).toEqual([]);
+      expect(toOf(mail)).toBe('ben@wcc.example');
+      expect(mail.subject).toContain('A place is free for you on Growing WRAP');
+    });
+  });
+
   describe('cancelling a session', () => {
     it('emails everyone who was booked, waiting or training, and names only those with no email address', async () => {
       const doomed = await session({ title: 'Doomed WRAP', capacity: 1 });
