@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { MessagePreference } from '../my-training/message-preference.entity';
 import { Booking } from '../sessions/booking.entity';
 import { calendarFile, certificatePdf } from '../sessions/session-files';
-import { dateOf } from '../sessions/session-times';
+import { dateOf, nowLocal } from '../sessions/session-times';
 import { TrainingSession } from '../sessions/training-session.entity';
 import { Staff } from '../staff/staff.entity';
 import { letter, sessionDate, sessionDetails, stopLine } from './message-words';
@@ -157,8 +157,9 @@ export class SessionMessages {
     }
   }
 
-  /** The day before a session: a reminder to each booked person with an email address (an optional message). */
+  /** The day before a session, from 8am: a reminder to each booked person with an email address (an optional message). */
   async dayBeforeReminders(now = new Date()): Promise<number> {
+    if (nowLocal(this.config.TIME_ZONE, now).slice(11, 13) < '08') return 0; // not in the night
     const tomorrow = addDays(todayIso(this.config.TIME_ZONE, now), 1);
     const sessions = await this.dataSource
       .getRepository(TrainingSession)
