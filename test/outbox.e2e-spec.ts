@@ -43,6 +43,21 @@ describeEachDatabase('the outbox', (kind) => {
     expect(await t.dataSource.getRepository(OutboxMessage).countBy({ messageKey: 'rolled-back' })).toBe(0);
   });
 
+  it('are listed to administrators 50 to a page, newest first', async () => {
+    await t.dataSource.transaction(async (m) => {
+      for (let i = 1; i <= 55; i++) await outbox.enqueue(m, { ...message(`paged-${i}`), subject: `Paged message ${i}.` });
+    });
+    const first = await t.http().get('/admin/outbox').set('Accept', 'text/html').expect(200);
+    expect(first.text).toContain('Page 1 of 2');
+    expect(first.text).toContain('Paged message 55.');
+    expect(first.text).not.toContain('Paged message 5.');
+    expect(first.text.indexOf('Paged message 55.')).toBeLessThan(first.text.indexOf('Paged message 54.'));
+    const second = await t.http().get('/admin/outbox?page=2').set('Accept', 'text/html').expect(200);
+    expect(second.text).toContain('Paged message 5.');
+    expect(second.text).toContain('Paged message 1.');
+    expect(second.text).not.toContain('Paged message 55.');
+  });
+
   it('keeps attachments as they were given', async () => {
     await t.dataSource.transaction((m) =>
       outbox.enqueue(m, { ...message('with-file'), attachments: [{ filename: 'a.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR' }] }),
