@@ -116,6 +116,11 @@ describeEachDatabase('a second factor for local accounts', (kind) => {
     const [failure] = await t.dataSource.query(`SELECT after_json FROM audit_log WHERE action = 'sign_in_failed' AND entity_key = '${email}'`);
     expect(JSON.parse(failure.after_json)).toEqual({ reason: 'wrong code', failedAttempts: 1 });
 
+    const blank = await codeStep(first.agent, '  ');
+    expect(blank.status).toBe(422);
+    expect(blank.text).toContain('<a href="#code">Enter the 6-digit code from your authenticator app, or a recovery code</a>');
+    expect(blank.text).toContain('id="code-error"');
+
     const code = nextCode(secret);
     expect((await codeStep(first.agent, code)).status).toBe(303);
     const second = await passwordStep(email);
@@ -161,7 +166,17 @@ describeEachDatabase('a second factor for local accounts', (kind) => {
     const setUp = await agent.get('/sign-in/second-factor/set-up').set('Accept', 'text/html').expect(200);
     expect(setUp.text).toContain('Your role must use a second factor');
     const secret = /id="secret">([A-Z2-7]+)</.exec(setUp.text)![1];
-    const done = await agent.post('/sign-in/second-factor/set-up').type('form').send({ code: codeNow(secret), _csrf: csrfFrom(setUp.text) }).expect(200);
+    const blank = await agent.post('/sign-in/second-factor/set-up').type('form').send({ code: '', _csrf: csrfFrom(setUp.text) }).expect(422);
+    expect(blank.text).toContain('<a href="#code">Enter the 6-digit code your authenticator app shows now</a>');
+    expect(blank.text).toContain(`id="secret">${secret}<`);
+    // Someone whose password step has expired (here: never made) goes back to the password, whatever they sent.
+    const stranger = request.agent(t.app.getHttpServer());
+    const signInPage = await stranger.get('/sign-in').set('Accept', 'text/html');
+    for (const path of ['/sign-in/second-factor', '/sign-in/second-factor/set-up']) {
+      const sent = await stranger.post(path).set('Accept', 'text/html').type('form').send({ code: '', _csrf: csrfFrom(signInPage.text) }).expect(303);
+      expect(sent.headers.location).toBe('/sign-in');
+    }
+    const done = await agent.post('/sign-in/second-factor/set-up').type('form').send({ code: codeNow(secret), _csrf: csrfFrom(blank.text) }).expect(200);
     expect(done.text).toContain('they will not be shown again');
     expect(done.text).toContain('href="/staff"');
     expect((await agent.get('/api/auth/me').expect(200)).body.role).toBe('coordinator');

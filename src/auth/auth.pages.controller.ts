@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, Param, ParseIntPipe, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpException, Param, ParseIntPipe, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
@@ -17,7 +17,7 @@ import { SignInService } from './sign-in.service';
 import { refusalText } from '../common/field-error';
 import { formErrors, NO_ERRORS } from '../common/form-errors';
 import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
-import { ChangePasswordFormDto, SignInFormDto, TokenNameFormDto } from './dto/auth-forms.dto';
+import { ChangePasswordFormDto, SecondFactorCodeFormDto, SetUpCodeFormDto, SignInFormDto, TokenNameFormDto } from './dto/auth-forms.dto';
 
 type SignedInRequest = Request & { user: User };
 
@@ -83,28 +83,20 @@ export class AuthPagesController {
     res.render('auth/second-factor', { title: 'Enter the code from your authenticator app' });
   }
 
-  /** The second step: a code from the app or a recovery code. Wrong codes count towards the lock-out. */
+  /** The second step: a code from the app or a recovery code. Wrong codes (401) count towards the lock-out. */
   @Post('sign-in/second-factor')
   @Public()
   @UseGuards(ThrottlerGuard)
   @SignInThrottle()
-  async code(@Body() body: { code?: string }, @Req() req: Request, @Res() res: Response) {
+  @OnFieldError<AuthPagesController>('codeAgain', { also: [401] })
+  async code(@FormBody() form: SecondFactorCodeFormDto, @Req() req: Request, @Res() res: Response) {
     const pending = pendingSignIn(req);
     if (!pending || pending.stage !== 'code') return res.redirect(303, '/sign-in');
-    const code = String(body.code ?? '').trim();
-    const refuse = (status: number, text: string) =>
-      res.status(status).render('auth/second-factor', { title: 'Enter the code from your authenticator app', ...formErrors([{ field: 'code', message: text }]) });
-    if (!code) return refuse(422, CODE_MISSING);
-    try {
-      const { user, used } = await this.signIn.checkSecondFactor(pending.userId, code, req.ip ?? null);
-      await this.signIn.complete(user, req.ip ?? null, used === 'recovery' ? 'password and recovery code' : 'password and authenticator app');
-      await renewSession(req, { userId: user.id });
-      // Someone using a recovery code has probably lost their app: show them how many codes are left.
-      res.redirect(303, used === 'recovery' ? '/account/second-factor?done=recovery-used' : pending.next);
-    } catch (error) {
-      if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
-      return refuse(error.getStatus(), error.message);
-    }
+    const { user, used } = await this.signIn.checkSecondFactor(pending.userId, form.code, req.ip ?? null);
+    await this.signIn.complete(user, req.ip ?? null, used === 'recovery' ? 'password and recovery code' : 'password and authenticator app');
+    await renewSession(req, { userId: user.id });
+    // Someone using a recovery code has probably lost their app: show them how many codes are left.
+    res.redirect(303, used === 'recovery' ? '/account/second-factor?done=recovery-used' : pending.next);
   }
 
   @Get('sign-in/second-factor/set-up')
@@ -128,28 +120,16 @@ export class AuthPagesController {
   @Public()
   @UseGuards(ThrottlerGuard)
   @SignInThrottle()
-  async enrol(@Body() body: { code?: string }, @Req() req: Request, @Res() res: Response) {
+  @OnFieldError<AuthPagesController>('enrolAgain')
+  async enrol(@FormBody() form: SetUpCodeFormDto, @Req() req: Request, @Res() res: Response) {
     const pending = pendingSignIn(req);
     if (!pending || pending.stage !== 'enrol' || !pending.secret) return res.redirect(303, '/sign-in');
     const user = await this.users.findById(pending.userId);
     if (!user || user.disabled) return res.redirect(303, '/sign-in');
-    try {
-      const codes = await this.secondFactor.confirmSetUp(user.id, pending.secret, String(body.code ?? ''), { userId: user.id, email: user.email, ip: req.ip ?? null });
-      await this.signIn.complete(user, req.ip ?? null, 'password and authenticator app (set up now)');
-      await renewSession(req, { userId: user.id });
-      res.status(200).render('second-factor/recovery-codes', { title: 'Your recovery codes', codes, continueTo: pending.next });
-    } catch (error) {
-      if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
-      const text = refusalText(error);
-      const setUp = await this.secondFactor.newSetUp(user.email, pending.secret);
-      return res.status(error.getStatus()).render('second-factor/set-up', {
-        title: 'Set up an authenticator app',
-        setUp,
-        action: '/sign-in/second-factor/set-up',
-        required: true,
-        ...formErrors([{ field: 'code', message: text }]),
-      });
-    }
+    const codes = await this.secondFactor.confirmSetUp(user.id, pending.secret, form.code, { userId: user.id, email: user.email, ip: req.ip ?? null });
+    await this.signIn.complete(user, req.ip ?? null, 'password and authenticator app (set up now)');
+    await renewSession(req, { userId: user.id });
+    res.status(200).render('second-factor/recovery-codes', { title: 'Your recovery codes', codes, continueTo: pending.next });
   }
 
   /** Ends the session here; after a provider sign-in, offers the provider's own sign-out too. */
@@ -215,6 +195,22 @@ export class AuthPagesController {
     return { view: 'auth/sign-in', model: await signInModel(this.providers, { email, next: safeNext(body.next as string | undefined) }), order: ['email', 'password'] };
   }
 
+  /** The code step again, the problem at the code box; back to the password when the step has expired. */
+  async codeAgain(req: PageRequest): Promise<FormPage> {
+    const pending = pendingSignIn(req);
+    if (!pending || pending.stage !== 'code') return { view: 'auth/sign-in', model: {}, redirect: '/sign-in' };
+    return { view: 'auth/second-factor', model: { title: 'Enter the code from your authenticator app' }, order: ['code'], unnamed: 'code' };
+  }
+
+  /** The set-up page again with the same secret; back to the password when the step has expired. */
+  async enrolAgain(req: PageRequest): Promise<FormPage> {
+    const pending = pendingSignIn(req);
+    const user = pending?.stage === 'enrol' && pending.secret ? await this.users.findById(pending.userId) : null;
+    if (!pending?.secret || !user || user.disabled) return { view: 'auth/sign-in', model: {}, redirect: '/sign-in' };
+    const setUp = await this.secondFactor.newSetUp(user.email, pending.secret);
+    return { view: 'second-factor/set-up', model: { title: 'Set up an authenticator app', setUp, action: '/sign-in/second-factor/set-up', required: true }, order: ['code'], unnamed: 'code' };
+  }
+
   async passwordAgain(req: PageRequest): Promise<FormPage> {
     const body = req.body as Record<string, unknown>;
     return {
@@ -231,8 +227,6 @@ export class AuthPagesController {
     return { view: 'auth/account', order: ['name'], model: { title: 'Your account', account: user, roleName: ROLE_NAMES[user.role], tokens: await this.tokens.list(user.id) } };
   }
 }
-
-const CODE_MISSING = 'Enter the 6-digit code from your authenticator app, or a recovery code';
 
 /** The sign-in page: the password form, and a "Sign in with ..." button for each identity provider. */
 export async function signInModel(

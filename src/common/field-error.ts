@@ -82,12 +82,12 @@ export function refusalText(error: HttpException): string {
 
 /**
  * What a refused form shows: a FieldError's problems at their fields; any other client refusal
- * (400, 409, 422: "that record already exists") as problems with no field. Null for anything else
+ * (400, 409, 422 and those in `also`: "that record already exists") as problems with no field. Null for anything else
  * (404, 403, 500), which is not the form's to show.
  */
-export function refusalProblems(exception: unknown): Array<{ field: string | null; message: string }> | null {
+export function refusalProblems(exception: unknown, also: readonly number[] = []): Array<{ field: string | null; message: string }> | null {
   if (exception instanceof FieldError) return exception.problems;
-  if (!(exception instanceof HttpException) || ![400, 409, 422].includes(exception.getStatus())) return null;
+  if (!(exception instanceof HttpException) || ![400, 409, 422, ...also].includes(exception.getStatus())) return null;
   const body = exception.getResponse();
   const raw = typeof body === 'string' ? body : ((body as { message?: string | string[] }).message ?? exception.message);
   return (Array.isArray(raw) ? raw : [raw]).map((message) => ({ field: null, message }));

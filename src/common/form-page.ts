@@ -29,6 +29,10 @@ export interface FormPage {
   unnamed?: string;
   /** The status to answer with, when not the refusal's own. */
   status?: number;
+  /** Where to send the person instead of showing the form again (a sign-in step that has expired). */
+  redirect?: string;
+  /** Refusals shown at the form besides 400, 409 and 422 (a wrong code's 401): set from @OnFieldError. */
+  also?: readonly number[];
 }
 
 /** What a form page builder receives: the signed-in scope, the route's parameters and the posted form. */
@@ -40,7 +44,8 @@ const FORM_PAGE = 'formPage';
  * On a page's POST route: when the form or the service refuses a field, the exception filter
  * shows the page that the controller's `builder` method returns, with the errors at their fields.
  */
-export const OnFieldError = <T>(builder: keyof T & string) => SetMetadata(FORM_PAGE, builder);
+export const OnFieldError = <T>(builder: keyof T & string, options: { also?: readonly number[] } = {}) =>
+  SetMetadata(FORM_PAGE, { builder, also: options.also ?? [] });
 
 /** A posted form validated by its DTO, as the API's ValidationPipe validates JSON; failures throw FieldError. */
 export const FormBody = () =>
@@ -54,7 +59,7 @@ export const FormBody = () =>
     }),
   );
 
-const isFormRefusal = (error: unknown) => error instanceof HttpException && [400, 409, 422].includes(error.getStatus());
+const isFormRefusal = (error: unknown, also: readonly number[]) => error instanceof HttpException && [400, 409, 422, ...also].includes(error.getStatus());
 
 /** Builds the page for @OnFieldError routes before the filter renders the refusal (filters cannot reach controllers). */
 @Injectable()
@@ -65,16 +70,17 @@ export class FormPageInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const builder = this.reflector.get<string | undefined>(FORM_PAGE, context.getHandler());
-    if (!builder || context.getType() !== 'http') return next.handle();
+    const marked = this.reflector.get<{ builder: string; also: readonly number[] } | undefined>(FORM_PAGE, context.getHandler());
+    if (!marked || context.getType() !== 'http') return next.handle();
+    const { builder, also } = marked;
     return next.handle().pipe(
       catchError((error: unknown) => {
-        if (!isFormRefusal(error)) return throwError(() => error);
+        if (!isFormRefusal(error, also)) return throwError(() => error);
         const request = context.switchToHttp().getRequest<PageRequest>();
         const controller = this.moduleRef.get(context.getClass(), { strict: false }) as Record<string, (r: PageRequest) => Promise<FormPage>>;
         return from(
           controller[builder](request).then((page) => {
-            request.formPage = page;
+            request.formPage = { also, ...page };
             throw error;
           }),
         );

@@ -40,7 +40,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     const page = (request as Request & { formPage?: FormPage }).formPage;
-    const problems = page ? refusalProblems(exception) : null;
+    const problems = page ? refusalProblems(exception, page.also) : null;
+    if (page?.redirect && problems) {
+      response.redirect(303, page.redirect);
+      return;
+    }
     if (page && problems) {
       response.status(page.status ?? status).render(page.view, { ...page.model, ...formErrors(problems.map((p) => ({ ...p, field: p.field ?? page.unnamed ?? null })), page.anchors, page.order, page.ids) });
       return;

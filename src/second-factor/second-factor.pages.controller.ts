@@ -10,7 +10,7 @@ import { User } from '../users/user.entity';
 import { SecondFactorService } from './second-factor.service';
 import { NO_ERRORS } from '../common/form-errors';
 import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
-import { SecondFactorCodeFormDto } from '../auth/dto/auth-forms.dto';
+import { SecondFactorCodeFormDto, SetUpCodeFormDto } from '../auth/dto/auth-forms.dto';
 
 type SignedInRequest = Request & { user: User };
 const CRUMBS = [{ text: 'Your account', href: '/account' }];
@@ -43,7 +43,7 @@ export class SecondFactorPagesController {
   @UseGuards(ThrottlerGuard)
   @SignInThrottle()
   @OnFieldError<SecondFactorPagesController>('setUpAgain')
-  async setUp(@Req() req: SignedInRequest, @Res() res: Response, @FormBody() form: SecondFactorCodeFormDto) {
+  async setUp(@Req() req: SignedInRequest, @Res() res: Response, @FormBody() form: SetUpCodeFormDto) {
     const secret = req.session.secondFactorSetUp;
     if (!secret || req.user.totpEnabledAt) return res.redirect(303, '/account/second-factor');
     const codes = await this.secondFactor.confirmSetUp(req.user.id, secret, form.code);

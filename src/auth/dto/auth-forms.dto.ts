@@ -48,6 +48,14 @@ export class SecondFactorCodeFormDto {
   code: string;
 }
 
+/** The first code from an app being set up (no recovery codes exist yet). */
+export class SetUpCodeFormDto {
+  @Transform(trim)
+  @IsString({ message: 'Enter the 6-digit code your authenticator app shows now' })
+  @IsNotEmpty({ message: 'Enter the 6-digit code your authenticator app shows now' })
+  code: string;
+}
+
 /** Naming a new API token. */
 export class TokenNameFormDto {
   @Transform(trim)
