@@ -267,12 +267,26 @@ describeEachDatabase('training sessions: pages and access', (kind) => {
       const publicForm = await visitor.get(path).set('Accept', 'text/html').expect(200);
       expect(publicForm.text).toContain('Overall, how would you rate the session?');
       const invalid = await visitor.post(path).set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(publicForm.text), comments: 'no rating' }).expect(422);
-      expect(invalid.text).toContain('Choose a rating for the session overall');
+      expect(invalid.text).toContain('<a href="#overallRating">Choose a rating for the session overall, from 1 to 5</a>');
+      const stranger = await visitor
+        .post(path)
+        .set('Accept', 'text/html')
+        .type('form')
+        .send({ _csrf: csrfOf(invalid.text), comments: 'x'.repeat(4001), employeeRef: 'NOBODY' })
+        .expect(422);
+      // Every problem at once, each at its box, in plain words.
+      expect(stranger.text).toContain('<a href="#comments">Comments must be 4000 characters or fewer</a>');
+      expect(stranger.text).toContain('id="comments-error"');
+      expect(stranger.text).toContain('<a href="#overallRating">Choose a rating');
+      const unknown = await visitor.post(path).set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(stranger.text), overallRating: '4', employeeRef: 'NOBODY' }).expect(422);
+      expect(unknown.text).toContain('<a href="#employeeRef">Nobody booked on this session has the reference NOBODY; leave it blank to give feedback anonymously</a>');
+      expect(unknown.text).not.toContain('employeeRef:');
+      expect(unknown.text).toContain('value="NOBODY"');
       await visitor
         .post(path)
         .set('Accept', 'text/html')
         .type('form')
-        .send({ _csrf: csrfOf(invalid.text), overallRating: '5', recogniseBefore: '2', recogniseAfter: '5', comments: 'Really useful' })
+        .send({ _csrf: csrfOf(unknown.text), overallRating: '5', recogniseBefore: '2', recogniseAfter: '5', comments: 'Really useful' })
         .expect(200)
         .expect((res) => expect(res.text).toContain('Thank you for your feedback'));
       const shown = await page(`/sessions/${ids.today}`).expect(200);

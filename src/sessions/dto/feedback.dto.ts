@@ -50,6 +50,33 @@ export class FeedbackDto {
   employeeRef?: string;
 }
 
+const RATINGS = ['1', '2', '3', '4', '5'];
+/** A radio button's value as its score; anything else is no answer (the scores are optional). */
+const rating = ({ value }: { value: unknown }) => (typeof value === 'string' && RATINGS.includes(value) ? Number(value) : undefined);
+
+/** The public feedback page's form: the radios' values as scores, messages in the page's words. */
+export class FeedbackFormDto {
+  @Transform(rating)
+  @IsInt({ message: 'Choose a rating for the session overall, from 1 to 5' })
+  overallRating: number;
+
+  @IsOptional() @Transform(rating) @IsInt() recogniseBefore?: number;
+  @IsOptional() @Transform(rating) @IsInt() recogniseAfter?: number;
+  @IsOptional() @Transform(rating) @IsInt() referBefore?: number;
+  @IsOptional() @Transform(rating) @IsInt() referAfter?: number;
+
+  @IsOptional()
+  @IsString({ message: 'Comments must be 4000 characters or fewer' })
+  @Length(0, 4000, { message: 'Comments must be 4000 characters or fewer' })
+  comments?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString({ message: 'Your employee reference must be 60 characters or fewer' })
+  @Length(1, 60, { message: 'Your employee reference must be 60 characters or fewer' })
+  employeeRef?: string;
+}
+
 export class FeedbackSessionView {
   @ApiProperty() title: string;
   @ApiProperty() levelCode: string;
