@@ -124,7 +124,7 @@ describeEachDatabase('training sessions: the whole life of a session', (kind) =>
 
     it('asks which person is meant when a reference is used by two employers', async () => {
       const res = await http.post(`/api/sessions/${ids.session}/bookings`).send({ employeeRef: 'A1' }).expect(422);
-      expect(res.body.message).toContain('give organisationCode');
+      expect(res.body.message).toContain('is used in 2 employers: choose the organisation to say which');
     });
 
     it('books several people past capacity: the rest join the waiting list in order', async () => {

@@ -114,7 +114,7 @@ describeEachDatabase('bad input', (kind) => {
       expect((await t.http().post('/api/completions').send({ ...valid, employeeRef: 'GHOST' }).expect(422)).body.message).toBe('employeeRef: no person with employee reference GHOST in EMP');
       expect((await t.http().post('/api/completions').send({ ...valid, levelCode: 'L9' }).expect(422)).body.message).toBe('levelCode: no level with code L9');
       const ambiguous = await t.http().post('/api/completions').send({ ...valid, employeeRef: 'DUP', organisationCode: undefined }).expect(422);
-      expect(ambiguous.body.message).toBe('employeeRef: employee reference DUP is used in 2 employers; give organisationCode to say which');
+      expect(ambiguous.body.message).toBe('employeeRef: employee reference DUP is used in 2 employers: choose the organisation to say which');
       expect((await t.http().post('/api/completions').send({ ...valid, completedOn: '2999-01-01' }).expect(422)).body.message).toBe('completedOn: Date completed must be today or in the past');
     });
     it('refuses the same person, level and date twice, in the user’s words', async () => {

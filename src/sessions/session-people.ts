@@ -79,7 +79,7 @@ export class SessionPeople {
       const matches = reachable.filter((s) => s.employeeRef === ref);
       if (matches.length === 1) people.push(matches[0]);
       else if (matches.length === 0) problems.push(`no person with employee reference ${ref}${organisationCode ? ` in ${organisationCode}` : ''}`);
-      else problems.push(`employee reference ${ref} is used in ${matches.length} employers; give organisationCode to say which`);
+      else problems.push(`employee reference ${ref} is used in ${matches.length} employers: choose the organisation to say which`);
     }
     if (problems.length > 0) throw new FieldError(field, `${problems.join('; ')}`);
     return people;

@@ -322,7 +322,7 @@ export class SessionsService {
     const date = dateOf(session.startsAt);
     if (session.level.code === TRAINER_LEVEL || session.level.rank > (await this.trainerLevelRank(m))) {
       if (trainers.length === 0 && !session.externalTrainer) {
-        throw new FieldError('trainerEmployeeRefs', 'name at least one trainer, or give externalTrainer');
+        throw new FieldError('trainerEmployeeRefs', 'name at least one trainer, or the external trainer who will run it');
       }
     } else {
       if (session.externalTrainer) {

@@ -126,7 +126,7 @@ export class StaffService {
     if (candidates.length > 1) {
       throw new FieldError(
         field,
-        `employee reference ${employeeRef} is used in ${candidates.length} employers; give organisationCode to say which`,
+        `employee reference ${employeeRef} is used in ${candidates.length} employers: choose the organisation to say which`,
       );
     }
     return candidates[0];
