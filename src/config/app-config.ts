@@ -95,6 +95,14 @@ export class AppConfig {
   @Min(1)
   BACKUP_KEEP = 14;
 
+  /**
+   * A daily backup taken by the server itself (SQLite only), at this time of day in the server's
+   * time zone, e.g. 02:00; run by one server only when several share the database. off: none
+   * (back up from cron with `npm run backup`).
+   */
+  @Matches(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, { message: 'BACKUP_SCHEDULE must be off or a time of day such as 02:00' })
+  BACKUP_SCHEDULE = 'off';
+
   /** Turns on GET /metrics (Prometheus), answered only with `Authorization: Bearer <METRICS_TOKEN>`. Unset: metrics are off. */
   @IsOptional()
   @IsString()

@@ -72,6 +72,14 @@ export async function backupSqlite(options: { database: string; dir: string; kee
   } finally {
     source.close();
   }
+  // The copy takes the database's WAL mode; a backup is one file, so it leaves it (and no -wal or
+  // -shm file is left beside it by the check or by anyone opening it later).
+  const copy = new Database(partial, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
   const problem = backupProblem(partial, knownMigrations);
   if (problem) {
     rmSync(partial, { force: true });

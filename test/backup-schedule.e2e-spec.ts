@@ -1,0 +1,56 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Scheduler } from '../src/jobs/scheduler';
+import { backupProblem, KNOWN_MIGRATIONS, listBackups } from '../src/operations/sqlite-backup';
+import { createTestApp, TestApp } from './support/app';
+import { organisation, person, role } from './support/builders';
+
+/** Local times, as BACKUP_SCHEDULE reads them (the server's time zone), ahead of the clock as the job leases expect. */
+const at = (day: number, hours: number, minutes = 0) => new Date(2040, 0, day, hours, minutes);
+
+describe('The daily backup (BACKUP_SCHEDULE) on two servers sharing one SQLite database', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tracker-scheduled-backups-'));
+    const settings = { BACKUP_SCHEDULE: '02:00', BACKUP_DIR: dir };
+    a = await createTestApp('sqlite', settings);
+    b = await createTestApp('sqlite', { ...settings, DATABASE_PATH: String(a.dataSource.options.database) });
+    const http = a.http();
+    await organisation(http, 'BAK', null, { isEmployer: true });
+    await role(http, 'ALL');
+    await person(http, { employeeRef: 'B1', organisationCode: 'BAK' });
+  });
+  afterAll(async () => {
+    await b?.app.close();
+    await a?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Both servers' schedulers look for the due backup at the same moment. */
+  const bothAt = (now: Date) => Promise.all([a, b].map((t) => t.app.get(Scheduler).runNow('daily-backup', now, false)));
+
+  it('is taken once a day, after its time, by one of the servers only', async () => {
+    await bothAt(at(1, 1, 30));
+    expect(listBackups(dir)).toEqual([]);
+
+    // One server takes the job; the other finds it taken.
+    expect((await bothAt(at(1, 3))).filter((ran) => ran)).toHaveLength(1);
+    const first = listBackups(dir);
+    expect(first).toHaveLength(1);
+    expect(backupProblem(first[0], KNOWN_MIGRATIONS)).toBeNull();
+
+    // Later the same day, on either server: nothing more.
+    expect(await bothAt(at(1, 3, 30))).toContain(true);
+    await bothAt(at(1, 23, 50));
+    expect(listBackups(dir)).toEqual(first);
+
+    await bothAt(at(2, 2, 10));
+    expect(listBackups(dir)).toHaveLength(2);
+    // Only finished backups are in the folder: no partial copy left behind.
+    expect(readdirSync(dir).sort()).toEqual(listBackups(dir).map((f) => f.slice(dir.length + 1)));
+  });
+});
