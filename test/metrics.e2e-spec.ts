@@ -1,3 +1,6 @@
+import { Scheduler } from '../src/jobs/scheduler';
+import { OutboxMessage } from '../src/notifications/outbox-message.entity';
+import { OutboxService } from '../src/notifications/outbox.service';
 import { createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { organisation, person, role } from './support/builders';
 
@@ -47,5 +50,26 @@ describeEachDatabase('Metrics', (kind) => {
     expect(text).toContain('tracker_process_resident_memory_bytes');
     // Ids never become labels.
     expect(text).not.toContain(`/api/staff/${id}`);
+  });
+
+  it('count scheduled job runs and failures, and give the outbox by state', async () => {
+    const scheduler = t.app.get(Scheduler);
+    let fail = false;
+    scheduler.add({ name: 'metrics-probe', everyMs: 60_000, once: true, run: async () => { if (fail) throw new Error('the probe failed'); } });
+    await scheduler.runNow('metrics-probe');
+    await scheduler.runNow('metrics-probe');
+    fail = true;
+    await scheduler.runNow('metrics-probe');
+
+    const outbox = t.app.get(OutboxService);
+    for (const n of [1, 2, 3]) await outbox.enqueue(t.dataSource.manager, { to: `m${n}@metrics.test`, subject: 'Hello', text: 'Hello', key: `metrics:${n}`, kind: 'test' });
+    await t.dataSource.getRepository(OutboxMessage).update({ messageKey: 'metrics:3' }, { state: 'failed' });
+
+    const text = (await t.anonymous().get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200)).text;
+    expect(text).toContain('tracker_job_runs_total{job="metrics-probe",outcome="ok"} 2');
+    expect(text).toContain('tracker_job_runs_total{job="metrics-probe",outcome="failed"} 1');
+    expect(text).toContain('tracker_job_run_duration_seconds_count{job="metrics-probe"} 3');
+    expect(text).toContain('tracker_outbox_messages{state="queued"} 2');
+    expect(text).toContain('tracker_outbox_messages{state="failed"} 1');
   });
 });

@@ -17,6 +17,9 @@ export interface Job {
   run: (now: Date) => Promise<unknown>;
 }
 
+/** Told of every run of a job on this server: how it went and how long it took. */
+export type JobRunListener = (name: string, outcome: 'ok' | 'failed', seconds: number) => void;
+
 /** The longest a job may hold its lease; a server that dies mid-run frees it after this. */
 const LEASE_MS = 10 * 60_000;
 /** How often the scheduler looks for due jobs. */
@@ -34,6 +37,7 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly jobs = new Map<string, Job>();
   private readonly running = new Map<string, Promise<boolean>>();
   private readonly lastLocalRun = new Map<string, number>();
+  private readonly listeners: JobRunListener[] = [];
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -44,6 +48,11 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
   add(job: Job): void {
     if (this.jobs.has(job.name)) throw new Error(`A job named ${job.name} is already scheduled`);
     this.jobs.set(job.name, job);
+  }
+
+  /** Hears of every run from now on (the metrics count them). */
+  onRun(listener: JobRunListener): void {
+    this.listeners.push(listener);
   }
 
   onApplicationBootstrap(): void {
@@ -96,12 +105,18 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private async guarded(job: Job, now: Date): Promise<boolean> {
+    const started = process.hrtime.bigint();
+    let outcome: 'ok' | 'failed' = 'ok';
     try {
       await job.run(now);
       return true;
     } catch (error) {
+      outcome = 'failed';
       this.logger.error(`Job ${job.name} failed: ${(error as Error).message}`);
       return false;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      for (const listener of this.listeners) listener(job.name, outcome, seconds);
     }
   }
 }

@@ -5,6 +5,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { DataSource, EntitySubscriberInterface } from 'typeorm';
 import type { AfterQueryEvent } from 'typeorm/subscriber/event/QueryEvent';
 import { sql } from '../database/sql';
+import { Scheduler } from '../jobs/scheduler';
 
 /** The route a request matched, as written in the code (/api/staff/:id), so people's ids never become labels. */
 function routeOf(req: Request): string {
@@ -16,7 +17,7 @@ function routeOf(req: Request): string {
 
 /**
  * The figures `GET /metrics` gives Prometheus: requests by route and status with their durations,
- * database query time, import rows and the outbox, plus Node's own (memory, CPU, event loop).
+ * database query time, import rows, scheduled job runs and the outbox, plus Node's own (memory, CPU, event loop).
  * One registry per application, so several apps in one process (the tests) do not clash.
  */
 @Injectable()
@@ -38,7 +39,24 @@ export class Metrics implements OnModuleInit {
     registers: [this.registry],
   });
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  private readonly jobRuns = new Counter({
+    name: 'tracker_job_runs_total',
+    help: 'Runs of scheduled jobs on this server, by job and outcome (ok or failed)',
+    labelNames: ['job', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly jobSeconds = new Histogram({
+    name: 'tracker_job_run_duration_seconds',
+    help: 'Time each run of a scheduled job took on this server, by job',
+    labelNames: ['job'],
+    buckets: [0.01, 0.1, 0.5, 1, 5, 30, 120, 600],
+    registers: [this.registry],
+  });
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly scheduler: Scheduler,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tracker_' });
     const db = this.dataSource;
     new Gauge({
@@ -66,6 +84,10 @@ export class Metrics implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    this.scheduler.onRun((job, outcome, seconds) => {
+      this.jobRuns.inc({ job, outcome });
+      this.jobSeconds.observe({ job }, seconds);
+    });
     const querySeconds = this.querySeconds;
     const subscriber: EntitySubscriberInterface = {
       afterQuery(event: AfterQueryEvent) {
