@@ -1,5 +1,6 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DemoSeeder } from '../../src/demo/demo.seeder';
+import { OutboxService } from '../../src/notifications/outbox.service';
 import { DEMO_PASSWORD } from '../../src/demo/demo-accounts';
 import { axeViolations } from './axe';
 import { BrowserApp, startBrowserApp } from './support';
@@ -79,7 +80,7 @@ async function pagesFor(page: Page, base: string, role: (typeof ROLES)[number]):
     // Managers book people; only the others take registers.
     if (past && role !== 'manager') pages.push(`${past}/register`);
   }
-  if (nav.includes('/admin')) pages.push('/admin/users', '/admin/audit');
+  if (nav.includes('/admin')) pages.push('/admin/users', '/admin/audit', '/admin/outbox');
   if (nav.includes('/imports')) pages.push('/imports/new', '/imports/course-mappings', '/imports/role-rules');
   return [...new Set(pages)];
 }
@@ -93,6 +94,16 @@ describe('every page on a phone and to axe, as each demo role', () => {
     app = await startBrowserApp();
     ({ browser, base } = app);
     await app.t.app.get(DemoSeeder).seedIfEmpty();
+    // A message in the outbox, so its page is checked with a row in its table.
+    await app.t.dataSource.transaction((m) =>
+      app.t.app.get(OutboxService).enqueue(m, {
+        to: 'a.very.long.address.for.a.phone@warwickshire-county-council.example.gov.uk',
+        subject: 'Your place on WRAP for frontline staff working with children and young people on 3 March 2026',
+        text: 'Dear Ann,',
+        key: 'browser-outbox',
+        kind: 'booking-confirmed',
+      }),
+    );
   }, 240_000);
 
   afterAll(async () => {
