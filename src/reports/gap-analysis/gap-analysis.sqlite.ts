@@ -208,18 +208,7 @@ export class SqliteStatement implements GapStatement {
       WHERE ${on.map((_, k) => `y.sv${k} <> 0`).join(' OR ')}
       GROUP BY 1, og.sector, ${qualified('y')}, ${svCols('y')}`;
     const rows = await run<Record<string, number | string | null>>(text, params.values);
-    const perDate: FigureRow[][] = on.map(() => []);
-    for (const r of rows) {
-      const childId = r.child === null ? null : Number(r.child);
-      const sector = String(r.sector);
-      const roleIds = this.parts.rolesOf(masks.map((m) => Number(r[m])));
-      const people = Number(r.people);
-      on.forEach((_, k) => {
-        const sv = Number(r[`sv${k}`]);
-        if (sv !== 0) perDate[k].push({ childId, sector, roleIds, statuses: this.parts.decodeStatuses(sv), people });
-      });
-    }
-    return perDate;
+    return this.parts.figuresPerDate(rows, masks, on.length);
   }
 
   /**

@@ -130,6 +130,22 @@ export class StatementParts {
     return ids;
   }
 
+  /** The rows of a several-dates statement (child, sector, role masks, people, sv0..svN) as each date's figure rows. */
+  figuresPerDate(rows: Array<Record<string, number | string | null>>, masks: string[], dates: number): FigureRow[][] {
+    const perDate: FigureRow[][] = Array.from({ length: dates }, () => []);
+    for (const r of rows) {
+      const childId = r.child === null ? null : Number(r.child);
+      const sector = String(r.sector);
+      const roleIds = this.rolesOf(masks.map((m) => Number(r[m])));
+      const people = Number(r.people);
+      for (let k = 0; k < dates; k++) {
+        const sv = Number(r[`sv${k}`]);
+        if (sv !== 0) perDate[k].push({ childId, sector, roleIds, statuses: this.decodeStatuses(sv), people });
+      }
+    }
+    return perDate;
+  }
+
   decodeStatuses(sv: number): (Status | null)[] {
     return this.framework.levels.map((_, i) => STATUS_OF_CODE[Math.floor(sv / 2 ** (STATUS_BITS * i)) % 2 ** STATUS_BITS]);
   }
