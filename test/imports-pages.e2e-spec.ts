@@ -41,11 +41,17 @@ describeEachDatabase('import pages', (kind) => {
   });
 
   it('explains what is missing when the form is sent without a choice or a file', async () => {
-    const res = await t.http().post('/imports/new').field('kind', '').expect(400);
+    const res = await t.http().post('/imports/new').field('kind', '').field('organisation', 'WCC-CYP').expect(422);
     const text = visibleText(res.text);
     expect(text).toContain('There is a problem');
-    expect(text).toContain('Choose what the file holds');
-    expect(text).toContain('Choose a CSV or Excel file');
+    // Both problems at once, in the order of the form, each linked to its input.
+    expect(res.text).toMatch(/<a href="#kind">Choose what the file holds<\/a>[\s\S]*<a href="#file">Choose a CSV or Excel file<\/a>/);
+    expect(res.text).toContain('id="kind-error"');
+    expect(res.text).toContain('id="file-error"');
+    // What was chosen is kept.
+    expect(res.text).toMatch(/<option value="WCC-CYP" selected>/);
+    const unknown = await t.http().post('/imports/new').field('kind', 'staff').field('organisation', 'NOPE').attach('file', csv('employee_ref'), 'staff.csv').expect(404);
+    expect(unknown.text).toContain('<a href="#organisation">No organisation with code NOPE</a>');
   });
 
   it('uploads, shows the preview with its errors, and imports the valid rows only when confirmed so', async () => {
@@ -110,14 +116,19 @@ describeEachDatabase('import pages', (kind) => {
     const page = visibleText((await t.http().get('/imports/course-mappings').expect(200)).text);
     expect(page).toContain('Prevent awareness e-learning L1');
 
-    const missing = visibleText((await t.http().post('/imports/course-mappings').type('form').send({ courseName: '', levelCode: '' }).expect(400)).text);
+    const missing = visibleText((await t.http().post('/imports/course-mappings').type('form').send({ courseName: '', levelCode: '' }).expect(422)).text);
     expect(missing).toContain('Enter the course name as the learning platform writes it');
+    expect(missing).toContain('Choose the level the course counts as');
+    const long = await t.http().post('/imports/course-mappings').type('form').send({ courseName: 'x'.repeat(201), levelCode: 'L1' }).expect(422);
+    expect(long.text).toContain('<a href="#courseName">Course name must be 200 characters or fewer</a>');
 
     await t.http().post('/imports/course-mappings').type('form').send({ courseName: 'Channel awareness', levelCode: 'L1' }).expect(303);
     const added = (await t.http().get('/imports/course-mappings?done=added').expect(200)).text;
     expect(visibleText(added)).toContain('Channel awareness L1');
     const twice = visibleText((await t.http().post('/imports/course-mappings').type('form').send({ courseName: 'channel AWARENESS', levelCode: 'L2' }).expect(409)).text);
     expect(twice).toContain('already has a level');
+    const unknownLevel = await t.http().post('/imports/course-mappings').type('form').send({ courseName: 'Another course', levelCode: 'L9' }).expect(422);
+    expect(unknownLevel.text).toContain('<a href="#levelCode">No level with code L9</a>');
 
     const id = (await t.http().get('/api/imports/course-mappings').expect(200)).body.find((m: { courseName: string }) => m.courseName === 'Channel awareness').id;
     await t.http().post(`/imports/course-mappings/${id}/delete`).type('form').send({}).expect(303);
@@ -169,11 +180,17 @@ describeEachDatabase('import pages', (kind) => {
       expect(form).toContain('<option value="WRAP">WRAP (L2)</option>');
       expect(form).toContain('<option value="level:L1">');
 
-      const bad = await t.http().post('/imports/new').field('kind', 'staff').field('extractDate', '31/02/2026').attach('file', csv('employee_ref'), 'staff.csv').expect(400);
+      const bad = await t.http().post('/imports/new').field('kind', 'staff').field('extractDate', '31/02/2026').attach('file', csv('employee_ref'), 'staff.csv').expect(422);
       const page = visibleText(bad.text);
       expect(page).toContain('There is a problem');
       expect(bad.text).toContain('id="extractDate-error"');
       expect(page).toContain('Enter the date of the extract as a date, for example 3 March 2026 or 03/03/2026');
+      expect(bad.text).toContain('value="31/02/2026"');
+      const future = await t.http().post('/imports/new').field('kind', 'staff').field('extractDate', '1/1/2999').attach('file', csv('employee_ref'), 'staff.csv').expect(422);
+      expect(future.text).toContain('<a href="#extractDate">The date of the extract must be today or in the past</a>');
+      // The date is only read for a staff list.
+      const ignored = await t.http().post('/imports/new').field('kind', 'completions').field('course', 'WRAP').field('extractDate', 'not a date').attach('file', moodle, 'wrap-again.csv').expect(303);
+      await t.http().post(`${ignored.headers.location}/cancel`).type('form').send({}).expect(303);
     });
 
     it('answers a header-only file with the reason at the file field, and keeps nothing', async () => {
@@ -185,9 +202,14 @@ describeEachDatabase('import pages', (kind) => {
     });
 
     it('links organisation names, shows the roles people would get from the rules, and warns of lost leading zeros', async () => {
-      const empty = visibleText((await t.http().post('/imports/role-rules').type('form').send({ field: '', operator: '', value: '', roleCode: '' }).expect(400)).text);
+      const empty = visibleText((await t.http().post('/imports/role-rules').type('form').send({ field: '', operator: '', value: '', roleCode: '' }).expect(422)).text);
       expect(empty).toContain('Choose the column the rule reads');
       expect(empty).toContain('Enter the value to look for, for example Social Worker');
+      expect(empty).toContain('Choose how the value is compared');
+      expect(empty).toContain('Choose the role the rule gives or takes away');
+      const noRole = await t.http().post('/imports/role-rules').type('form').send({ field: 'job_title', operator: 'contains', value: 'wizard', roleCode: 'WIZARD' }).expect(422);
+      expect(noRole.text).toContain('<a href="#roleCode">No role with code WIZARD</a>');
+      expect(noRole.text).not.toContain('rules.');
       await t.http().post('/imports/role-rules').type('form').send({ field: 'job_title', operator: 'contains', value: 'social worker', roleCode: 'FRONTLINE', effect: 'add' }).expect(303);
       const rules = visibleText((await t.http().get('/imports/role-rules?done=added').expect(200)).text);
       expect(rules).toContain('Job title contains “social worker” gives the role FRONTLINE');

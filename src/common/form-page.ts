@@ -27,6 +27,8 @@ export interface FormPage {
   ids?: Record<string, string>;
   /** The field a refusal naming no field is shown at (the booking box for "already booked"); otherwise none. */
   unnamed?: string;
+  /** As `unnamed`, for refusals of one status (an upload's 404 is about the organisation chosen). */
+  unnamedAt?: Partial<Record<number, string>>;
   /** The status to answer with, when not the refusal's own. */
   status?: number;
   /** Where to send the person instead of showing the form again (a sign-in step that has expired). */
@@ -47,9 +49,15 @@ const FORM_PAGE = 'formPage';
 export const OnFieldError = <T>(builder: keyof T & string, options: { also?: readonly number[] } = {}) =>
   SetMetadata(FORM_PAGE, { builder, also: options.also ?? [] });
 
-/** A posted form validated by its DTO, as the API's ValidationPipe validates JSON; failures throw FieldError. */
-export const FormBody = () =>
-  createParamDecorator((_: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<Request>().body as unknown)(
+/**
+ * A posted form validated by its DTO, as the API's ValidationPipe validates JSON; failures throw FieldError.
+ * `extra` adds what the request holds beside the fields (an upload's file), so it is checked with them.
+ */
+export const FormBody = (extra?: (request: Request) => Record<string, unknown>) =>
+  createParamDecorator((_: unknown, context: ExecutionContext) => {
+    const request = context.switchToHttp().getRequest<Request>();
+    return (extra ? { ...((request.body as Record<string, unknown> | undefined) ?? {}), ...extra(request) } : request.body) as unknown;
+  })(
     new ValidationPipe({
       validateCustomDecorators: true,
       whitelist: true,

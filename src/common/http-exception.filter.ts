@@ -46,7 +46,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (page && problems) {
-      response.status(page.status ?? status).render(page.view, { ...page.model, ...formErrors(problems.map((p) => ({ ...p, field: p.field ?? page.unnamed ?? null })), page.anchors, page.order, page.ids) });
+      response.status(page.status ?? status).render(page.view, { ...page.model, ...formErrors(problems.map((p) => ({ ...p, field: p.field ?? page.unnamedAt?.[status] ?? page.unnamed ?? null })), page.anchors, page.order, page.ids) });
       return;
     }
     const render = (helpers: unknown[]) =>

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
@@ -11,19 +11,16 @@ import { formatUkDate } from '../common/dates';
 import { Level } from '../levels/level.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { CourseMappingsService } from './course-mappings.service';
-import { RoleRuleDto } from './dto/import.dto';
 import { ImportView } from './dto/import.dto';
-import { FIELDS, HeaderMapping, IMPORT_KINDS, ImportKind } from './import-columns';
-import { readImportDate } from './import-dates';
+import { FIELDS, HeaderMapping, ImportKind } from './import-columns';
+import { CourseMappingFormDto, RoleRuleFormDto, UploadFormDto, withUploadedFile } from './dto/import-forms.dto';
 import { ERRORS_SHOWN, ImportsService, UploadedSheet } from './imports.service';
 import { RULE_EFFECTS, RULE_FIELDS, RULE_OPERATORS, RuleEffect, RuleField, RuleOperator } from './role-rule.entity';
 import { RoleRulesService } from './role-rules.service';
-import { todayIso } from '../common/dates';
 import { Role } from '../roles/role.entity';
 import { MAX_UPLOAD_MB } from './upload';
-import { FieldError, refusalText } from '../common/field-error';
-import type { FormError } from '../common/form-errors';
-import { FormPage, OnFieldError, PageRequest } from '../common/form-page';
+import { NO_ERRORS } from '../common/form-errors';
+import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
 
 const IMPORTERS = ['admin', 'coordinator'] as const;
 
@@ -102,84 +99,43 @@ export class ImportsPagesController {
   @Allow(...IMPORTERS)
   async newForm(@CurrentScope() scope: Scope, @Query('kind') kind: string | undefined, @Res() res: Response) {
     this.scopes.assertCanEditPeople(scope);
-    await this.renderNew(res, 200, scope, { kind: kind === 'completions' ? 'completions' : kind === 'staff' ? 'staff' : '', organisation: '', markLeavers: false, extractDate: '', course: '' }, []);
+    const values = { kind: kind === 'completions' ? 'completions' : kind === 'staff' ? 'staff' : '', organisation: '', markLeavers: false, extractDate: '', course: '' };
+    res.render('imports/new', { ...(await this.newModel(scope, values)), ...NO_ERRORS });
   }
 
   /** The upload: the file was saved by the page upload middleware (so the CSRF field could be read first). */
   @Post('new')
   @Allow(...IMPORTERS)
-  async upload(@CurrentScope() scope: Scope, @Req() req: Request, @Body() form: PostedForm, @Res() res: Response) {
+  @OnFieldError<ImportsPagesController>('newAgain', { also: [404] })
+  async upload(@CurrentScope() scope: Scope, @Req() req: Request, @FormBody(withUploadedFile) form: UploadFormDto, @Res() res: Response) {
     this.scopes.assertCanEditPeople(scope);
-    const values: NewFormValues = {
-      kind: text(form ?? {}, 'kind'),
-      organisation: text(form ?? {}, 'organisation'),
-      markLeavers: text(form ?? {}, 'markLeavers') === 'true',
-      extractDate: text(form ?? {}, 'extractDate'),
-      course: text(form ?? {}, 'course'),
-    };
-    const file = (req as Request & { file?: UploadedSheet }).file;
-    const uploadError = (req as Request & { uploadError?: { code?: string } }).uploadError;
-    const errors: FormError[] = [];
-    if (!(IMPORT_KINDS as readonly string[]).includes(values.kind)) errors.push({ field: 'kind', href: '#kind', text: 'Choose what the file holds' });
-    if (uploadError?.code === 'LIMIT_FILE_SIZE') {
-      errors.push({ field: 'file', href: '#file', text: `The file must be smaller than ${MAX_UPLOAD_MB} MB: split it into smaller files` });
-    } else if (uploadError) errors.push({ field: 'file', href: '#file', text: 'The file could not be uploaded: try again' });
-    else if (!file || (file as UploadedSheet & { size?: number }).size === 0) errors.push({ field: 'file', href: '#file', text: 'Choose a CSV or Excel file' });
-    let extractDate: string | undefined;
-    if (values.kind === 'staff' && values.extractDate !== '') {
-      const today = todayIso();
-      const read = readImportDate(values.extractDate, today);
-      if (!read.ok) errors.push({ field: 'extractDate', href: '#extractDate', text: 'Enter the date of the extract as a date, for example 3 March 2026 or 03/03/2026' });
-      else if (read.date > today) errors.push({ field: 'extractDate', href: '#extractDate', text: 'The date of the extract must be today or in the past' });
-      else extractDate = read.date;
-    }
-    if (errors.length > 0) return this.renderNew(res, 400, scope, values, errors);
-    const course = values.kind === 'completions' ? values.course : '';
-    try {
-      const { view } = await this.imports.upload(scope, values.kind as ImportKind, file!, {
-        keep: true,
-        organisation: values.organisation || undefined,
-        markLeavers: values.kind === 'staff' && values.markLeavers,
-        extractDate,
-        level: course.startsWith('level:') ? course.slice(6) : undefined,
-        course: course !== '' && !course.startsWith('level:') ? course : undefined,
-      });
-      res.redirect(303, `/imports/${view.id}`);
-    } catch (error) {
-      if (!(error instanceof HttpException)) throw error;
-      const named = error instanceof FieldError ? error.field : '';
-      const field = named.startsWith('organisation') || error.getStatus() === 404 ? 'organisation' : named === 'course' || named === 'level' ? 'course' : 'file';
-      const message = refusalText(error);
-      await this.renderNew(res, error.getStatus() === 404 ? 400 : error.getStatus(), scope, values, [
-        { field, href: `#${field}`, text: capitalise(message) },
-      ]);
-    }
+    const course = form.kind === 'completions' ? (form.course ?? '') : '';
+    const { view } = await this.imports.upload(scope, form.kind, (req as Request & { file?: UploadedSheet }).file, {
+      keep: true,
+      organisation: form.organisation || undefined,
+      markLeavers: form.kind === 'staff' && form.markLeavers === 'true',
+      extractDate: form.kind === 'staff' ? form.extractDate : undefined,
+      level: course.startsWith('level:') ? course.slice(6) : undefined,
+      course: course !== '' && !course.startsWith('level:') ? course : undefined,
+    });
+    res.redirect(303, `/imports/${view.id}`);
   }
 
   @Get('course-mappings')
   @Allow(...IMPORTERS)
   async courseMappings(@CurrentScope() scope: Scope, @Query('done') done: string | undefined, @Res() res: Response) {
-    await this.renderCourses(res, 200, scope, { courseName: '', levelCode: '' }, [], done === 'added' ? 'Course added' : done === 'removed' ? 'Course removed' : null);
+    const flash = done === 'added' ? 'Course added' : done === 'removed' ? 'Course removed' : null;
+    res.render('imports/course-mappings', { ...(await this.coursesModel(scope, { courseName: '', levelCode: '' }, flash)), ...NO_ERRORS });
   }
 
+  /** A course name already listed (409) is said at the name; a level that does not exist (422) at the level. */
   @Post('course-mappings')
   @Allow(...IMPORTERS)
   @PartnershipWide()
-  async addCourseMapping(@CurrentScope() scope: Scope, @Body() form: PostedForm, @Res() res: Response) {
-    const values = { courseName: text(form, 'courseName').replace(/\s+/g, ' '), levelCode: text(form, 'levelCode') };
-    const errors: FormError[] = [];
-    if (!values.courseName) errors.push({ field: 'courseName', href: '#courseName', text: 'Enter the course name as the learning platform writes it' });
-    else if (values.courseName.length > 200) errors.push({ field: 'courseName', href: '#courseName', text: 'Course name must be 200 characters or fewer' });
-    if (!values.levelCode) errors.push({ field: 'levelCode', href: '#levelCode', text: 'Choose the level the course counts as' });
-    if (errors.length > 0) return this.renderCourses(res, 400, scope, values, errors, null);
-    try {
-      await this.courses.add(scope, values);
-      res.redirect(303, '/imports/course-mappings?done=added');
-    } catch (error) {
-      if (!(error instanceof HttpException)) throw error;
-      const field = error.getStatus() === 422 ? 'levelCode' : 'courseName';
-      await this.renderCourses(res, error.getStatus(), scope, values, [{ field, href: `#${field}`, text: capitalise(refusalText(error)) }], null);
-    }
+  @OnFieldError<ImportsPagesController>('coursesAgain')
+  async addCourseMapping(@CurrentScope() scope: Scope, @FormBody() form: CourseMappingFormDto, @Res() res: Response) {
+    await this.courses.add(scope, form);
+    res.redirect(303, '/imports/course-mappings?done=added');
   }
 
   @Post('course-mappings/:id/delete')
@@ -195,35 +151,17 @@ export class ImportsPagesController {
   async roleRulesPage(@CurrentScope() scope: Scope, @Query('done') done: string | undefined, @Query('changed') changed: string | undefined, @Query('people') people: string | undefined, @Res() res: Response) {
     const flash =
       done === 'added' ? 'Rule added' : done === 'removed' ? 'Rule removed' : done === 'applied' ? `Rules applied to ${Number(people) || 0} people: ${Number(changed) || 0} had their roles changed` : null;
-    await this.renderRules(res, 200, scope, { field: '', operator: '', value: '', roleCode: '', effect: 'add' }, [], flash);
+    res.render('imports/role-rules', { ...(await this.rulesModel(scope, { field: '', operator: '', value: '', roleCode: '', effect: 'add' }, flash)), ...NO_ERRORS });
   }
 
+  /** The service's refusals (a role that does not exist) are said at the role. */
   @Post('role-rules')
   @Allow('admin')
   @PartnershipWide()
-  async addRoleRule(@CurrentScope() scope: Scope, @Body() form: PostedForm, @Res() res: Response) {
-    const values: RuleFormValues = {
-      field: text(form, 'field'),
-      operator: text(form, 'operator'),
-      value: text(form, 'value').replace(/\s+/g, ' '),
-      roleCode: text(form, 'roleCode'),
-      effect: text(form, 'effect') || 'add',
-    };
-    const errors: FormError[] = [];
-    if (!(RULE_FIELDS as readonly string[]).includes(values.field)) errors.push({ field: 'field', href: '#field', text: 'Choose the column the rule reads' });
-    if (!(RULE_OPERATORS as readonly string[]).includes(values.operator)) errors.push({ field: 'operator', href: '#operator', text: 'Choose how the value is compared' });
-    if (!values.value) errors.push({ field: 'value', href: '#value', text: 'Enter the value to look for, for example Social Worker' });
-    else if (values.value.length > 200) errors.push({ field: 'value', href: '#value', text: 'The value must be 200 characters or fewer' });
-    if (!values.roleCode) errors.push({ field: 'roleCode', href: '#roleCode', text: 'Choose the role the rule gives or takes away' });
-    if (!(RULE_EFFECTS as readonly string[]).includes(values.effect)) errors.push({ field: 'effect', href: '#effect', text: 'Choose whether the rule gives or takes away the role' });
-    if (errors.length > 0) return this.renderRules(res, 400, scope, values, errors, null);
-    try {
-      await this.roleRules.add(scope, values as unknown as RoleRuleDto);
-      res.redirect(303, '/imports/role-rules?done=added');
-    } catch (error) {
-      if (!(error instanceof HttpException)) throw error;
-      await this.renderRules(res, error.getStatus(), scope, values, [{ field: 'roleCode', href: '#roleCode', text: capitalise(refusalText(error)) }], null);
-    }
+  @OnFieldError<ImportsPagesController>('rulesAgain')
+  async addRoleRule(@CurrentScope() scope: Scope, @FormBody() form: RoleRuleFormDto, @Res() res: Response) {
+    await this.roleRules.add(scope, { ...form, effect: form.effect ?? 'add' });
+    res.redirect(303, '/imports/role-rules?done=added');
   }
 
   @Post('role-rules/apply')
@@ -293,17 +231,63 @@ export class ImportsPagesController {
     return { view: 'imports/show', model: await this.showModel(req.scope, view, false), order: ['headerRow'] };
   }
 
-  private async renderNew(res: Response, status: number, scope: Scope, values: NewFormValues, errors: FormError[]): Promise<void> {
+  /** The upload form again with what was chosen (a file has to be chosen again: browsers never keep one). */
+  async newAgain(req: PageRequest): Promise<FormPage> {
+    this.scopes.assertCanEditPeople(req.scope);
+    const form = (req.body ?? {}) as PostedForm;
+    const values: NewFormValues = {
+      kind: text(form, 'kind'),
+      organisation: text(form, 'organisation'),
+      markLeavers: text(form, 'markLeavers') === 'true',
+      extractDate: text(form, 'extractDate'),
+      course: text(form, 'course'),
+    };
+    return {
+      view: 'imports/new',
+      model: await this.newModel(req.scope, values),
+      order: ['kind', 'organisation', 'extractDate', 'course', 'file'],
+      // The service names some choices otherwise: a level for "every row is this course", the columns of the file.
+      anchors: { level: 'course', mapping: 'file', headerRow: 'file', organisationNames: 'organisation' },
+      unnamed: 'file',
+      unnamedAt: { 404: 'organisation' },
+    };
+  }
+
+  async coursesAgain(req: PageRequest): Promise<FormPage> {
+    const form = (req.body ?? {}) as PostedForm;
+    const values = { courseName: text(form, 'courseName'), levelCode: text(form, 'levelCode') };
+    return { view: 'imports/course-mappings', model: await this.coursesModel(req.scope, values, null), order: ['courseName', 'levelCode'], unnamed: 'courseName' };
+  }
+
+  async rulesAgain(req: PageRequest): Promise<FormPage> {
+    const form = (req.body ?? {}) as PostedForm;
+    const values: RuleFormValues = {
+      field: text(form, 'field'),
+      operator: text(form, 'operator'),
+      value: text(form, 'value'),
+      roleCode: text(form, 'roleCode'),
+      effect: text(form, 'effect') || 'add',
+    };
+    const model = await this.rulesModel(req.scope, values, null);
+    // The service checks the whole table, the new rule last: its refusal names that rule's place ("rules.3.roleCode").
+    const place = (model.rules as unknown[]).length;
+    return {
+      view: 'imports/role-rules',
+      model,
+      order: ['field', 'operator', 'value', 'effect', 'roleCode'],
+      anchors: { [`rules.${place}.roleCode`]: 'roleCode' },
+      unnamed: 'roleCode',
+    };
+  }
+
+  private async newModel(scope: Scope, values: NewFormValues): Promise<Record<string, unknown>> {
     const root = scope.rootOrganisationId;
     const organisations = await this.organisations.list(root === null ? undefined : [root]);
     const top = Math.min(...organisations.map((o) => o.depth));
-    const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
-    res.status(status).render('imports/new', {
+    return {
       title: 'Upload a file',
       breadcrumbs: [{ text: 'Imports', href: '/imports' }],
       values,
-      errors,
-      errorFor: byField,
       maxMb: MAX_UPLOAD_MB,
       organisationOptions: organisations.map((o) => ({
         value: o.code,
@@ -313,7 +297,7 @@ export class ImportsPagesController {
       staffColumns: FIELDS.staff.join(', '),
       completionColumns: FIELDS.completions.join(', '),
       ...(await this.courseOptions(scope, values.course)),
-    });
+    };
   }
 
   /** "Every row is this course": the course names of the mappings, then the levels themselves. */
@@ -325,16 +309,15 @@ export class ImportsPagesController {
     };
   }
 
-  private async renderRules(res: Response, status: number, scope: Scope, values: RuleFormValues, errors: FormError[], flash: string | null): Promise<void> {
+  private async rulesModel(scope: Scope, values: RuleFormValues, flash: string | null): Promise<Record<string, unknown>> {
     const [rules, roles, everything] = await Promise.all([
       this.roleRules.list(scope),
       this.dataSource.getRepository(Role).find({ order: { code: 'ASC' } }),
       this.scopes.coversEverything(scope),
     ]);
     const isAdmin = scope.actor?.role === 'admin';
-    const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
     const option = (value: string, label: string, current: string) => ({ value, text: label, selected: value === current });
-    res.status(status).render('imports/role-rules', {
+    return {
       title: 'Role rules',
       breadcrumbs: [{ text: 'Imports', href: '/imports' }],
       flash,
@@ -347,40 +330,28 @@ export class ImportsPagesController {
       canChange: isAdmin && everything,
       canApply: isAdmin,
       values,
-      errors,
-      errorFor: byField,
       fieldOptions: RULE_FIELDS.map((f) => option(f, RULE_FIELD_NAMES[f], values.field)),
       operatorOptions: RULE_OPERATORS.map((o) => option(o, RULE_OPERATOR_NAMES[o], values.operator)),
       effectOptions: RULE_EFFECTS.map((e) => option(e, RULE_EFFECT_NAMES[e], values.effect)),
       roleOptions: roles.map((r) => option(r.code, `${r.code}: ${r.name}`, values.roleCode)),
-    });
+    };
   }
 
-  private async renderCourses(
-    res: Response,
-    status: number,
-    scope: Scope,
-    values: { courseName: string; levelCode: string },
-    errors: FormError[],
-    flash: string | null,
-  ): Promise<void> {
+  private async coursesModel(scope: Scope, values: { courseName: string; levelCode: string }, flash: string | null): Promise<Record<string, unknown>> {
     const [mappings, levels, canChange] = await Promise.all([
       this.courses.list(scope),
       this.dataSource.getRepository(Level).find({ order: { rank: 'ASC' } }),
       this.scopes.coversEverything(scope),
     ]);
-    const byField = Object.fromEntries(errors.filter((e) => e.field).map((e) => [e.field, e.text]));
-    res.status(status).render('imports/course-mappings', {
+    return {
       title: 'Course names and levels',
       breadcrumbs: [{ text: 'Imports', href: '/imports' }],
       flash,
       mappings,
       canChange,
       values,
-      errors,
-      errorFor: byField,
       levelOptions: levels.map((l) => ({ value: l.code, text: `${l.code}: ${l.name}`, selected: l.code === values.levelCode })),
-    });
+    };
   }
 
   private async showModel(scope: Scope, view: ImportView, refused: boolean) {

@@ -1,7 +1,8 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ScopeService } from '../access/scope.service';
+import { FieldError } from '../common/field-error';
 import { Scope } from '../auth/scope';
 import { sql } from '../database/sql';
 import { Role } from '../roles/role.entity';
@@ -44,7 +45,7 @@ export class RoleRulesService {
       const roles = new Map((await m.getRepository(Role).find()).map((r) => [r.code.toLowerCase(), r]));
       const rows = dtos.map((dto, i) => {
         const role = roles.get(dto.roleCode.trim().toLowerCase());
-        if (!role) throw new UnprocessableEntityException(`rules.${i}.roleCode: no role with code ${dto.roleCode}`);
+        if (!role) throw new FieldError(`rules.${i}.roleCode`, `no role with code ${dto.roleCode}`);
         return { field: dto.field, operator: dto.operator, value: dto.value, roleId: role.id, effect: dto.effect ?? 'add', positionInTable: i + 1 };
       });
       await m.createQueryBuilder().delete().from(RoleRule).execute();
