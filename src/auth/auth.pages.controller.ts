@@ -1,4 +1,4 @@
-import { Controller, Get, HttpException, Param, ParseIntPipe, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
@@ -14,7 +14,6 @@ import { PENDING_MINUTES, pendingSignIn, renewSession, saveSession } from './sig
 import { SESSION_COOKIE } from './web-security';
 import { SignInThrottle } from './sign-in-throttle';
 import { SignInService } from './sign-in.service';
-import { refusalText } from '../common/field-error';
 import { formErrors, NO_ERRORS } from '../common/form-errors';
 import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
 import { ChangePasswordFormDto, SecondFactorCodeFormDto, SetUpCodeFormDto, SignInFormDto, TokenNameFormDto } from './dto/auth-forms.dto';
@@ -48,20 +47,11 @@ export class AuthPagesController {
   @Public()
   @UseGuards(ThrottlerGuard)
   @SignInThrottle()
-  @OnFieldError<AuthPagesController>('signInAgain')
+  // Wrong email or password, disabled (401), or an account that signs in elsewhere (403): said at the email box, as it is not known which was wrong.
+  @OnFieldError<AuthPagesController>('signInAgain', { also: [401, 403] })
   async submit(@FormBody() form: SignInFormDto, @Req() req: Request, @Res() res: Response) {
-    const { email } = form;
     const next = safeNext(form.next);
-    let user;
-    try {
-      user = await this.signIn.checkPassword(email, form.password, req.ip ?? null);
-    } catch (error) {
-      const status = error instanceof HttpException ? error.getStatus() : 500;
-      if (status >= 500) throw error;
-      // Wrong email or password (401), locked (423): said at the email box, as it is not known which was wrong.
-      const text = error instanceof HttpException ? refusalText(error) : 'Sign-in failed';
-      return res.status(status).render('auth/sign-in', await signInModel(this.providers, { email, next, problems: [{ field: 'email', message: text }] }));
-    }
+    const user = await this.signIn.checkPassword(form.email, form.password, req.ip ?? null);
     const stage = this.secondFactor.stageAfterPassword(user);
     if (stage === 'none') {
       await this.signIn.complete(user, req.ip ?? null, 'password');
@@ -192,7 +182,7 @@ export class AuthPagesController {
   async signInAgain(req: PageRequest): Promise<FormPage> {
     const body = req.body as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email.trim() : '';
-    return { view: 'auth/sign-in', model: await signInModel(this.providers, { email, next: safeNext(body.next as string | undefined) }), order: ['email', 'password'] };
+    return { view: 'auth/sign-in', model: await signInModel(this.providers, { email, next: safeNext(body.next as string | undefined) }), order: ['email', 'password'], unnamed: 'email' };
   }
 
   /** The code step again, the problem at the code box; back to the password when the step has expired. */
