@@ -19,9 +19,6 @@ import { Staff } from '../staff/staff.entity';
 import { StaffService } from '../staff/staff.service';
 import { Completion, CompletionSource } from './completion.entity';
 import { CompletionsService } from './completions.service';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { recorderNames } from './recorders';
 import { CompletionCorrectionFormDto, CompletionFormDto, CompletionReasonDto } from './dto/completion.dto';
 
 export const SOURCE_NAMES: Record<CompletionSource, string> = {
@@ -68,7 +65,6 @@ export class CompletionsPagesController {
     private readonly scopes: ScopeService,
     private readonly compliance: ComplianceService,
     private readonly offers: BookingOffers,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   @Get()
@@ -77,7 +73,7 @@ export class CompletionsPagesController {
   async show(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Query('done') done?: string) {
     const person = await this.staff.visible(scope, id);
     const completions = await this.completions.forPerson(id);
-    const recorder = await recorderNames(this.dataSource, completions.map((c) => c.recordedBy));
+    const recorder = await this.completions.recorderNames(completions.map((c) => c.recordedBy));
     const name = `${person.firstName} ${person.lastName}`;
     const complianceStatus = await this.compliance.statusSection(scope, id);
     return {

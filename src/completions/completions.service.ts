@@ -16,6 +16,7 @@ import { StaffService } from '../staff/staff.service';
 import { Completion } from './completion.entity';
 import { CompletionQuery, CompletionView, CreateCompletionDto, UpdateCompletionDto } from './dto/completion.dto';
 import { subtreeIds } from '../access/subtree';
+import { recorderNames } from './recorders';
 
 @Injectable()
 export class CompletionsService {
@@ -26,6 +27,11 @@ export class CompletionsService {
     private readonly organisations: OrganisationsService,
     private readonly scopes: ScopeService,
   ) {}
+
+  /** Who recorded each completion, by the account's name (never its email), for a person's record. */
+  recorderNames(recordedBy: (string | null)[]): Promise<(email: string | null) => string | null> {
+    return recorderNames(this.dataSource, recordedBy);
+  }
 
   /** Completions of the people the scope may see. */
   async list(scope: Scope, query: CompletionQuery): Promise<Page<CompletionView>> {

@@ -1,14 +1,11 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Allow, PartnershipWide } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { formatUkDate } from '../common/dates';
-import { Level } from '../levels/level.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { CourseMappingsService } from './course-mappings.service';
 import { ImportView } from './dto/import.dto';
@@ -17,10 +14,11 @@ import { CourseMappingFormDto, RoleRuleFormDto, UploadFormDto, withUploadedFile 
 import { ERRORS_SHOWN, ImportsService, UploadedSheet } from './imports.service';
 import { RULE_EFFECTS, RULE_FIELDS, RULE_OPERATORS, RuleEffect, RuleField, RuleOperator } from './role-rule.entity';
 import { RoleRulesService } from './role-rules.service';
-import { Role } from '../roles/role.entity';
 import { MAX_UPLOAD_MB } from './upload';
 import { NO_ERRORS } from '../common/form-errors';
 import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
+import { LevelsService } from '../levels/levels.service';
+import { RolesService } from '../roles/roles.service';
 
 const IMPORTERS = ['admin', 'coordinator'] as const;
 
@@ -78,7 +76,8 @@ export class ImportsPagesController {
     private readonly organisations: OrganisationsService,
     private readonly scopes: ScopeService,
     private readonly roleRules: RoleRulesService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly levels: LevelsService,
+    private readonly roles: RolesService,
   ) {}
 
   @Get()
@@ -302,7 +301,7 @@ export class ImportsPagesController {
 
   /** "Every row is this course": the course names of the mappings, then the levels themselves. */
   private async courseOptions(scope: Scope, chosen: string) {
-    const [courses, levels] = await Promise.all([this.courses.list(scope), this.dataSource.getRepository(Level).find({ order: { rank: 'ASC' } })]);
+    const [courses, levels] = await Promise.all([this.courses.list(scope), this.levels.list()]);
     return {
       courseOptions: courses.map((c) => ({ value: c.courseName, text: `${c.courseName} (${c.levelCode})`, selected: c.courseName === chosen })),
       levelOptions: levels.map((l) => ({ value: `level:${l.code}`, text: `${l.code}: ${l.name}`, selected: `level:${l.code}` === chosen })),
@@ -312,7 +311,7 @@ export class ImportsPagesController {
   private async rulesModel(scope: Scope, values: RuleFormValues, flash: string | null): Promise<Record<string, unknown>> {
     const [rules, roles, everything] = await Promise.all([
       this.roleRules.list(scope),
-      this.dataSource.getRepository(Role).find({ order: { code: 'ASC' } }),
+      this.roles.list().then((all) => all.sort((a, b) => a.code.localeCompare(b.code))),
       this.scopes.coversEverything(scope),
     ]);
     const isAdmin = scope.actor?.role === 'admin';
@@ -340,7 +339,7 @@ export class ImportsPagesController {
   private async coursesModel(scope: Scope, values: { courseName: string; levelCode: string }, flash: string | null): Promise<Record<string, unknown>> {
     const [mappings, levels, canChange] = await Promise.all([
       this.courses.list(scope),
-      this.dataSource.getRepository(Level).find({ order: { rank: 'ASC' } }),
+      this.levels.list(),
       this.scopes.coversEverything(scope),
     ]);
     return {
