@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { SignInRequiredException } from '../auth/sign-in-required.exception';
-import { isForeignKeyViolation, isUniqueViolation } from './db-errors';
+import { isDiskFull, isForeignKeyViolation, isUniqueViolation } from './db-errors';
 import { FieldError, refusalProblems } from './field-error';
 import { formErrors } from './form-errors';
 import type { FormPage } from './form-page';
@@ -74,6 +74,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (isUniqueViolation(exception)) return { status: 409, message: 'That record already exists' };
     if (isForeignKeyViolation(exception)) return { status: 409, message: 'That record is still in use by another record' };
+    if (isDiskFull(exception)) return { status: 507, message: 'The server has run out of disk space, so nothing was saved. Tell your administrator, and try again once they have made space.' };
     return { status: 500, message: 'Something went wrong on our side. Please try again; if it keeps happening, tell your administrator.' };
   }
 }

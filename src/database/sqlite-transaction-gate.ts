@@ -75,6 +75,15 @@ export function installSqliteTransactionGate(dataSource: DataSource): void {
   runner.rollbackTransaction = async () => {
     try {
       return await original.rollbackTransaction();
+    } catch (error) {
+      // SQLite rolls a transaction back itself on some errors (SQLITE_FULL: the disk is full), and
+      // then ROLLBACK fails. TypeORM would think it still open, and every flow would wait for
+      // it for ever: the rollback has happened, so say so.
+      const connection = (dataSource.driver as unknown as { databaseConnection?: { inTransaction?: boolean } }).databaseConnection;
+      if (connection?.inTransaction !== false) throw error;
+      const state = runner as unknown as { isTransactionActive: boolean; transactionDepth: number };
+      state.isTransactionActive = false;
+      state.transactionDepth = 0;
     } finally {
       release();
     }

@@ -42,6 +42,7 @@ const UploadErrors = () =>
       notFound: 'No organisation with that code among yours',
     }),
     ApiPayloadTooLargeResponse({ type: ErrorBody, description: `The file is larger than ${MAX_UPLOAD_MB} MB: split it into smaller files` }),
+    ApiResponse({ status: 507, type: ErrorBody, description: 'The server ran out of disk space: nothing from the file was written' }),
   );
 
 @ApiTags('imports')
