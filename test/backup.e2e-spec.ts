@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupProblem, backupSqlite, KNOWN_MIGRATIONS, listBackups, restoreSqlite } from '../src/operations/sqlite-backup';
@@ -26,8 +26,8 @@ const figures = async (t: TestApp) => (await t.http().get(GAP).expect(200)).body
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 /** `npm run backup` as a process of its own (the CLI's TypeScript run as tests run it). */
-function backupProcess(env: Record<string, string>) {
-  return spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/operations/backup.cli.ts'], {
+function backupProcess(env: Record<string, string>, preload: string[] = []) {
+  return spawn(process.execPath, ['-r', './test/support/swc-register.js', ...preload.flatMap((p) => ['-r', p]), 'src/operations/backup.cli.ts'], {
     cwd: join(__dirname, '..'),
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,9 +94,9 @@ describe('SQLite backups and restore', () => {
   it('a backup killed part-way (kill -9) leaves the earlier backups as they were and no damaged backup', async () => {
     const t = await createTestApp('sqlite', { DATABASE_PATH: database });
     await t.app.close();
-    // Some 60 MB, so the copy takes a while.
+    // Some 8 MB (about 2,000 pages), so a copy of its first 100 pages is well short of the whole.
     const db = new Database(database);
-    db.exec('CREATE TABLE ballast (b BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 15000) INSERT INTO ballast SELECT randomblob(4000) FROM n;');
+    db.exec('CREATE TABLE ballast (b BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO ballast SELECT randomblob(4000) FROM n;');
     db.close();
     const env = { DATABASE_PATH: database, BACKUP_DIR: backups, BACKUP_KEEP: '5' };
     const first = backupProcess(env);
@@ -107,15 +107,22 @@ describe('SQLite backups and restore', () => {
     const [earlier] = listBackups(backups);
     const earlierHash = sha(earlier);
 
-    const killed = backupProcess(env);
-    await new Promise<void>((resolve) => killed.stdout.on('data', (c) => /Backing up/.test(String(c)) && resolve()));
+    // The second backup stops part-way through its copy (test/support/pause-backup.js), and is killed there.
+    const killed = backupProcess(env, ['./test/support/pause-backup.js']);
+    const paused = await new Promise<string>((resolve) => killed.stdout.on('data', (c) => /Paused at/.test(String(c)) && resolve(String(c))));
+    const [copied, total] = (/Paused at (\d+) of (\d+) pages/.exec(paused) ?? []).slice(1).map(Number);
+    expect(copied).toBeGreaterThan(0);
+    expect(total).toBeGreaterThan(copied * 10);
     killed.kill('SIGKILL');
-    await new Promise((resolve) => killed.on('exit', resolve));
+    expect(await new Promise((resolve) => killed.on('exit', (_code, signal) => resolve(signal)))).toBe('SIGKILL');
 
+    // The earlier backup is as it was; nothing with a backup's name was written, only the partial copy.
+    expect(listBackups(backups)).toEqual([earlier]);
     expect(sha(earlier)).toBe(earlierHash);
-    const after = listBackups(backups);
-    expect(after[0]).toBe(earlier);
-    for (const file of after) expect(backupProblem(file, KNOWN_MIGRATIONS)).toBeNull();
+    expect(backupProblem(earlier, KNOWN_MIGRATIONS)).toBeNull();
+    const left = readdirSync(backups).filter((name) => !listBackups(backups).includes(join(backups, name)));
+    expect(left.length).toBeGreaterThan(0);
+    for (const name of left) expect(name).toMatch(/^\.tracker-\d{8}T\d{6}Z\.sqlite\.partial(-journal|-wal|-shm)?$/);
   });
 });
 
