@@ -2,12 +2,13 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Scheduler } from '../src/jobs/scheduler';
+import { toUtcMillis } from '../src/sessions/session-times';
 import { backupProblem, KNOWN_MIGRATIONS, listBackups } from '../src/operations/sqlite-backup';
 import { createTestApp, TestApp } from './support/app';
 import { organisation, person, role } from './support/builders';
 
-/** Local times, as BACKUP_SCHEDULE reads them (the server's time zone), ahead of the clock as the job leases expect. */
-const at = (day: number, hours: number, minutes = 0) => new Date(2040, 0, day, hours, minutes);
+/** Times in London (TIME_ZONE), as BACKUP_SCHEDULE reads them, in summer time and ahead of the clock as the job leases expect. */
+const at = (day: number, hours: number, minutes = 0) => new Date(toUtcMillis(`2040-07-0${day}T${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`, 'Europe/London'));
 
 describe('The daily backup (BACKUP_SCHEDULE) on two servers sharing one SQLite database', () => {
   let a: TestApp;
@@ -16,7 +17,7 @@ describe('The daily backup (BACKUP_SCHEDULE) on two servers sharing one SQLite d
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tracker-scheduled-backups-'));
-    const settings = { BACKUP_SCHEDULE: '02:00', BACKUP_DIR: dir };
+    const settings = { BACKUP_SCHEDULE: '02:00', BACKUP_DIR: dir, TIME_ZONE: 'Europe/London' };
     a = await createTestApp('sqlite', settings);
     b = await createTestApp('sqlite', { ...settings, DATABASE_PATH: String(a.dataSource.options.database) });
     const http = a.http();
@@ -38,9 +39,10 @@ describe('The daily backup (BACKUP_SCHEDULE) on two servers sharing one SQLite d
     expect(listBackups(dir)).toEqual([]);
 
     // One server takes the job; the other finds it taken.
-    expect((await bothAt(at(1, 3))).filter((ran) => ran)).toHaveLength(1);
+    // 02:30 in London is 01:30 UTC: due by London time, as TIME_ZONE says.
+    expect((await bothAt(at(1, 2, 30))).filter((ran) => ran)).toHaveLength(1);
     const first = listBackups(dir);
-    expect(first).toHaveLength(1);
+    expect(first.map((f) => f.slice(dir.length + 1))).toEqual(['tracker-20400701T013000Z.sqlite']);
     expect(backupProblem(first[0], KNOWN_MIGRATIONS)).toBeNull();
 
     // Later the same day, on either server: nothing more.

@@ -96,8 +96,8 @@ export class AppConfig {
   BACKUP_KEEP = 14;
 
   /**
-   * A daily backup taken by the server itself (SQLite only), at this time of day in the server's
-   * time zone, e.g. 02:00; run by one server only when several share the database. off: none
+   * A daily backup taken by the server itself (SQLite only), at this time of day in TIME_ZONE,
+   * e.g. 02:00; run by one server only when several share the database. off: none
    * (back up from cron with `npm run backup`).
    */
   @Matches(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, { message: 'BACKUP_SCHEDULE must be off or a time of day such as 02:00' })

@@ -2,8 +2,10 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { basename } from 'node:path';
 import { DataSource } from 'typeorm';
+import { todayIso } from '../common/dates';
 import { AppConfig } from '../config/app-config';
 import { Scheduler } from '../jobs/scheduler';
+import { toUtcMillis } from '../sessions/session-times';
 import { backupSqlite, inProject, KNOWN_MIGRATIONS, listBackups } from './sqlite-backup';
 
 /** How often the servers look whether the day's backup is due. */
@@ -15,12 +17,9 @@ function takenAt(file: string): Date | null {
   return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6])) : null;
 }
 
-/** Today's scheduled moment (HH:MM in the server's time zone) as seen at `now`. */
-export function scheduledToday(schedule: string, now: Date): Date {
-  const [hours, minutes] = schedule.split(':').map(Number);
-  const at = new Date(now);
-  at.setHours(hours, minutes, 0, 0);
-  return at;
+/** Today's scheduled moment (HH:MM in TIME_ZONE) as seen at `now`. */
+export function scheduledToday(schedule: string, now: Date, timeZone: string): Date {
+  return new Date(toUtcMillis(`${todayIso(timeZone, now)}T${schedule}`, timeZone));
 }
 
 /**
@@ -49,7 +48,7 @@ export class BackupSchedule implements OnModuleInit {
 
   /** Takes the day's backup when it is due and not yet taken; answers the file written, or null. */
   async backUpIfDue(now: Date): Promise<string | null> {
-    const due = scheduledToday(this.config.BACKUP_SCHEDULE, now);
+    const due = scheduledToday(this.config.BACKUP_SCHEDULE, now, this.config.TIME_ZONE);
     if (now < due) return null;
     const dir = inProject(this.config.BACKUP_DIR);
     const newest = listBackups(dir).map(takenAt).filter((d): d is Date => d !== null).pop();
