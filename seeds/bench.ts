@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../src/config/project-root';
 import { gapAnalysisBench } from './bench/gap-analysis.bench';
 import { importsBench } from './bench/imports.bench';
+import { remindersBench } from './bench/reminders.bench';
 import { reportsBench } from './bench/reports.bench';
 
 export interface BenchContext {
@@ -68,7 +69,7 @@ const imports: Bench = {
   },
 };
 
-export const BENCHES: Bench[] = [gapAnalysisBench, reportsBench, imports];
+export const BENCHES: Bench[] = [gapAnalysisBench, reportsBench, imports, remindersBench];
 
 function printTable(result: BenchResult): void {
   const { columns, rows } = result.table;

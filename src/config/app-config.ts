@@ -189,6 +189,11 @@ export class AppConfig {
   @IsIn(['on', 'off'])
   SCHEDULER = 'on';
 
+  /** Days before a level lapses (or falls due) that a person is reminded, comma-separated (README, Messages). */
+  @IsString()
+  @Matches(/^\s*\d{1,3}\s*(,\s*\d{1,3}\s*)*$/, { message: 'REMINDER_DAYS must be whole numbers of days separated by commas, e.g. 60,14' })
+  REMINDER_DAYS = '60,14';
+
   /** Set to the number of proxies in front (e.g. 1) when TLS ends at a proxy, so cookies are marked Secure. */
   @Type(() => Number)
   @IsInt()
