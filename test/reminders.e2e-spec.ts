@@ -132,6 +132,11 @@ describeEachDatabase('reminders of training due, and the managers’ digest, sen
     expect(await deliver(at(addDays(today, 1)))).toEqual([]);
   });
 
+  it('shows administrators what each reminder was on the outbox page', async () => {
+    const page = (await http.get('/admin/outbox').set('Accept', 'text/html').expect(200)).text;
+    for (const what of ['Training runs out soon', 'Training overdue, never done', 'New starter: training due']) expect(page).toContain(what);
+  });
+
   it('reminds again at 14 days, once, and on the day the level runs out', async () => {
     const fortnight = addDays(annLapses, -10);
     expect(await reminders.run(at(fortnight))).toBe(1);

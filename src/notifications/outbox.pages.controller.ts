@@ -15,6 +15,11 @@ const KINDS: Record<string, string> = {
   'session-reminder': 'Reminder the day before',
   'certificate-and-feedback': 'Certificate and feedback link',
   'register-reminder': 'Register not taken',
+  'reminder-due': 'Training runs out soon',
+  'reminder-lapsed': 'Training ran out',
+  'reminder-missing': 'Training overdue, never done',
+  'reminder-new-starter': 'New starter: training due',
+  'manager-digest': 'Manager’s weekly digest',
 };
 const STATES = {
   queued: { text: 'Waiting to send', colour: 'govuk-tag--blue' },
