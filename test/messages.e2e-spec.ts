@@ -1,4 +1,5 @@
 import type { ParsedMail } from 'mailparser';
+import request from 'supertest';
 import { addDays, todayIso } from '../src/common/dates';
 import { smtpTransport } from '../src/notifications/mail-transport';
 import { MessagePreference } from '../src/my-training/message-preference.entity';
@@ -289,6 +290,42 @@ describeEachDatabase('messages about sessions, sent through a mail server', (kin
       expect(page.text).toContain('550');
       expect(page.text.indexOf('Test hopeless')).toBeLessThan(page.text.indexOf('Test refused-once'));
       expect(page.text).not.toContain('No mail server is set');
+    });
+  });
+  describe('a sign-in link to My training', () => {
+    const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+    it('arrives by email, and the link in the email alone signs the person in, once', async () => {
+      const browser = request.agent(t.app.getHttpServer());
+      const form = await browser.get('/my-training/sign-in').set('Accept', 'text/html').expect(200);
+      await browser.post('/my-training/sign-in').set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(form.text), email: 'ann@wcc.example' }).expect(200);
+      const mails = (await deliver()).filter((m) => toOf(m) === 'ann@wcc.example' && textOf(m).includes('/my-training/sign-in/'));
+      expect(mails).toHaveLength(1);
+      const link = /https?:\/\/[^\s]+\/my-training\/sign-in\/[A-Za-z0-9_-]+/.exec(textOf(mails[0]))?.[0];
+      expect(link).toBeDefined();
+      expect(textOf(mails[0])).not.toMatch(/Ben|Baker|Tara/);
+      const path = new URL(link!).pathname;
+      const page = await browser.get(path).set('Accept', 'text/html').expect(200);
+      const signedIn = await browser.post(path).set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(page.text) });
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.location).toBe('/my-training');
+      expect((await browser.get('/my-training').set('Accept', 'text/html').expect(200)).text).toContain('Ann Able');
+      // The same link a second time signs nobody in.
+      const other = request.agent(t.app.getHttpServer());
+      const again = await other.get(path).set('Accept', 'text/html');
+      const reused = await other.post(path).set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(again.text) || csrfOf(form.text) });
+      expect(reused.headers.location).not.toBe('/my-training');
+    });
+
+    it('sends nothing for an address the tracker does not hold, with the same answer on the page', async () => {
+      const browser = request.agent(t.app.getHttpServer());
+      const form = await browser.get('/my-training/sign-in').set('Accept', 'text/html').expect(200);
+      const known = await browser.post('/my-training/sign-in').set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(form.text), email: 'ben@wcc.example' }).expect(200);
+      const unknown = await browser.post('/my-training/sign-in').set('Accept', 'text/html').type('form').send({ _csrf: csrfOf(form.text), email: 'nobody@wcc.example' }).expect(200);
+      const main = (html: string) => /<main[\s\S]*<\/main>/.exec(html)?.[0].replace(/ben@wcc\.example|nobody@wcc\.example/g, 'ADDRESS').replace(/name="_csrf" value="[^"]+"/g, '');
+      expect(main(unknown.text)).toBe(main(known.text));
+      const links = (await deliver()).filter((m) => textOf(m).includes('/my-training/sign-in/'));
+      expect(links.map(toOf)).toEqual(['ben@wcc.example']);
     });
   });
 });
