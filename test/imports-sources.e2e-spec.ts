@@ -271,6 +271,9 @@ describeEachDatabase('imports of real exports', (kind) => {
       );
       // E102's roles were set by hand (ALL among them): they stay.
       expect(await rolesOf('E102')).toEqual(['ALL', 'PREVENT_LEAD']);
+      // Who applied the rules is in the audit log: the rows were rewritten in bulk.
+      const audit = (await t.http().get('/api/audit?action=apply_role_rules').expect(200)).body;
+      expect((audit.items as { action: string; after: string | null }[]).map((e) => e.action)).toEqual(['apply_role_rules']);
       await t.http().put('/api/imports/role-rules').send({ rules: [] }).expect(200);
     });
 

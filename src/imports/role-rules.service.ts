@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ScopeService } from '../access/scope.service';
+import { AuditService } from '../audit/audit.service';
 import { FieldError } from '../common/field-error';
 import { Scope } from '../auth/scope';
 import { sql } from '../database/sql';
@@ -24,6 +25,7 @@ export class RoleRulesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scopes: ScopeService,
+    private readonly audit: AuditService,
   ) {}
 
   /** The rules in table order, as the staff import applies them. */
@@ -109,6 +111,15 @@ export class RoleRulesService {
         await eachSlice(rewriteIds, 900, (slice) => sql(m, `DELETE FROM staff_rule_roles WHERE staff_id IN (${placeholders(slice.length)})`, slice));
         await bulkInsert(m, 'staff_roles', ['staff_id', 'role_id'], rewrite.flatMap((r) => r.roles.map((role) => [r.id, role])));
         await bulkInsert(m, 'staff_rule_roles', ['staff_id', 'role_id'], rewrite.flatMap((r) => r.ruleGiven.map((role) => [r.id, role])));
+      }
+      if (!dryRun) {
+        // The roles were rewritten in bulk SQL, which the audit subscriber cannot see: one summary entry
+        // says who applied the rules (and moves the report figures' fingerprint on every server).
+        await this.audit.record(
+          { action: 'apply_role_rules', entity: 'staff', entityKey: 'role rules', organisationId: scope.rootOrganisationId, after: { people: people.length, changed } },
+          undefined,
+          m,
+        );
       }
       return { people: people.length, changed, changes, dryRun };
     };

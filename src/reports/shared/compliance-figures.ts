@@ -117,7 +117,7 @@ export class GapAnalysisComplianceFigures extends ComplianceFigures {
       this.dataSource,
       `SELECT (SELECT MAX(id) FROM audit_log) AS audit, (SELECT MAX(id) FROM completions) AS last_completion,
               (SELECT COUNT(*) FROM completions) AS completions, (SELECT MAX(id) FROM staff) AS last_staff,
-              (SELECT COUNT(*) FROM staff_roles) AS roles_held, ${ROLES_HELD_CHECKSUM_SQL} AS roles_checksum,
+              (SELECT COUNT(*) FROM staff_roles) AS roles_held,
               (SELECT MAX(id) FROM requirements) AS last_requirement,
               (SELECT COUNT(*) FROM requirements) AS requirements, (SELECT MAX(id) FROM organisations) AS last_organisation,
               ${TREE_FINGERPRINT_SQL} AS closure`,
@@ -125,14 +125,6 @@ export class GapAnalysisComplianceFigures extends ComplianceFigures {
     return Object.values(row).map((v) => String(v ?? '')).join(':');
   }
 }
-
-/**
- * Who holds which role, as one number: moved when a role is swapped for another with the count
- * unchanged (role rules applied to everyone rewrite staff_roles in raw SQL, with no audit entry of
- * each row). Squares of a hash of each pair, so swapping roles between two people moves it too;
- * each term is below 10^12, so the sum stays a 64-bit integer on both databases.
- */
-const ROLES_HELD_CHECKSUM_SQL = `(SELECT COALESCE(SUM(((CAST(staff_id AS BIGINT) * 65599 + role_id * 31) % 1000003) * ((CAST(staff_id AS BIGINT) * 65599 + role_id * 31) % 1000003)), 0) FROM staff_roles)`;
 
 /** How long an answer is kept even if nothing seems to have changed (changes made outside the app). */
 const ANSWER_TTL_MS = 10 * 60_000;
