@@ -90,7 +90,7 @@ export async function importsBench(ctx: ImportsBenchContext = {}): Promise<Impor
     const startServer = async () => {
       const port = await freePort();
       const child = spawn(process.execPath, [main], {
-        env: { ...process.env, PORT: String(port), DATABASE_PATH: database, DATABASE_URL: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
+        env: { ...process.env, PORT: String(port), DATABASE_PATH: database, DATABASE_URL: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn', SCHEDULER: 'off' },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       const url = `http://127.0.0.1:${port}`;

@@ -23,7 +23,8 @@ export interface RunningServer {
 export async function startServer(main: string, env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, DATABASE_URL: '', DATABASE_SCHEMA: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    // No scheduled jobs: a reminder run in the background would be timed with the reports.
+    env: { ...process.env, DATABASE_URL: '', DATABASE_SCHEMA: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn', SCHEDULER: 'off', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
