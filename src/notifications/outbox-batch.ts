@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { OutboxMessage } from './outbox-message.entity';
-import type { OutgoingMessage } from './outbox.service';
+import { queuedRow, type OutgoingMessage } from './outbox.service';
 
 const ROWS_A_STATEMENT = 200;
 
@@ -26,20 +26,7 @@ export async function enqueueMany(m: EntityManager, messages: (Omit<OutgoingMess
       .insert()
       .into(OutboxMessage)
       .values(
-        fresh.map((message) => ({
-          messageKey: message.key,
-          kind: message.kind,
-          toAddress: message.to.trim(),
-          subject: message.subject.slice(0, 300),
-          body: message.text,
-          attachments: null,
-          personId: message.personId ?? null,
-          sessionId: message.sessionId ?? null,
-          organisationId: message.organisationId,
-          state: 'queued' as const,
-          attempts: 0,
-          nextAttemptAt: now.toISOString(),
-        })),
+        fresh.map((message) => queuedRow(message, message.organisationId, null, now)),
       )
       .orIgnore()
       .updateEntity(false)

@@ -38,6 +38,24 @@ export interface OutgoingMessage {
   attachments?: { filename: string; contentType: string; content: Buffer | string }[];
 }
 
+/** The outbox row of a message just queued: every writer of the outbox builds it here (one or many at once). */
+export function queuedRow(message: Omit<OutgoingMessage, 'attachments'>, organisationId: number | null, attachments: string | null, now: Date) {
+  return {
+    messageKey: message.key.slice(0, 200),
+    kind: message.kind,
+    toAddress: message.to.trim(),
+    subject: message.subject.slice(0, 300),
+    body: message.text,
+    attachments,
+    personId: message.personId ?? null,
+    sessionId: message.sessionId ?? null,
+    organisationId,
+    state: 'queued' as const,
+    attempts: 0,
+    nextAttemptAt: now.toISOString(),
+  };
+}
+
 /** A message as /admin/outbox lists it (no body: it may hold a sign-in link). */
 export interface OutboxRow {
   id: number;
@@ -83,20 +101,7 @@ export class OutboxService {
       .createQueryBuilder()
       .insert()
       .into(OutboxMessage)
-      .values({
-        messageKey,
-        kind: message.kind,
-        toAddress: message.to.trim(),
-        subject: message.subject.slice(0, 300),
-        body: message.text,
-        attachments: attachments && JSON.stringify(attachments),
-        personId: message.personId ?? null,
-        sessionId: message.sessionId ?? null,
-        organisationId: await this.organisationOf(manager, message),
-        state: 'queued',
-        attempts: 0,
-        nextAttemptAt: now.toISOString(),
-      })
+      .values(queuedRow(message, await this.organisationOf(manager, message), attachments && JSON.stringify(attachments), now))
       .orIgnore()
       .updateEntity(false)
       .callListeners(false)
