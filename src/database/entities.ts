@@ -24,6 +24,7 @@ import { UserIdentity } from '../single-sign-on/user-identity.entity';
 import { SessionFeedback } from '../sessions/session-feedback.entity';
 import { TrainingSession } from '../sessions/training-session.entity';
 import { Staff } from '../staff/staff.entity';
+import { Target } from '../reports/targets/target.entity';
 import { ApiToken } from '../users/api-token.entity';
 import { User } from '../users/user.entity';
 
@@ -61,4 +62,5 @@ export const ENTITIES = [
   EvidenceSubmission,
   BookingApprovalSetting,
   BookingRequest,
+  Target,
 ];

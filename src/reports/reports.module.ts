@@ -7,6 +7,8 @@ import { NeedsAnalysisModule } from './needs-analysis/needs-analysis.module';
 import { QuarterlyModule } from './quarterly/quarterly.module';
 import { ReportsIndexPagesController } from './reports-index.pages.controller';
 import { ReportsSharedModule } from './shared/reports-shared.module';
+import { TargetsModule } from './targets/targets.module';
+import { TrendModule } from './trend/trend.module';
 import { TrainerCoverageModule } from './trainer-coverage/trainer-coverage.module';
 
 /** Every report, one module each (src/reports/<report>/), and the page that lists them. */
@@ -20,6 +22,8 @@ import { TrainerCoverageModule } from './trainer-coverage/trainer-coverage.modul
     NeedsAnalysisModule,
     TrainerCoverageModule,
     LeadCoverageModule,
+    TargetsModule,
+    TrendModule,
   ],
   controllers: [ReportsIndexPagesController],
 })

@@ -11,6 +11,7 @@ import { OutboxAndJobs1763900001100 } from './1763900001100-outbox-and-jobs';
 import { MyTrainingAndEvidence1763900001200 } from './1763900001200-my-training-and-evidence';
 import { RateLimits1763900001500 } from './1763900001500-rate-limits';
 import { PersonSearch1763900001750 } from './1763900001750-person-search';
+import { Targets1763900001800 } from './1763900001800-targets';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   MyTrainingAndEvidence1763900001200,
   RateLimits1763900001500,
   PersonSearch1763900001750,
+  Targets1763900001800,
 ];
