@@ -8,6 +8,7 @@ import { ScopeModule } from './access/scope.module';
 import { CompletionsModule } from './completions/completions.module';
 import { AppConfig } from './config/app-config';
 import { databaseOptions } from './config/database';
+import { ReadPoolModule } from './database/read-pool/read-pool.module';
 import { installSqliteTransactionGate } from './database/sqlite-transaction-gate';
 import { ImportsModule } from './imports/imports.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -47,6 +48,7 @@ export class AppModule {
             return dataSource;
           },
         }),
+        ReadPoolModule,
         ScopeModule,
         JobsModule,
         NotificationsModule,

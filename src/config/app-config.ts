@@ -114,6 +114,16 @@ export class AppConfig {
   @Min(0)
   SHUTDOWN_GRACE_SECONDS = 10;
 
+  /**
+   * SQLite: worker threads that run reports, lists and searches on read-only connections, beside
+   * the writer and off the main thread; 0 turns the read pool off (everything on one connection).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(16)
+  READ_POOL_SIZE = 2;
+
   /** Sign-in attempts allowed per minute from one address. */
   @Type(() => Number)
   @IsInt()

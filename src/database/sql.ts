@@ -7,12 +7,18 @@ import type { DataSource, EntityManager } from 'typeorm';
 export function sql<T = Record<string, unknown>>(db: EntityManager | DataSource, text: string, params: unknown[] = []): Promise<T[]> {
   const connection = 'connection' in db ? db.connection : db;
   if (connection.options.type === 'postgres') return db.query(text, params);
+  const { rewritten, ordered } = sqlitePlaceholders(text, params);
+  return db.query(rewritten, ordered);
+}
+
+/** $1, $2 placeholders as SQLite's plain ?, with each value repeated in order. */
+export function sqlitePlaceholders(text: string, params: unknown[]): { rewritten: string; ordered: unknown[] } {
   const ordered: unknown[] = [];
   const rewritten = text.replace(/\$(\d+)/g, (_, n: string) => {
     ordered.push(params[Number(n) - 1]);
     return '?';
   });
-  return db.query(rewritten, ordered);
+  return { rewritten, ordered };
 }
 
 export function isPostgres(db: EntityManager | DataSource): boolean {
