@@ -1,5 +1,6 @@
 import { addMonths, financialQuarter, quarterOf, Quarter } from '../src/common/dates';
 import { assess, CompletionFact, LevelFact, PersonFact, RequirementFact, Status, STATUSES } from '../src/compliance/rules';
+import { openBulkWriter } from '../seeds/bulk-writer';
 import { seedDemo } from '../seeds/demo';
 import { GeneratedSummary, generatePartnership } from '../seeds/generator';
 import { createTestApp, describeEachDatabase, TestApp } from './support/app';
@@ -9,14 +10,44 @@ const AS_OF = '2026-02-10';
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v);
 
-/** Every index definition of the tables the generator loads in bulk. */
+/** Every index definition of the tables the generator loads in bulk, and on PostgreSQL every constraint (its foreign keys are added again after the load). */
 async function indexesOf(t: TestApp): Promise<string[]> {
   const tables = "'staff', 'staff_roles', 'completions', 'bookings', 'session_feedback'";
   const rows: { definition: string }[] =
     t.kind === 'sqlite'
       ? await t.dataSource.query(`SELECT sql AS definition FROM sqlite_master WHERE type = 'index' AND tbl_name IN (${tables})`)
-      : await t.dataSource.query(`SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (${tables})`);
+      : await t.dataSource.query(
+          `SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (${tables})
+           UNION ALL SELECT c.conrelid::regclass || ' ' || c.conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
+            JOIN pg_class r ON r.oid = c.conrelid WHERE r.relnamespace = current_schema()::regnamespace AND r.relname IN (${tables})`,
+        );
   return rows.map((r) => String(r.definition)).sort();
+}
+
+/** What the generator writes, table by table: the columns it fills (not the ids the database gives), compared as text. */
+const GENERATED_COLUMNS: Record<string, string> = {
+  organisations: 'id, code, name, sector, parent_id, is_employer, path, depth',
+  organisation_closure: 'ancestor_id, descendant_id, depth',
+  roles: 'code, name, description',
+  requirements: 'role_id, level_id, organisation_id, grace_days',
+  training_sessions:
+    'id, level_id, title, starts_at, ends_at, venue, host_organisation_id, capacity, status, notes, external_trainer, feedback_token, feedback_closes_at',
+  staff: 'id, employee_ref, first_name, last_name, email, organisation_id, employer_id, manager_id, start_date, end_date',
+  staff_roles: 'staff_id, role_id',
+  completions: 'staff_id, level_id, completed_on, source, evidence, session_id, recorded_by',
+  session_trainers: 'session_id, staff_id',
+  bookings: 'session_id, staff_id, status, attendance, walk_in',
+  session_feedback: 'session_id, staff_id, overall_rating, recognise_before, recognise_after, refer_before, refer_after, comments',
+};
+
+async function contentsOf(t: TestApp): Promise<Record<string, string[]>> {
+  const text = (v: unknown) => (v === null ? '∅' : typeof v === 'boolean' ? String(Number(v)) : String(v));
+  const out: Record<string, string[]> = {};
+  for (const [table, columns] of Object.entries(GENERATED_COLUMNS)) {
+    const rows: Row[] = await t.dataSource.query(`SELECT ${columns} FROM ${table}`);
+    out[table] = rows.map((r) => Object.values(r).map(text).join('|')).sort();
+  }
+  return out;
 }
 
 describeEachDatabase('seeds', (kind) => {
@@ -47,7 +78,7 @@ describeEachDatabase('seeds', (kind) => {
       expect(summary.completions / summary.staff).toBeLessThan(6);
     });
 
-    it('leaves every index as the migrations made it (SQLite rebuilds them after the bulk load)', async () => {
+    it('leaves every index and constraint as the migrations made it (both rebuild them after the bulk load)', async () => {
       expect(await indexesOf(t)).toEqual(indexesBefore);
     });
 
@@ -249,6 +280,47 @@ describeEachDatabase('seeds', (kind) => {
       await expect(generatePartnership(t.dataSource, { staff: 100, asOf: AS_OF })).rejects.toThrow(/already holds \d+ organisations/);
     });
   });
+
+  if (kind === 'postgres') {
+    it("writes, through COPY, row for row what SQLite's writer writes for the same seed", async () => {
+      const [sqlite, postgres] = [await createTestApp('sqlite'), await createTestApp('postgres')];
+      try {
+        const [a, b] = [
+          await generatePartnership(sqlite.dataSource, { staff: 1500, seed: 11, asOf: AS_OF }),
+          await generatePartnership(postgres.dataSource, { staff: 1500, seed: 11, asOf: AS_OF }),
+        ];
+        expect({ ...b, ms: 0 }).toEqual({ ...a, ms: 0 });
+        const [left, right] = [await contentsOf(sqlite), await contentsOf(postgres)];
+        for (const table of Object.keys(GENERATED_COLUMNS)) {
+          expect({ table, rows: right[table].length }).toEqual({ table, rows: left[table].length });
+          expect({ table, differing: right[table].filter((row, i) => row !== left[table][i]).slice(0, 3) }).toEqual({ table, differing: [] });
+        }
+        expect(left.completions.length).toBeGreaterThan(5000);
+      } finally {
+        await sqlite.close();
+        await postgres.close();
+      }
+    });
+
+    it('reads back through COPY what contains its special characters: tab, newline, carriage return, backslash, \\N', async () => {
+      const t = await createTestApp('postgres');
+      try {
+        const awkward = 'tab\there, line\nbreak, return\r, back\\slash, \\N, \\t, and a quote\'s';
+        const writer = await openBulkWriter(t.dataSource);
+        await writer.insert('roles', ['code', 'name', 'description'], ['AWK', awkward, null, 'AWK2', '\\N', '']);
+        await writer.commit();
+        const rows: { code: string; name: string; description: string | null }[] = await t.dataSource.query(
+          `SELECT code, name, description FROM roles WHERE code IN ('AWK', 'AWK2') ORDER BY code`,
+        );
+        expect(rows).toEqual([
+          { code: 'AWK', name: awkward, description: null },
+          { code: 'AWK2', name: '\\N', description: '' },
+        ]);
+      } finally {
+        await t.close();
+      }
+    });
+  }
 
   it('generates exactly the number of people asked for', async () => {
     const t = await createTestApp(kind);
