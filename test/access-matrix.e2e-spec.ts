@@ -110,6 +110,10 @@ const impactForm = (f: AccessFixture, org: string) => ({
 const staffCsv = (line: string) => csvFile('employee_ref,first_name,last_name,email,organisation_code,roles,manager_employee_ref,start_date,end_date', line);
 /** A kept preview can be confirmed or changed only by whoever uploaded it: the caller, where it may upload at all. */
 const uploader = (f: AccessFixture, role: MatrixRole) => (EDITORS.includes(role) ? f.clients[role] : f.clients.root);
+/** A scheduled report for organisation A1 or B, made by the unscoped administrator (to be stopped by the call). */
+const subscription = async (f: AccessFixture, org: 'A1' | 'B') =>
+  (await f.clients.root.post('/api/report-subscriptions').send({ report: 'trend', organisation: org, frequency: 'weekly', recipients: [org === 'B' ? 'pwg@bravo.example' : 'pwg@alpha.example'] }).expect(201)).body.id as number;
+const subscriptionJson = (org: string) => ({ report: 'trend', organisation: org, frequency: 'weekly', recipients: ['pwg@alpha.example'] });
 const feedbackToken = async (f: AccessFixture) => ((await f.clients.root.get(`/api/sessions/${f.sessions.SA}/feedback`)).body as { token: string }).token;
 const newSessionBody = (f: AccessFixture, host: 'A' | 'B') => ({
   levelCode: 'L2',
@@ -466,6 +470,20 @@ const API: Record<string, Operation> = {
   },
   'GET /api/reports/lead-coverage/role-codes': { may: EVERYONE, a: () => ({ url: '/api/reports/lead-coverage/role-codes' }) },
   'PUT /api/reports/lead-coverage/role-codes': { may: ROOT_ONLY, a: () => ({ url: '/api/reports/lead-coverage/role-codes', json: { roleCodes: ['DSL'] } }) },
+  // Returns (issue 15): figures for every role; A and A1 are not health organisations, so the NHS return answers 422 there.
+  'GET /api/reports/nhs-return': { may: EVERYONE, ok: [422], a: () => ({ url: '/api/reports/nhs-return?organisation=A1' }), b: () => ({ url: '/api/reports/nhs-return?organisation=B' }) },
+  'GET /api/reports/nhs-return/mapping': { may: EVERYONE, a: () => ({ url: '/api/reports/nhs-return/mapping' }) },
+  'PUT /api/reports/nhs-return/mapping': { may: ROOT_ONLY, a: () => ({ url: '/api/reports/nhs-return/mapping', json: { basicLevels: ['L1'], wrapLevels: ['L2', 'L3'] } }) },
+  'GET /api/reports/evidence-pack': { may: EVERYONE, a: () => ({ url: '/api/reports/evidence-pack?organisation=A1' }), b: () => ({ url: '/api/reports/evidence-pack?organisation=B' }) },
+  'GET /api/reports/working-group-pack': { may: EVERYONE, a: (f) => ({ url: `/api/reports/working-group-pack?${period(f, 'A1')}` }), b: (f) => ({ url: `/api/reports/working-group-pack?${period(f, 'B')}` }) },
+  'GET /api/report-subscriptions': { may: EDITORS, a: () => ({ url: '/api/report-subscriptions' }) },
+  'POST /api/report-subscriptions': { may: EDITORS, a: () => ({ url: '/api/report-subscriptions', json: subscriptionJson('A1') }), b: () => ({ url: '/api/report-subscriptions', json: subscriptionJson('B') }), refusedB: NAMED_IN_PAYLOAD },
+  'DELETE /api/report-subscriptions/{id}': {
+    may: EDITORS,
+    ok: [204],
+    a: async (f) => ({ url: `/api/report-subscriptions/${await subscription(f, 'A1')}` }),
+    b: async (f) => ({ url: `/api/report-subscriptions/${await subscription(f, 'B')}` }),
+  },
   'GET /api/impact-figures': { may: EDITORS, a: (f) => ({ url: `/api/impact-figures?${period(f, 'A1')}` }), b: (f) => ({ url: `/api/impact-figures?${period(f, 'B')}` }) },
   'PUT /api/impact-figures': {
     may: EDITORS,
@@ -776,6 +794,30 @@ const PAGES: Record<string, Operation> = {
   // The lead roles are partnership-wide: their form is for the administrator of everything (every role may read the codes through the API).
   'GET /reports/lead-coverage/settings': { may: ROOT_ONLY, a: () => ({ url: '/reports/lead-coverage/settings' }) },
   'POST /reports/lead-coverage/settings': { may: ROOT_ONLY, ok: [303], a: () => ({ url: '/reports/lead-coverage/settings', form: { roleCodes: 'DSL' } }) },
+  // Returns (issue 15). The NHS return page lists health organisations only: none in A, so A1 is a choice to correct (400) and the downloads answer 422.
+  'GET /reports/nhs-return': { may: EVERYONE, a: () => ({ url: '/reports/nhs-return' }), b: () => ({ url: '/reports/nhs-return?organisation=B' }) },
+  'GET /reports/nhs-return.csv': { may: EVERYONE, ok: [422], a: () => ({ url: '/reports/nhs-return.csv?organisation=A1' }), b: () => ({ url: '/reports/nhs-return.csv?organisation=B' }) },
+  'GET /reports/nhs-return.xlsx': { may: EVERYONE, ok: [422], a: () => ({ url: '/reports/nhs-return.xlsx?organisation=A1' }), b: () => ({ url: '/reports/nhs-return.xlsx?organisation=B' }) },
+  'GET /reports/nhs-return/mapping': { may: ROOT_ONLY, a: () => ({ url: '/reports/nhs-return/mapping' }) },
+  'POST /reports/nhs-return/mapping': { may: ROOT_ONLY, ok: [303], a: () => ({ url: '/reports/nhs-return/mapping', form: { basicLevels: 'L1', wrapLevels: 'L2' } }) },
+  'GET /reports/evidence-pack': { may: EVERYONE, a: () => ({ url: '/reports/evidence-pack?organisation=A1' }), b: () => ({ url: '/reports/evidence-pack?organisation=B' }) },
+  'GET /reports/evidence-pack.pdf': { may: EVERYONE, ok: [200, 503], a: () => ({ url: '/reports/evidence-pack.pdf?organisation=A1' }), b: () => ({ url: '/reports/evidence-pack.pdf?organisation=B' }) },
+  'GET /reports/working-group-pack': { may: EVERYONE, a: (f) => ({ url: `/reports/working-group-pack?${period(f, 'A1')}` }), b: (f) => ({ url: `/reports/working-group-pack?${period(f, 'B')}` }) },
+  'GET /reports/working-group-pack.pdf': { may: EVERYONE, ok: [200, 503], a: (f) => ({ url: `/reports/working-group-pack.pdf?${period(f, 'A1')}` }), b: (f) => ({ url: `/reports/working-group-pack.pdf?${period(f, 'B')}` }) },
+  'GET /reports/subscriptions': { may: EDITORS, a: () => ({ url: '/reports/subscriptions' }) },
+  'POST /reports/subscriptions': {
+    may: EDITORS,
+    ok: [303],
+    a: () => ({ url: '/reports/subscriptions', form: { ...subscriptionJson('A1'), recipients: 'pwg@alpha.example' } }),
+    b: () => ({ url: '/reports/subscriptions', form: { ...subscriptionJson('B'), recipients: 'pwg@alpha.example' } }),
+    refusedB: NAMED_IN_FORM,
+  },
+  'POST /reports/subscriptions/:id/stop': {
+    may: EDITORS,
+    ok: [303],
+    a: async (f) => ({ url: `/reports/subscriptions/${await subscription(f, 'A1')}/stop`, form: {} }),
+    b: async (f) => ({ url: `/reports/subscriptions/${await subscription(f, 'B')}/stop`, form: {} }),
+  },
   'GET /reports/impact': { may: EDITORS, a: (f) => ({ url: `/reports/impact?${period(f, 'A1')}` }), b: (f) => ({ url: `/reports/impact?${period(f, 'B')}` }) },
   'POST /reports/impact': { may: EDITORS, ok: [303], a: (f) => ({ url: '/reports/impact', form: impactForm(f, 'A') }), b: (f) => ({ url: '/reports/impact', form: impactForm(f, 'B') }), refusedB: NAMED_IN_FORM },
 

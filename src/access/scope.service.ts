@@ -7,6 +7,7 @@ import { notFound, unknownCode } from '../common/http-errors';
 import { sql } from '../database/sql';
 import { OutboxMessage } from '../notifications/outbox-message.entity';
 import { Organisation } from '../organisations/organisation.entity';
+import { ReportSubscription } from '../reports/subscriptions/report-subscription.entity';
 import { Requirement } from '../requirements/requirement.entity';
 import { User } from '../users/user.entity';
 import { ancestorIds, subtreeIds, within } from './subtree';
@@ -153,6 +154,12 @@ export class ScopeService {
   outboxMessages(scope: Scope, m: EntityManager = this.dataSource.manager): SelectQueryBuilder<OutboxMessage> {
     const where = this.organisationIn(scope, 'om.organisation_id');
     return m.getRepository(OutboxMessage).createQueryBuilder('om').where(where.sql, where.params);
+  }
+
+  /** Scheduled report deliveries the scope may see and change: those for an organisation of its subtree. */
+  reportSubscriptions(scope: Scope, m: EntityManager = this.dataSource.manager): SelectQueryBuilder<ReportSubscription> {
+    const where = this.organisationIn(scope, 'rs.organisation_id');
+    return m.getRepository(ReportSubscription).createQueryBuilder('rs').where(where.sql, where.params);
   }
 
   /**

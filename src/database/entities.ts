@@ -4,6 +4,7 @@ import { WebSession } from '../auth/web-session.entity';
 import { Completion } from '../completions/completion.entity';
 import { EvidenceSubmission } from '../evidence/evidence-submission.entity';
 import { ImpactFigure } from '../reports/impact/impact-figure.entity';
+import { ReportSubscription } from '../reports/subscriptions/report-subscription.entity';
 import { CourseMapping } from '../imports/course-mapping.entity';
 import { FileImport, HeaderMappingEntry, ImportError, OrganisationNameEntry } from '../imports/file-import.entity';
 import { RoleRule, StaffRuleRole } from '../imports/role-rule.entity';
@@ -52,6 +53,7 @@ export const ENTITIES = [
   RoleRule,
   StaffRuleRole,
   ImpactFigure,
+  ReportSubscription,
   IdentityProvider,
   UserIdentity,
   RecoveryCode,

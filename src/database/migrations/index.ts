@@ -12,6 +12,7 @@ import { MyTrainingAndEvidence1763900001200 } from './1763900001200-my-training-
 import { RateLimits1763900001500 } from './1763900001500-rate-limits';
 import { PersonSearch1763900001750 } from './1763900001750-person-search';
 import { Targets1763900001800 } from './1763900001800-targets';
+import { ReturnsAndSubscriptions1763900001900 } from './1763900001900-returns-and-subscriptions';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   RateLimits1763900001500,
   PersonSearch1763900001750,
   Targets1763900001800,
+  ReturnsAndSubscriptions1763900001900,
 ];

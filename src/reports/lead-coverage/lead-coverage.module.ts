@@ -10,5 +10,6 @@ import { LeadCoverageService } from './lead-coverage.service';
   imports: [OrganisationsModule, RolesModule],
   controllers: [LeadCoverageController, LeadCoveragePagesController, LeadCoverageCsvController],
   providers: [LeadCoverageService],
+  exports: [LeadCoverageService],
 })
 export class LeadCoverageModule {}

@@ -1,0 +1,85 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
+import type { Response } from 'express';
+import { AnySignedIn } from '../../auth/allow.decorator';
+import { CurrentScope } from '../../auth/current-scope.decorator';
+import { Scope } from '../../auth/scope';
+import { ApiErrors, ApiSignedIn } from '../../common/openapi';
+import { OrganisationsService } from '../../organisations/organisations.service';
+import { sendFile } from '../shared/export-files';
+import { type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
+import { ViewRenderer } from '../shared/view-renderer';
+import { evidenceModel } from './evidence-pack.presenter';
+import { type EvidencePack, EvidencePackService } from './evidence-pack.service';
+
+export class EvidencePackQuery {
+  @ApiPropertyOptional({ description: 'Organisation code: a school, a trust, a council service (default: the top of your organisations)', example: 'SCH-01' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 40)
+  organisation?: string;
+}
+
+const FILTERS: Record<string, FilterField> = { organisation: { message: 'Choose an organisation from the list' } };
+
+@ApiTags('reports')
+@ApiSignedIn()
+@Controller('api/reports/evidence-pack')
+export class EvidencePackController {
+  constructor(private readonly evidence: EvidencePackService) {}
+
+  /** The pack's contents; lead names only for those who may see them, the named list for coordinators and administrators. */
+  @Get()
+  @AnySignedIn()
+  @ApiOperation({
+    summary: 'Inspection evidence pack of one organisation',
+    description: 'Its Prevent lead and their L3, each level’s compliance against target, the sessions its people attended in the last 12 months, and (coordinators and administrators only) everyone who needs each level with status and date due.',
+  })
+  @ApiOkResponse({ description: 'The pack' })
+  @ApiErrors({ notFound: 'No organisation with that code among yours' })
+  pack(@CurrentScope() scope: Scope, @Query() q: EvidencePackQuery): Promise<EvidencePack> {
+    return this.evidence.pack(scope, q.organisation);
+  }
+}
+
+/** The page (form and preview) and the tagged PDF handed to an inspector. */
+@ApiExcludeController()
+@Controller('reports')
+export class EvidencePackPagesController {
+  constructor(
+    private readonly evidence: EvidencePackService,
+    private readonly views: ViewRenderer,
+    private readonly organisations: OrganisationsService,
+  ) {}
+
+  @Get('evidence-pack')
+  @AnySignedIn()
+  async page(@CurrentScope() scope: Scope, @Query() raw: RawQuery, @Res() res: Response): Promise<void> {
+    const form = await readFilters(EvidencePackQuery, raw, FILTERS, ['pdf']);
+    const pack = await this.evidence.pack(scope, form.query.organisation);
+    if (form.format === 'pdf' && form.errors.errors.length === 0) return this.sendPdf(res, pack);
+    res.status(pageStatus(form.errors)).render('reports/evidence-pack', {
+      ...this.model(pack),
+      ...form.errors,
+      breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Inspection evidence pack' }],
+      organisations: await this.organisations.choices(scope, pack.organisation),
+    });
+  }
+
+  @Get('evidence-pack.pdf')
+  @AnySignedIn()
+  async pdf(@CurrentScope() scope: Scope, @Query() q: EvidencePackQuery, @Res() res: Response): Promise<void> {
+    await this.sendPdf(res, await this.evidence.pack(scope, q.organisation));
+  }
+
+  private model(pack: EvidencePack) {
+    return { title: `Prevent training evidence: ${pack.organisation.name}`, pack, ...evidenceModel(pack) };
+  }
+
+  private async sendPdf(res: Response, pack: EvidencePack): Promise<void> {
+    const body = await this.views.pdf('reports/evidence-pack', this.model(pack), `Prevent training evidence, prepared on ${evidenceModel(pack).preparedOnText}: ${pack.organisation.name}`);
+    sendFile(res, { filename: `prevent-evidence-${pack.organisation.code}-${pack.preparedOn}.pdf`.replace(/[^A-Za-z0-9._-]+/g, '-'), contentType: 'application/pdf', body });
+  }
+}
