@@ -470,6 +470,27 @@ const API: Record<string, Operation> = {
   },
   'GET /api/reports/lead-coverage/role-codes': { may: EVERYONE, a: () => ({ url: '/api/reports/lead-coverage/role-codes' }) },
   'PUT /api/reports/lead-coverage/role-codes': { may: ROOT_ONLY, a: () => ({ url: '/api/reports/lead-coverage/role-codes', json: { roleCodes: ['DSL'] } }) },
+  // Targets (issue 15): read by everyone; the partnership's and sectors' set by the administrator of everything, an organisation's by an administrator over it.
+  'GET /api/targets': { may: EVERYONE, a: () => ({ url: '/api/targets' }) },
+  'GET /api/targets/applied': { may: EVERYONE, a: () => ({ url: '/api/targets/applied?organisation=A1' }), b: () => ({ url: '/api/targets/applied?organisation=B' }) },
+  'PUT /api/targets/partnership/{level}': { may: ROOT_ONLY, a: () => ({ url: '/api/targets/partnership/L1', json: { targetPercent: 85 } }) },
+  'DELETE /api/targets/partnership/{level}': { may: ROOT_ONLY, ok: [204, 404], a: () => ({ url: '/api/targets/partnership/L2' }) },
+  'PUT /api/targets/sectors/{sector}/{level}': { may: ROOT_ONLY, a: () => ({ url: '/api/targets/sectors/health/L1', json: { targetPercent: 90, amberMargin: 3 } }) },
+  'DELETE /api/targets/sectors/{sector}/{level}': { may: ROOT_ONLY, ok: [204, 404], a: () => ({ url: '/api/targets/sectors/health/L2' }) },
+  'PUT /api/targets/organisations/{organisation}/{level}': {
+    may: ADMINS,
+    a: () => ({ url: '/api/targets/organisations/A1/L1', json: { targetPercent: 80 } }),
+    b: () => ({ url: '/api/targets/organisations/B/L1', json: { targetPercent: 80 } }),
+    refusedB: NAMED_IN_PAYLOAD,
+  },
+  'DELETE /api/targets/organisations/{organisation}/{level}': {
+    may: ADMINS,
+    ok: [204, 404],
+    a: () => ({ url: '/api/targets/organisations/A1/L2' }),
+    b: () => ({ url: '/api/targets/organisations/B/L2' }),
+    refusedB: NAMED_IN_PAYLOAD,
+  },
+  'GET /api/reports/trend': { may: EVERYONE, a: () => ({ url: '/api/reports/trend?organisation=A1' }), b: () => ({ url: '/api/reports/trend?organisation=B' }) },
   // Returns (issue 15): figures for every role; A and A1 are not health organisations, so the NHS return answers 422 there.
   'GET /api/reports/nhs-return': { may: EVERYONE, ok: [422], a: () => ({ url: '/api/reports/nhs-return?organisation=A1' }), b: () => ({ url: '/api/reports/nhs-return?organisation=B' }) },
   'GET /api/reports/nhs-return/mapping': { may: EVERYONE, a: () => ({ url: '/api/reports/nhs-return/mapping' }) },
@@ -794,6 +815,28 @@ const PAGES: Record<string, Operation> = {
   // The lead roles are partnership-wide: their form is for the administrator of everything (every role may read the codes through the API).
   'GET /reports/lead-coverage/settings': { may: ROOT_ONLY, a: () => ({ url: '/reports/lead-coverage/settings' }) },
   'POST /reports/lead-coverage/settings': { may: ROOT_ONLY, ok: [303], a: () => ({ url: '/reports/lead-coverage/settings', form: { roleCodes: 'DSL' } }) },
+  // Targets (issue 15): the page for administrators and coordinators (who only read it); the partnership's and sectors' forms for the administrator of everything.
+  'GET /reports/targets': { may: EDITORS, a: () => ({ url: '/reports/targets' }) },
+  'POST /reports/targets/partnership': { may: ROOT_ONLY, ok: [303], a: () => ({ url: '/reports/targets/partnership', form: { sector: '', level: 'L1', targetPercent: '85', amberMargin: '5' } }) },
+  'POST /reports/targets/organisation': {
+    may: ADMINS,
+    ok: [303],
+    a: () => ({ url: '/reports/targets/organisation', form: { organisation: 'A1', orgLevel: 'L1', orgTargetPercent: '80', orgAmberMargin: '5' } }),
+    b: () => ({ url: '/reports/targets/organisation', form: { organisation: 'B', orgLevel: 'L1', orgTargetPercent: '80', orgAmberMargin: '5' } }),
+    refusedB: NAMED_IN_FORM,
+  },
+  'POST /reports/targets/remove-shared': { may: ROOT_ONLY, ok: [303, 404], a: () => ({ url: '/reports/targets/remove-shared', form: { reach: 'partnership', level: 'L3' } }) },
+  'POST /reports/targets/remove': {
+    may: ADMINS,
+    ok: [303, 404],
+    a: () => ({ url: '/reports/targets/remove', form: { reach: 'organisation', level: 'L3', organisation: 'A1' } }),
+    b: () => ({ url: '/reports/targets/remove', form: { reach: 'organisation', level: 'L3', organisation: 'B' } }),
+    refusedB: NAMED_IN_FORM,
+  },
+  'GET /reports/trend': { may: EVERYONE, a: () => ({ url: '/reports/trend?organisation=A1' }), b: () => ({ url: '/reports/trend?organisation=B' }) },
+  'GET /reports/trend/chart.svg': { may: EVERYONE, a: () => ({ url: '/reports/trend/chart.svg?organisation=A1' }), b: () => ({ url: '/reports/trend/chart.svg?organisation=B' }) },
+  'GET /reports/trend.csv': { may: EVERYONE, a: () => ({ url: '/reports/trend.csv?organisation=A1' }), b: () => ({ url: '/reports/trend.csv?organisation=B' }) },
+  'GET /reports/trend.xlsx': { may: EVERYONE, a: () => ({ url: '/reports/trend.xlsx?organisation=A1' }), b: () => ({ url: '/reports/trend.xlsx?organisation=B' }) },
   // Returns (issue 15). The NHS return page lists health organisations only: none in A, so A1 is a choice to correct (400) and the downloads answer 422.
   'GET /reports/nhs-return': { may: EVERYONE, a: () => ({ url: '/reports/nhs-return' }), b: () => ({ url: '/reports/nhs-return?organisation=B' }) },
   'GET /reports/nhs-return.csv': { may: EVERYONE, ok: [422], a: () => ({ url: '/reports/nhs-return.csv?organisation=A1' }), b: () => ({ url: '/reports/nhs-return.csv?organisation=B' }) },

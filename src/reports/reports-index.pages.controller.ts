@@ -29,6 +29,11 @@ export class ReportsIndexPagesController {
       },
       { name: 'Annual report', href: '/reports/annual', description: 'The four quarters of a financial year side by side, with the year’s totals.' },
       {
+        name: 'Compliance trend',
+        href: '/reports/trend',
+        description: 'Compliance % at each quarter end over the last eight quarters (or the quarters you choose), per level, by organisation or sector, with a chart; CSV and Excel.',
+      },
+      {
         name: 'Needs analysis',
         href: '/reports/needs-analysis',
         description: 'How many people will need each level over the coming months, how many WRAP sessions that means and how many trainers.',
@@ -40,6 +45,9 @@ export class ReportsIndexPagesController {
         description: 'Whether each school or other organisation has a named Prevent lead holding a valid L3, for the annual audit.',
       },
     ];
+    if (scope.role === 'admin' || scope.role === 'coordinator') {
+      reports.push({ name: 'Targets', href: '/reports/targets', description: 'The compliance % each level should reach, for the partnership, a sector or an organisation, that reports show each figure against.' });
+    }
     if (scope.canEditPeople) {
       reports.push({
         name: 'Impact figures',

@@ -162,6 +162,7 @@ export class TargetsService {
 
   /** An organisation's own target, for it and everything below it: only inside the asker's subtree. */
   async setOrganisation(scope: Scope, organisationCode: string, target: SetTarget): Promise<AppliedTarget> {
+    this.scopes.assertCanEditFramework(scope);
     const organisation = await this.scopes.organisationField(scope, organisationCode, 'organisation');
     return this.save(scope, 'organisation', { organisationId: organisation.id }, target);
   }
@@ -170,6 +171,7 @@ export class TargetsService {
   async remove(scope: Scope, reach: TargetReach, at: { sector?: string; organisation?: string }, levelCode: string): Promise<boolean> {
     const m = this.dataSource.manager;
     let organisationId: number | null = null;
+    this.scopes.assertCanEditFramework(scope);
     if (reach === 'organisation') organisationId = (await this.scopes.organisationField(scope, at.organisation ?? '', 'organisation')).id;
     else await this.assertPartnershipWide(scope);
     const level = await this.levelOf(m, levelCode);

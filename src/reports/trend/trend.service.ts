@@ -181,6 +181,11 @@ export class TrendService {
     };
   }
 
+  /** The levels a trend may show, in framework order. */
+  async levelChoices(): Promise<{ code: string; name: string }[]> {
+    return (await loadLevels(this.dataSource.manager)).map((l) => ({ code: l.code, name: l.name }));
+  }
+
   /** Quarters to offer in the page's choices: the last 20 that have ended and the one running, newest first. */
   quarterChoices(today: string = todayIso()): { value: string; text: string }[] {
     const current = quarterOf(today);
