@@ -125,7 +125,7 @@ describeEachDatabase('returns in their recipients’ shapes', (kind) => {
       expect(lines).toContainEqual(expect.stringMatching(/^Prevent lead,Named Prevent lead in post,.*Yes$/));
       const xlsx = await http.get(`/reports/nhs-return.xlsx?organisation=H&year=${year}`).buffer(true).parse(binary).expect(200);
       const book = new ExcelJS.Workbook();
-      await book.xlsx.load(xlsx.body as Buffer);
+      await book.xlsx.load(xlsx.body);
       const sheet = book.worksheets[0];
       const rows: unknown[][] = [];
       sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
