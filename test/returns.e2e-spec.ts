@@ -32,6 +32,8 @@ const last = lastEndedQuarter(today);
 const lastEnd = financialQuarter(last.year, last.quarter).end;
 const year = last.year;
 const flat = (s: string) => s.replace(/\s+/g, ' ');
+/** A page's text as read: tags dropped, apostrophes and spaces tidied. */
+const visible = (html: string) => flat(html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/&amp;/g, '&'));
 
 /** A partnership with an NHS trust (and a ward inside it), a school, and people whose training differs. */
 async function partnership(http: Client): Promise<void> {
@@ -219,6 +221,20 @@ describeEachDatabase('returns in their recipients’ shapes', (kind) => {
       expect(text).toContain('Organisations with no Prevent lead holding a valid L3');
       expect(text).toContain('Test School');
       expect(text).not.toContain('This quarter has not ended');
+    });
+
+    it('the pages: the packs show with their forms, and the scheduling form shows every problem at its box', async () => {
+      expect(visible((await http.get('/reports/evidence-pack?organisation=H').expect(200)).text)).toContain(`Prepared on ${formatUkDate(today)}`);
+      const pack = visible((await http.get(`/reports/working-group-pack?organisation=P&year=${last.year}&quarter=${last.quarter}`).expect(200)).text);
+      expect(pack).toContain(`Prevent Working Group pack, ${quarterLabel(last)}`);
+      expect(pack).toMatch(/Organisations with no Prevent lead holding a valid L3 at .* Test School \(Education\): No named lead/);
+      const page = await http.get('/reports/subscriptions').expect(200);
+      expect(visible(page.text)).toContain('Prevent Working Group pack');
+      const refused = await http.post('/reports/subscriptions').set('Accept', 'text/html').type('form').send({ organisation: 'P', recipients: 'not an address' }).expect(422);
+      const text = visible(refused.text);
+      expect(text).toContain('There is a problem');
+      for (const problem of ['Choose which report to send', 'Choose how often to send it', 'Enter each email address in the correct format']) expect(text).toContain(problem);
+      expect(refused.text).toContain('>not an address</textarea>');
     });
 
     it('refuses the NHS return for an organisation outside health, and stops a subscription', async () => {

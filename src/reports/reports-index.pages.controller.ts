@@ -44,11 +44,27 @@ export class ReportsIndexPagesController {
         href: '/reports/lead-coverage',
         description: 'Whether each school or other organisation has a named Prevent lead holding a valid L3, for the annual audit.',
       },
+      {
+        name: 'Prevent Working Group pack',
+        href: '/reports/working-group-pack',
+        description: 'For a quarter: the quarterly report, the compliance trend and the exceptions (organisations below target, organisations without a trained Prevent lead), as a page and a PDF.',
+      },
+      {
+        name: 'NHS Prevent quarterly return',
+        href: '/reports/nhs-return',
+        description: 'For a health organisation: NHS England’s quarterly data items (Prevent lead, staff eligible for and trained in basic awareness and WRAP / level 3, referrals), as CSV and Excel.',
+      },
+      {
+        name: 'Inspection evidence pack',
+        href: '/reports/evidence-pack',
+        description: 'For one organisation, a dated PDF for Ofsted or CQC: its Prevent lead, compliance against target, sessions attended and staff training records.',
+      },
     ];
     if (scope.role === 'admin' || scope.role === 'coordinator') {
       reports.push({ name: 'Targets', href: '/reports/targets', description: 'The compliance % each level should reach, for the partnership, a sector or an organisation, that reports show each figure against.' });
     }
     if (scope.canEditPeople) {
+      reports.push({ name: 'Scheduled reports', href: '/reports/subscriptions', description: 'Have the Working Group pack, the NHS return or the trend emailed to a list of people when each quarter closes, or monthly or weekly.' });
       reports.push({
         name: 'Impact figures',
         href: '/reports/impact',
