@@ -22,4 +22,5 @@ module.exports = {
   // work overlaps the other worker's JavaScript (about 3.7 instead of 6.2 minutes for the suite).
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/test-passwords.ts'],
 };

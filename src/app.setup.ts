@@ -45,23 +45,25 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   );
   app.useGlobalInterceptors(new FormPageInterceptor(app.get(Reflector), app.get(ModuleRef)));
   app.useGlobalFilters(new HttpExceptionFilter());
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Prevent training tracker')
-      .setDescription('Organisations, staff, Prevent training completions and the reports built on them. Dates are ISO YYYY-MM-DD.')
-      .setVersion('1')
-      .addBearerAuth(
-        { type: 'http', scheme: 'bearer', bearerFormat: 'personal API token', description: 'A personal API token: POST /api/auth/token with your email and password, or create one on your account page' },
-        BEARER_SCHEME,
-      )
-      .addCookieAuth(
-        SESSION_COOKIE,
-        { type: 'apiKey', in: 'cookie', description: 'The session of a browser signed in at /sign-in; changes also need the x-csrf-token header' },
-        SESSION_COOKIE_SCHEME,
-      )
-      .build(),
-  );
+  // Built on the first request for it, not at start: generating it takes longer than the rest of start-up.
+  const document = () =>
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Prevent training tracker')
+        .setDescription('Organisations, staff, Prevent training completions and the reports built on them. Dates are ISO YYYY-MM-DD.')
+        .setVersion('1')
+        .addBearerAuth(
+          { type: 'http', scheme: 'bearer', bearerFormat: 'personal API token', description: 'A personal API token: POST /api/auth/token with your email and password, or create one on your account page' },
+          BEARER_SCHEME,
+        )
+        .addCookieAuth(
+          SESSION_COOKIE,
+          { type: 'apiKey', in: 'cookie', description: 'The session of a browser signed in at /sign-in; changes also need the x-csrf-token header' },
+          SESSION_COOKIE_SCHEME,
+        )
+        .build(),
+    );
   // The API description is for signed-in users and scripts only, like everything but sign-in and health.
   app.use(['/api/docs', '/api/docs-json', '/api/docs-yaml'], requireSignedIn(app));
   SwaggerModule.setup('api/docs', app, document);

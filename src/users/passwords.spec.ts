@@ -1,4 +1,15 @@
-import { MIN_PASSWORD_LENGTH, passwordProblem, personalWords, temporaryPassword } from './passwords';
+// The e2e suites hash cheaply (test/support/test-passwords.ts); this spec holds the real settings.
+jest.unmock('./passwords');
+import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem, personalWords, temporaryPassword, verifyPassword } from './passwords';
+
+describe('hashPassword', () => {
+  it('hashes with argon2id at the library defaults (64 MiB, three passes), and verifies only the same password', async () => {
+    const hash = await hashPassword('correct horse battery staple');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/);
+    expect(await verifyPassword(hash, 'correct horse battery staple')).toBe(true);
+    expect(await verifyPassword(hash, 'correct horse battery stapler')).toBe(false);
+  });
+});
 
 describe('passwordProblem', () => {
   it('accepts the demo, test and documented passwords', () => {
