@@ -11,6 +11,8 @@
  *   npm run bench -- --quick            the small cases only (each bench decides what that means)
  *   npm run bench -- --fresh            regenerate cached databases (data/bench/)
  *   npm run bench -- --no-postgres      skip PostgreSQL cases
+ *   npm run bench -- load --people 500000 --users 10,50 --duration 20
+ *                                       flags with a value (`--flag value` or `--flag=value`), read from ctx.options
  *
  * The exit code is 1 when any bench missed a target.
  */
@@ -20,8 +22,11 @@ import { join } from 'node:path';
 import { projectRoot } from '../src/config/project-root';
 import { gapAnalysisBench } from './bench/gap-analysis.bench';
 import { importsBench } from './bench/imports.bench';
+import { loadBench } from './bench/load.bench';
 import { remindersBench } from './bench/reminders.bench';
 import { reportsBench } from './bench/reports.bench';
+import { searchBench } from './bench/search.bench';
+import { retentionBench } from './bench/retention.bench';
 
 export interface BenchContext {
   /** Folder for data kept between runs (data/bench/, not committed). */
@@ -30,6 +35,8 @@ export interface BenchContext {
   serverMain: string;
   /** Flags from the command line, e.g. --quick, --fresh. */
   flags: Set<string>;
+  /** Flags given a value, `--people 500000` or `--people=500000`: the value by flag. */
+  options: Map<string, string>;
   log: (line: string) => void;
 }
 
@@ -69,7 +76,7 @@ const imports: Bench = {
   },
 };
 
-export const BENCHES: Bench[] = [gapAnalysisBench, reportsBench, imports, remindersBench];
+export const BENCHES: Bench[] = [gapAnalysisBench, reportsBench, imports, remindersBench, loadBench, retentionBench, searchBench];
 
 function printTable(result: BenchResult): void {
   const { columns, rows } = result.table;
@@ -85,14 +92,24 @@ function printTable(result: BenchResult): void {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const flags = new Set(args.filter((a) => a.startsWith('--')));
-  const names = args.filter((a) => !a.startsWith('--'));
+  const flags = new Set<string>();
+  const options = new Map<string, string>();
+  const names: string[] = [];
+  args.forEach((arg, i) => {
+    const [flag, inline] = arg.split('=', 2);
+    if (arg.startsWith('--')) {
+      flags.add(flag);
+      if (inline !== undefined) options.set(flag, inline);
+    } else if (i > 0 && args[i - 1].startsWith('--') && !args[i - 1].includes('=') && !BENCHES.some((b) => b.name === arg)) {
+      options.set(args[i - 1], arg);
+    } else names.push(arg);
+  });
   const unknown = names.filter((n) => !BENCHES.some((b) => b.name === n));
   if (unknown.length) throw new Error(`No bench named ${unknown.join(', ')}: choose from ${BENCHES.map((b) => b.name).join(', ')}`);
   const root = projectRoot();
   const serverMain = join(root, 'dist', 'src', 'main.js');
   if (!existsSync(serverMain)) throw new Error(`${serverMain} is missing: build first (npm run bench does)`);
-  const ctx: BenchContext = { cacheDir: join(root, 'data', 'bench'), serverMain, flags, log: (line) => console.log(line) };
+  const ctx: BenchContext = { cacheDir: join(root, 'data', 'bench'), serverMain, flags, options, log: (line) => console.log(line) };
   const results: BenchResult[] = [];
   for (const bench of BENCHES.filter((b) => names.length === 0 || names.includes(b.name))) {
     console.log(`\n== ${bench.name}: ${bench.description}`);

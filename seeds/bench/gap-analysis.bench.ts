@@ -29,10 +29,10 @@ import type { Bench, BenchContext, BenchResult } from '../bench';
 import { FloorFramework, postgresFloor, sqliteFloor, totalsOf } from './gap-analysis.floor';
 import { median, RssSampler, startServer, timeRuns } from './support';
 
-const WINDOW_DAYS = 90;
+export const WINDOW_DAYS = 90;
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-interface Case {
+export interface Case {
   database: 'sqlite' | 'postgres';
   staff: number;
   runs: number;
@@ -48,7 +48,7 @@ const CASES: Case[] = [
 const TARGET_RSS_MB = 300;
 
 /** What we know about a generated database, kept beside it so it can be reused. */
-interface Prepared {
+export interface Prepared {
   staff: number;
   asOf: string;
   completions: number;
@@ -85,14 +85,14 @@ export async function benchToken(env: Record<string, string>): Promise<string | 
   }
 }
 
-function envFor(c: Case, cacheDir: string): Record<string, string> {
+export function envFor(c: Case, cacheDir: string): Record<string, string> {
   return c.database === 'sqlite'
     ? { DATABASE_PATH: join(cacheDir, `gap-${c.staff}.sqlite`) }
     : { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: `bench_gap_${c.staff}` };
 }
 
 /** Generates the partnership unless data/bench/ already holds it (--fresh makes it again). */
-async function prepare(c: Case, ctx: BenchContext): Promise<Prepared> {
+export async function prepare(c: Case, ctx: BenchContext): Promise<Prepared> {
   const env = envFor(c, ctx.cacheDir);
   const sidecar = join(ctx.cacheDir, `gap-${c.database}-${c.staff}.json`);
   const fresh = ctx.flags.has('--fresh');
@@ -155,7 +155,7 @@ async function floorFramework(query: (text: string) => Promise<Record<string, un
 }
 
 /** The floor: the hand-written statement on a connection of its own, timed the same way. */
-async function floor(c: Case, env: Record<string, string>, asOf: string, runs: number) {
+export async function floor(c: Case, env: Record<string, string>, asOf: string, runs: number) {
   if (c.database === 'sqlite') {
     const db = new Database(env.DATABASE_PATH, { readonly: true });
     // The same settings the server uses (src/config/database.ts).

@@ -185,30 +185,36 @@ async function prepareDatabase(database: string, staff: number, rows: number, fi
     });
     const { token } = await app.get(TokensService).issue(user.id, 'imports bench');
 
-    // People with the code of their employer, so each row names one person even where references repeat.
-    const people = await dataSource.query<{ ref: string; employer: string }[]>(
-      `SELECT s.employee_ref AS ref, e.code AS employer FROM staff s JOIN organisations e ON e.id = s.employer_id ORDER BY s.id`,
-    );
-    const out = createWriteStream(file);
-    const write = (line: string) => (out.write(line) ? Promise.resolve() : once(out, 'drain').then(() => undefined));
-    await write('employee_ref,organisation_code,course_name,level_code,completed_on,evidence\r\n');
-    const today = todayIso();
-    let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    for (let i = 0; i < rows; i++) {
-      const p = people[i % people.length];
-      // Two rows a person on average, on different days within the last six years: few clash.
-      const date = addDays(today, -1 - Math.floor(random() * 2190));
-      const date2 = random() < 0.5 ? date.split('-').reverse().join('/') : date;
-      const course = i % 10 === 9 ? ',L2' : `${COURSES[i % 2]},`;
-      await write(`${p.ref},${p.employer},${course},${date2},Platform record ${i}\r\n`);
-    }
-    out.end();
-    await once(out, 'finish');
+    await writeCompletionsFile((text) => dataSource.query(text), rows, file);
     return token;
   } finally {
     await app.close();
   }
+}
+
+/**
+ * The file of `rows` completions for the people of a generated database: about two rows a person,
+ * on different days within the last six years, a tenth by level code rather than course name.
+ */
+export async function writeCompletionsFile(query: (text: string) => Promise<{ ref: string; employer: string }[]>, rows: number, file: string): Promise<void> {
+  // People with the code of their employer, so each row names one person even where references repeat.
+  const people = await query(`SELECT s.employee_ref AS ref, e.code AS employer FROM staff s JOIN organisations e ON e.id = s.employer_id ORDER BY s.id`);
+  const out = createWriteStream(file);
+  const write = (line: string) => (out.write(line) ? Promise.resolve() : once(out, 'drain').then(() => undefined));
+  await write('employee_ref,organisation_code,course_name,level_code,completed_on,evidence\r\n');
+  const today = todayIso();
+  let seed = 12345;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < rows; i++) {
+    const p = people[i % people.length];
+    // Two rows a person on average, on different days within the last six years: few clash.
+    const date = addDays(today, -1 - Math.floor(random() * 2190));
+    const date2 = random() < 0.5 ? date.split('-').reverse().join('/') : date;
+    const course = i % 10 === 9 ? ',L2' : `${COURSES[i % 2]},`;
+    await write(`${p.ref},${p.employer},${course},${date2},Platform record ${i}\r\n`);
+  }
+  out.end();
+  await once(out, 'finish');
 }
 
 /** A staff list of `rows` new people in one organisation, imported through the API with the server's memory sampled. */
