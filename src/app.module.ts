@@ -18,6 +18,7 @@ import { loggerParams } from './operations/logging';
 import { isLastingStartUpFault } from './operations/start-up';
 import { OperationsModule } from './operations/operations.module';
 import { OrganisationsModule } from './organisations/organisations.module';
+import { DataProtectionModule } from './data-protection/data-protection.module';
 import { DemoModule } from './demo/demo.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { MyTrainingModule } from './my-training/my-training.module';
@@ -68,6 +69,7 @@ export class AppModule {
         PagesModule,
         EvidenceModule,
         MyTrainingModule,
+        DataProtectionModule,
         DemoModule,
         OperationsModule,
       ],

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { Scope } from '../auth/scope';
 import { notFound, unknownCode } from '../common/http-errors';
+import { anonymisedNote } from '../data-protection/retention-words';
 import { sql } from '../database/sql';
 import { OutboxMessage } from '../notifications/outbox-message.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -240,12 +241,17 @@ export class ScopeService {
     for (let i = 0; i < ids.length; i += 500) {
       const rows = await m
         .createQueryBuilder()
-        .select(['s.id AS id', 's.employee_ref AS employee_ref', 's.first_name AS first_name', 's.last_name AS last_name'])
+        .select(['s.id AS id', 's.employee_ref AS employee_ref', 's.first_name AS first_name', 's.last_name AS last_name', 's.anonymised_at AS anonymised_at', 's.anonymised_reason AS anonymised_reason'])
         .from('staff', 's')
         .where('s.id IN (:...ids)', { ids: ids.slice(i, i + 500) })
         .andWhere(predicate.sql, predicate.params)
-        .getRawMany<{ id: number; employee_ref: string; first_name: string; last_name: string }>();
-      for (const r of rows) out.set(Number(r.id), { ref: r.employee_ref, name: `${r.first_name} ${r.last_name}` });
+        .getRawMany<{ id: number; employee_ref: string; first_name: string; last_name: string; anonymised_at: string | null; anonymised_reason: string | null }>();
+      for (const r of rows) {
+        // An anonymised person says so wherever a report would name them (src/data-protection).
+        const note = anonymisedNote(r.anonymised_at, r.anonymised_reason);
+        const name = `${r.first_name} ${r.last_name}`;
+        out.set(Number(r.id), { ref: r.employee_ref, name: note ? `${name} (${note.charAt(0).toLowerCase()}${note.slice(1)})` : name });
+      }
     }
     return out;
   }

@@ -35,6 +35,16 @@ export function ancestorAt(organisation: string, depthBelow: string, alias = 'gc
 }
 
 /**
+ * A setting kept per organisation that applies to its subtree, nearest wins: `table.column` of the
+ * nearest of `organisation` and its ancestors with a row in `table` (keyed by organisation_id), as
+ * a scalar subquery; NULL where none has one (the partnership-wide value applies).
+ */
+export function nearestOwn(organisation: string, table: string, column: string, alias = 'nc'): string {
+  return `(SELECT ${alias}_v.${column} FROM ${CLOSURE} ${alias} JOIN ${table} ${alias}_v ON ${alias}_v.organisation_id = ${alias}.ancestor_id
+           WHERE ${alias}.descendant_id = ${organisation} ORDER BY ${alias}.depth ASC LIMIT 1)`;
+}
+
+/**
  * The closure rows of `organisation` as a table source, one per ancestor, with columns
  * `ancestor_id`, `descendant_id` and `depth` (how far above): for `FROM ... JOIN`.
  */

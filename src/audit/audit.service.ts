@@ -26,7 +26,7 @@ export class AuditService {
    * `organisationId` is the organisation it is about; for account entries it defaults to the account's.
    */
   async record(
-    entry: { action: string; entity: string; entityKey?: string | null; before?: unknown; after?: unknown; organisationId?: number | null },
+    entry: { action: string; entity: string; entityKey?: string | null; before?: unknown; after?: unknown; organisationId?: number | null; reason?: string | null },
     actor: AuditActor | null = currentAuditActor(),
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
@@ -39,6 +39,7 @@ export class AuditService {
       entityKey: entry.entityKey ?? null,
       beforeJson: entry.before === undefined ? null : JSON.stringify(entry.before),
       afterJson: entry.after === undefined ? null : JSON.stringify(entry.after),
+      reason: entry.reason ?? null,
       organisationId:
         entry.organisationId !== undefined ? entry.organisationId : entry.entity === 'users' ? await accountOrganisationOf(manager, entry.entityKey) : null,
     });

@@ -1,4 +1,5 @@
 import { Controller, Get, Param, ParseIntPipe, Post, Query, Render, Res } from '@nestjs/common';
+import { anonymisedNote } from '../data-protection/retention-words';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ComplianceService } from '../compliance/compliance.service';
 import { BookingOffers } from '../sessions/booking-offers';
@@ -44,6 +45,7 @@ const DONE: Record<string, string> = {
   completion: 'Training recorded',
   corrected: 'Training record corrected',
   deleted: 'Training record deleted',
+  erased: 'Their personal details have been erased',
 };
 
 interface CompletionFormValues {
@@ -96,7 +98,10 @@ export class CompletionsPagesController {
         startDate: person.startDate,
         endDate: person.endDate,
         isLeaver: person.endDate !== null && person.endDate < todayIso(),
+        anonymised: anonymisedNote(person.anonymisedAt, person.anonymisedReason),
       },
+      // Erasure on request (src/data-protection): administrators, until the details are gone.
+      canErase: scope.role === 'admin' && (person.anonymisedAt === null || person.anonymisedReason === 'erasure-trainer-name-kept'),
       completions: completions.map((c) => ({
         id: c.id,
         levelCode: c.level.code,

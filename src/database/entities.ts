@@ -2,6 +2,7 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../auth/app-setting.entity';
 import { WebSession } from '../auth/web-session.entity';
 import { Completion } from '../completions/completion.entity';
+import { RetentionOverride } from '../data-protection/retention-override.entity';
 import { EvidenceSubmission } from '../evidence/evidence-submission.entity';
 import { ImpactFigure } from '../reports/impact/impact-figure.entity';
 import { ReportSubscription } from '../reports/subscriptions/report-subscription.entity';
@@ -64,5 +65,6 @@ export const ENTITIES = [
   EvidenceSubmission,
   BookingApprovalSetting,
   BookingRequest,
+  RetentionOverride,
   Target,
 ];

@@ -168,6 +168,8 @@ export class PeopleService {
       .addOrderBy('s.first_name', 'ASC')
       .addOrderBy('s.id', 'ASC');
     if (purpose !== 'see') qb.andWhere('(s.end_date IS NULL OR s.end_date >= :choosableToday)', { choosableToday: todayIso() });
+    // Anonymised people (src/data-protection) are never offered, whatever is typed.
+    qb.andWhere('s.anonymised_at IS NULL');
     return qb;
   }
 

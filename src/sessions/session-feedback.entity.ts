@@ -16,6 +16,8 @@ export class SessionFeedback {
   @JoinColumn({ name: 'session_id' })
   session: TrainingSession;
 
+  // Feedback a person signed, found when they are anonymised (src/data-protection).
+  @Index('ix_feedback_staff')
   @Column({ type: 'integer', nullable: true })
   staffId: number | null;
 

@@ -21,6 +21,8 @@ import { Role } from '../roles/role.entity';
 @Index('ix_staff_last_name_lower', { synchronize: false })
 @Index('ix_staff_employee_ref_lower', { synchronize: false })
 @Index('ix_staff_email_lower', { synchronize: false })
+// Leavers not yet anonymised, by end date: the daily retention run (src/data-protection).
+@Index('ix_staff_retention', ['anonymisedReason', 'endDate'])
 export class Staff {
   @PrimaryGeneratedColumn()
   id: number;
@@ -68,6 +70,14 @@ export class Staff {
 
   @Column({ type: 'varchar', length: 10, nullable: true })
   endDate: string | null;
+
+  /** When the person's details were removed (ISO instant), by the retention policy or on request (src/data-protection). */
+  @Column({ type: 'varchar', length: 24, nullable: true })
+  anonymisedAt: string | null;
+
+  /** 'retention', 'erasure', or 'erasure-trainer-name-kept' (named as the trainer of sessions still kept). */
+  @Column({ type: 'varchar', length: 30, nullable: true })
+  anonymisedReason: string | null;
 
   /** HR columns from staff imports, read by the role rules (src/imports/role-rules.ts). */
   @Column({ type: 'varchar', length: 200, nullable: true })

@@ -109,6 +109,7 @@ export class StaffPagesController {
         roles: p.roleCodes.map((code) => roleNames.get(code) ?? code).join(', '),
         startDate: p.startDate,
         isLeaver: p.isLeaver,
+        anonymised: p.anonymised,
         levels: statuses.get(p.id) ?? [],
       })),
       pagination: pagination(result.page, result.pages, hrefFor),

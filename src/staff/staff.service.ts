@@ -18,6 +18,7 @@ import { Staff } from './staff.entity';
 import { endDateProblem, managerLoopProblem } from './staff-rules';
 import { subtreeIds } from '../access/subtree';
 import { StaffRuleRole } from '../imports/role-rule.entity';
+import { anonymisedNote } from '../data-protection/retention-words';
 
 @Injectable()
 export class StaffService {
@@ -248,5 +249,6 @@ export function staffView(s: Staff): StaffView {
     startDate: s.startDate,
     endDate: s.endDate,
     isLeaver: s.endDate !== null && s.endDate < today,
+    anonymised: anonymisedNote(s.anonymisedAt, s.anonymisedReason),
   };
 }

@@ -114,4 +114,6 @@ export class StaffView {
   @ApiProperty() startDate: string;
   @ApiProperty({ nullable: true, type: String }) endDate: string | null;
   @ApiProperty() isLeaver: boolean;
+  @ApiProperty({ nullable: true, type: String, description: 'Set once their personal details have been removed: "Anonymised on 3 March 2026 under the retention policy"' })
+  anonymised: string | null;
 }
