@@ -156,10 +156,10 @@ export class SqliteStatement implements GapStatement {
     // Rules 2-4 per date in SQL over the groups of people with the same packed facts (a few
     // thousand rows, not one per person): each packed fact read back with shifts and masks, the
     // need and scores of each date compared with integer literals, rule 4 by statusSql.
-    const field = (name: string) => {
-      const { column, shift, width } = (rolePack.at.get(name) ?? heldPack.at.get(name))!;
-      return `((g.${column} >> ${shift}) & ${2 ** width - 1})`;
-    };
+    // Each packed fact is unpacked once per group in its own stage (SQLite does not share repeated
+    // expressions, and rules 2-4 read each fact several times per date).
+    const unpacked = [...rolePack.at, ...heldPack.at].map(([name, { column, shift, width }]) => `((g.${column} >> ${shift}) & ${2 ** width - 1}) AS ${name}`);
+    const field = (name: string) => `g.${name}`;
     const thresholdIndex = new Map(thresholds.map((t, m) => [t, m]));
     // Rule 2 on date k: due once the shortest grace (its code) has passed since the start, i.e. when at most `index` thresholds fall before the start date.
     const needOn = (k: number, i: number) => {
@@ -201,9 +201,10 @@ export class SqliteStatement implements GapStatement {
     // LIMIT -1 keeps SQLite from copying the subqueries into every expression that reads them.
     const text = `WITH per AS (SELECT s.organisation_id AS org, ${selects.join(',\n          ')}
         FROM staff s WHERE ${where} LIMIT -1),
-      grouped AS (SELECT x.org, ${cols('x')}, COUNT(*) AS people FROM per x WHERE x.f <> 0 GROUP BY x.org, ${cols('x')})
+      grouped AS (SELECT x.org, ${cols('x')}, COUNT(*) AS people FROM per x WHERE x.f <> 0 GROUP BY x.org, ${cols('x')}),
+      facts AS (SELECT g.org, g.people, g.f, g.sb, ${unpacked.join(', ')} FROM grouped g LIMIT -1)
       SELECT ${this.parts.childOf(params, scope.rootId)} AS child, og.sector, ${qualified('y')}, ${svCols('y')}, SUM(y.people) AS people
-      FROM (SELECT g.org, ${masks.map((m) => `${field(m)} AS ${m}`).join(', ')}, ${svs.join(', ')}, g.people FROM grouped g) y
+      FROM (SELECT g.org, ${masks.map((m) => `g.${m}`).join(', ')}, ${svs.join(', ')}, g.people FROM facts g) y
       JOIN organisations og ON og.id = y.org
       WHERE ${on.map((_, k) => `y.sv${k} <> 0`).join(' OR ')}
       GROUP BY 1, og.sector, ${qualified('y')}, ${svCols('y')}`;
