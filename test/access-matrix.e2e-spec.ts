@@ -113,6 +113,8 @@ const uploader = (f: AccessFixture, role: MatrixRole) => (EDITORS.includes(role)
 /** A scheduled report for organisation A1 or B, made by the unscoped administrator (to be stopped by the call). */
 const subscription = async (f: AccessFixture, org: 'A1' | 'B') =>
   (await f.clients.root.post('/api/report-subscriptions').send({ report: 'trend', organisation: org, frequency: 'weekly', recipients: [org === 'B' ? 'pwg@bravo.example' : 'pwg@alpha.example'] }).expect(201)).body.id as number;
+/** A1 is no health organisation, so the NHS return answers 422 there; B is one, so the unscoped administrator gets it there (200). */
+const NHS_OK: Partial<Record<MatrixRole, number[]>> = { root: [200, 422], admin: [422], coordinator: [422], trainer: [422], manager: [422], viewer: [422] };
 const subscriptionJson = (org: string) => ({ report: 'trend', organisation: org, frequency: 'weekly', recipients: ['pwg@alpha.example'] });
 const feedbackToken = async (f: AccessFixture) => ((await f.clients.root.get(`/api/sessions/${f.sessions.SA}/feedback`)).body as { token: string }).token;
 const newSessionBody = (f: AccessFixture, host: 'A' | 'B') => ({
@@ -492,7 +494,7 @@ const API: Record<string, Operation> = {
   },
   'GET /api/reports/trend': { may: EVERYONE, a: () => ({ url: '/api/reports/trend?organisation=A1' }), b: () => ({ url: '/api/reports/trend?organisation=B' }) },
   // Returns (issue 15): figures for every role; A and A1 are not health organisations, so the NHS return answers 422 there.
-  'GET /api/reports/nhs-return': { may: EVERYONE, ok: [422], a: () => ({ url: '/api/reports/nhs-return?organisation=A1' }), b: () => ({ url: '/api/reports/nhs-return?organisation=B' }) },
+  'GET /api/reports/nhs-return': { may: EVERYONE, ok: NHS_OK, a: () => ({ url: '/api/reports/nhs-return?organisation=A1' }), b: () => ({ url: '/api/reports/nhs-return?organisation=B' }) },
   'GET /api/reports/nhs-return/mapping': { may: EVERYONE, a: () => ({ url: '/api/reports/nhs-return/mapping' }) },
   'PUT /api/reports/nhs-return/mapping': { may: ROOT_ONLY, a: () => ({ url: '/api/reports/nhs-return/mapping', json: { basicLevels: ['L1'], wrapLevels: ['L2', 'L3'] } }) },
   'GET /api/reports/evidence-pack': { may: EVERYONE, a: () => ({ url: '/api/reports/evidence-pack?organisation=A1' }), b: () => ({ url: '/api/reports/evidence-pack?organisation=B' }) },
@@ -839,8 +841,8 @@ const PAGES: Record<string, Operation> = {
   'GET /reports/trend.xlsx': { may: EVERYONE, a: () => ({ url: '/reports/trend.xlsx?organisation=A1' }), b: () => ({ url: '/reports/trend.xlsx?organisation=B' }) },
   // Returns (issue 15). The NHS return page lists health organisations only: none in A, so A1 is a choice to correct (400) and the downloads answer 422.
   'GET /reports/nhs-return': { may: EVERYONE, a: () => ({ url: '/reports/nhs-return' }), b: () => ({ url: '/reports/nhs-return?organisation=B' }) },
-  'GET /reports/nhs-return.csv': { may: EVERYONE, ok: [422], a: () => ({ url: '/reports/nhs-return.csv?organisation=A1' }), b: () => ({ url: '/reports/nhs-return.csv?organisation=B' }) },
-  'GET /reports/nhs-return.xlsx': { may: EVERYONE, ok: [422], a: () => ({ url: '/reports/nhs-return.xlsx?organisation=A1' }), b: () => ({ url: '/reports/nhs-return.xlsx?organisation=B' }) },
+  'GET /reports/nhs-return.csv': { may: EVERYONE, ok: NHS_OK, a: () => ({ url: '/reports/nhs-return.csv?organisation=A1' }), b: () => ({ url: '/reports/nhs-return.csv?organisation=B' }) },
+  'GET /reports/nhs-return.xlsx': { may: EVERYONE, ok: NHS_OK, a: () => ({ url: '/reports/nhs-return.xlsx?organisation=A1' }), b: () => ({ url: '/reports/nhs-return.xlsx?organisation=B' }) },
   'GET /reports/nhs-return/mapping': { may: ROOT_ONLY, a: () => ({ url: '/reports/nhs-return/mapping' }) },
   'POST /reports/nhs-return/mapping': { may: ROOT_ONLY, ok: [303], a: () => ({ url: '/reports/nhs-return/mapping', form: { basicLevels: 'L1', wrapLevels: 'L2' } }) },
   'GET /reports/evidence-pack': { may: EVERYONE, a: () => ({ url: '/reports/evidence-pack?organisation=A1' }), b: () => ({ url: '/reports/evidence-pack?organisation=B' }) },

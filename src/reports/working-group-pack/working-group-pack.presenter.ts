@@ -44,6 +44,7 @@ export function packModel(p: WorkingGroupPack) {
       ...CHART,
       table: chartTable(chart, pct),
     },
+    noTargets: p.trend.series.every((s) => s.targetPercent === null),
     belowTarget: p.belowTarget.map((b) => ({
       ...b,
       pctText: pct(b.compliancePct),
