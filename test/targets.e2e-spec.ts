@@ -5,6 +5,8 @@
  * organisation's only inside the administrator's own organisations), the page and its forms, and
  * the red/amber/green status with its words beside each figure on the reports and their downloads.
  */
+import { parse } from 'csv-parse/sync';
+import * as ExcelJS from 'exceljs';
 import { createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { completion, organisation, person, requirement, role } from './support/builders';
 
@@ -37,6 +39,12 @@ describeEachDatabase('targets', (kind) => {
     for (const [ref, org, trained] of people) {
       await person(http, { employeeRef: ref, organisationCode: org, roleCodes: ['ALL'], startDate: '2020-01-06' });
       if (trained) await completion(http, ref, 'L1', '2025-01-10');
+    }
+    // A manager in the ward with a team of two, both trained (H is then 11 of 12, the whole 16 of 19).
+    await person(http, { employeeRef: 'MGR', organisationCode: 'HW', roleCodes: [], startDate: '2020-01-06' });
+    for (const ref of ['TM0', 'TM1']) {
+      await person(http, { employeeRef: ref, organisationCode: 'HW', roleCodes: ['ALL'], managerEmployeeRef: 'MGR', startDate: '2020-01-06' });
+      await completion(http, ref, 'L1', '2025-01-10');
     }
   });
   afterAll(() => t.close());
@@ -105,5 +113,81 @@ describeEachDatabase('targets', (kind) => {
     const coordinatorPage = await (await t.as('coordinator', 'P')).get('/reports/targets').set('Accept', 'text/html').expect(200);
     expect(coordinatorPage.text).not.toContain('action="/reports/targets/partnership"');
     expect(coordinatorPage.text).not.toContain('action="/reports/targets/organisation"');
+  });
+
+  // Targets now: the partnership's L1 85 (margin 5), health's L1 90 (margin 2.5), the council's own L1 87.5.
+  // L1 on 30 June 2025: the whole 16 of 19 = 84.2 (amber), C with CY 5 of 7 = 71.4 (red), H 11 of 12 = 91.7 (green).
+  describe('red, amber or green with words and the target beside each figure', () => {
+    const Q = 'organisation=P&asOf=2025-06-30';
+    type Target = { level: string; targetPercent: number | null; status: string; words: string };
+    const l1 = (targets: Target[] | undefined) => targets!.find((x) => x.level === 'L1')!;
+
+    it('on the gap analysis: the whole, each organisation below, each sector and each role', async () => {
+      const v = (await t.http().get(`/api/reports/gap-analysis?${Q}`).expect(200)).body;
+      expect(v.levels[0].compliancePct).toBe(84.2);
+      expect(l1(v.targets)).toEqual({ level: 'L1', targetPercent: 85, amberMargin: 5, status: 'amber', words: 'Close to target' });
+      const org = (code: string) => l1(v.byOrganisation.find((g: { organisation: { code: string } }) => g.organisation.code === code).targets);
+      expect(org('C')).toMatchObject({ targetPercent: 87.5, status: 'red', words: 'Below target' });
+      expect(org('H')).toMatchObject({ targetPercent: 90, status: 'green', words: 'On target' });
+      const sector = (code: string) => l1(v.bySector.find((g: { sector: string }) => g.sector === code).targets);
+      expect(sector('health')).toMatchObject({ targetPercent: 90, status: 'green' });
+      expect(sector('education')).toMatchObject({ targetPercent: 85, status: 'red' });
+      expect(l1(v.byRole[0].targets)).toMatchObject({ targetPercent: 85, status: 'amber' });
+      // L2 has no target anywhere.
+      expect(v.targets.find((x: Target) => x.level === 'L2')).toMatchObject({ targetPercent: null, status: 'no target', words: 'No target set' });
+
+      const page = await t.http().get('/reports/gap-analysis?organisation=P&asOf-day=30&asOf-month=6&asOf-year=2025').set('Accept', 'text/html').expect(200);
+      expect(page.text).toContain('Against target');
+      expect(page.text).toMatch(/Target 85%<\/span> <strong class="govuk-tag govuk-tag--yellow app-rag-tag">Close to target<\/strong>/);
+      expect(page.text).toMatch(/Target 87.5%<\/span> <strong class="govuk-tag govuk-tag--red app-rag-tag">Below target<\/strong>/);
+
+      const csv = parse((await t.http().get(`/api/reports/gap-analysis?${Q}&format=csv`).expect(200)).text.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[];
+      expect(csv.find((r) => r.Group === 'All' && r.Level === 'L1')).toMatchObject({ 'Compliance %': '84.2', 'Target %': '85', 'Status against target': 'Close to target' });
+      expect(csv.find((r) => r.Group === 'Organisation' && r['Group code'] === 'C' && r.Level === 'L1')).toMatchObject({ 'Target %': '87.5', 'Status against target': 'Below target' });
+    });
+
+    it('on the quarterly and annual reports, their pages and their CSV and XLSX downloads', async () => {
+      const q = (await t.http().get('/api/reports/quarterly?organisation=P&year=2025&quarter=1').expect(200)).body;
+      expect(q.levels[0]).toMatchObject({ compliancePctAtEnd: 84.2, target: { targetPercent: 85, status: 'amber', words: 'Close to target' } });
+      expect(q.byOrganisation.find((o: { code: string }) => o.code === 'C').levels[0].target).toMatchObject({ targetPercent: 87.5, status: 'red' });
+      expect(q.bySector.find((s: { sector: string }) => s.sector === 'health').levels[0].target).toMatchObject({ targetPercent: 90, status: 'green' });
+      const a = (await t.http().get('/api/reports/annual?organisation=P&year=2025').expect(200)).body;
+      expect(a.quarters[0].levels[0].target).toMatchObject({ targetPercent: 85, status: 'amber' });
+      expect(a.totals[0].target).toMatchObject({ targetPercent: 85 });
+
+      const page = await t.http().get('/reports/quarterly?organisation=P&year=2025&quarter=1').set('Accept', 'text/html').expect(200);
+      expect(page.text).toContain('target 85%');
+      expect(page.text).toMatch(/<strong class="govuk-tag govuk-tag--yellow app-rag-tag">Close to target<\/strong>/);
+      expect(page.text).toMatch(/<strong class="govuk-tag govuk-tag--red app-rag-tag">Below target<\/strong>/);
+      const annualPage = await t.http().get('/reports/annual?organisation=P&year=2025').set('Accept', 'text/html').expect(200);
+      expect(annualPage.text).toContain('Close to target');
+
+      const csv = parse((await t.http().get('/reports/quarterly.csv?organisation=P&year=2025&quarter=1').expect(200)).text.replace(/^\ufeff/, ''), { columns: true }) as Record<string, string>[];
+      const total = csv.find((r) => r.Breakdown === 'Total' && r.Level === 'L1')!;
+      expect(total).toMatchObject({ 'Compliance % at end': '84.2', 'Target %': '85', 'Status against target at end': 'Close to target' });
+      const annualCsv = (await t.http().get('/reports/annual.csv?organisation=P&year=2025').expect(200)).text;
+      expect(annualCsv.split('\n')[0]).toContain('Status against target at end');
+
+      const xlsx = await t.http().get('/reports/quarterly.xlsx?organisation=P&year=2025&quarter=1').buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      }).expect(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.body);
+      const values: unknown[] = [];
+      book.getWorksheet('Summary')!.eachRow((row) => values.push(...(row.values as unknown[])));
+      expect(values).toContain('Target %');
+      expect(values).toContain('Close to target');
+    });
+
+    it('on the home page and My team’s headline', async () => {
+      const home = await t.http().get('/').set('Accept', 'text/html').expect(200);
+      expect(home.text).toMatch(/Target 85% <strong class="govuk-tag govuk-tag--(yellow|red|green)">(Close to target|Below target|On target)<\/strong>/);
+      const manager = await t.as('manager', 'HW', 'MGR');
+      const team = await manager.get('/my-team').set('Accept', 'text/html').expect(200);
+      // The team (2 of 2) against the ward's target, health's 90%.
+      expect(team.text).toMatch(/<strong>L1<\/strong>[^<]*: <strong>100%<\/strong>, target 90% <strong class="govuk-tag govuk-tag--green">On target<\/strong>/);
+    });
   });
 });

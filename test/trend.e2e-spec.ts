@@ -62,6 +62,8 @@ const world = fc.record({
   to: fc.integer({ min: 0, max: 11 }).map((n) => ({ year: 2023 + Math.floor(n / 4), quarter: ((n % 4) + 1) as 1 | 2 | 3 | 4 })),
 });
 
+type World = typeof world extends fc.Arbitrary<infer T> ? T : never;
+
 const figuresOf = (l: LevelFigures) => ({ required: l.required, met: l.met, pending: l.pending, overdue: l.overdue, compliancePct: l.compliancePct });
 
 describeEachDatabase('compliance trend', (kind) => {
@@ -81,7 +83,7 @@ describeEachDatabase('compliance trend', (kind) => {
   afterAll(() => t.close());
 
   /** Builds one partnership of its own (a new tree), through the API. */
-  async function load(w: fc.RecordValue<typeof world> extends never ? never : typeof world extends fc.Arbitrary<infer T> ? T : never): Promise<string> {
+  async function load(w: World): Promise<string> {
     const http = t.http();
     const prefix = `T${++run}`;
     const codes: string[] = [];
@@ -94,7 +96,7 @@ describeEachDatabase('compliance trend', (kind) => {
       await http
         .post('/api/requirements')
         .send({ roleCode: `R${r.role}`, levelCode: r.level, organisationCode: r.scope === null ? codes[0] : codes[r.scope % codes.length], graceDays: r.grace })
-        .expect((res) => expect([201, 409, 422]).toContain(res.status));
+        .expect((res: { status: number }) => expect([201, 409, 422]).toContain(res.status));
     }
     const end = financialQuarter(w.to.year, w.to.quarter).end;
     for (const [i, p] of w.people.entries()) {
@@ -194,7 +196,7 @@ describeEachDatabase('compliance trend', (kind) => {
       res.on('end', () => done(null, Buffer.concat(chunks)));
     }).expect(200);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.body as Buffer);
+    await book.xlsx.load(xlsx.body);
     expect(book.worksheets[0].name).toBe('Compliance trend');
 
     // A page with a quarter range back to front says so at the first quarter, and shows the default eight.

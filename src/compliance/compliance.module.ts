@@ -4,10 +4,11 @@ import { ComplianceController } from './compliance.controller';
 import { ComplianceService } from './compliance.service';
 import { MyTeamPagesController } from './my-team.pages.controller';
 import { MyTeamService } from './my-team.service';
+import { TargetsCoreModule } from '../reports/targets/targets-core.module';
 
 /** A person's compliance by the reference rules: their record, and managers' "my team". */
 @Module({
-  imports: [SessionsModule],
+  imports: [SessionsModule, TargetsCoreModule],
   controllers: [ComplianceController, MyTeamPagesController],
   providers: [ComplianceService, MyTeamService],
   exports: [ComplianceService, MyTeamService],

@@ -7,6 +7,9 @@ import { isIsoDate } from '../common/dates';
 import { pagination } from '../staff/page-forms';
 import { BookingOffers, PREVENT_ELEARNING } from '../sessions/booking-offers';
 import { MyTeamService } from './my-team.service';
+import { targetCell } from '../reports/targets/rag-cells';
+import { teamHeadline } from '../reports/targets/team-targets';
+import { TargetsService } from '../reports/targets/targets.service';
 
 const PAGE_SIZE = 50;
 
@@ -16,6 +19,7 @@ export class MyTeamPagesController {
   constructor(
     private readonly myTeam: MyTeamService,
     private readonly offers: BookingOffers,
+    private readonly targets: TargetsService,
   ) {}
 
   /** Each person below the signed-in manager, each required level, most urgent first. */
@@ -29,7 +33,9 @@ export class MyTeamPagesController {
     const page = Math.min(pages, Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1));
     const dateQuery = asOf ? `asOf=${asOf}&` : '';
     const shown = team.members.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-    const offers = await this.offers.forPeople(scope, shown);
+    const [offers, book] = await Promise.all([this.offers.forPeople(scope, shown), this.targets.book(scope.rootOrganisationId === null ? [] : [scope.rootOrganisationId])]);
+    const root = scope.rootOrganisationId;
+    const headline = teamHeadline(team.levels, team.members, (level) => (root === null ? book.partnership(level) : book.forOrganisation(root, level))).map((h) => ({ ...h, cell: targetCell(h) }));
     return {
       title: 'My team',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'My team' }],
@@ -44,6 +50,8 @@ export class MyTeamPagesController {
       booked: [...offers.values()].filter((o) => o.upcoming.length > 0).length,
       pagination: pagination(page, pages, (n) => `/my-team?${dateQuery}page=${n}`),
       overdue: team.summary.expired + team.summary.missing,
+      headline,
+      withTargets: headline.some((h) => h.targetPercent !== null),
     };
   }
 }

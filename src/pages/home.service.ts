@@ -11,6 +11,7 @@ import { BookingsService } from '../sessions/bookings.service';
 import { SessionQuery, SessionView } from '../sessions/dto/session.dto';
 import { formatLocal } from '../sessions/session-times';
 import { formatUkDate } from '../common/dates';
+import { type TargetCell, targetCell } from '../reports/targets/rag-cells';
 import { SessionsService } from '../sessions/sessions.service';
 
 /** How many sessions, people or imports a home page lists before "see all". */
@@ -23,6 +24,8 @@ export interface HeadlineLevel {
   met: number;
   overdue: number;
   pending: number;
+  /** The target that applies to the organisation and the figure's status against it, in words and as a tag colour. */
+  target: TargetCell;
 }
 
 export interface Headline {
@@ -105,7 +108,8 @@ export class HomeService {
     return {
       organisation: report.organisation,
       asOf: report.asOf,
-      levels: report.levels.map((l) => ({
+      levels: report.levels.map((l, i) => ({
+        target: targetCell(report.targets?.[i]),
         level: l.level,
         name: names.get(l.level) ?? l.level,
         compliancePct: l.compliancePct,

@@ -7,6 +7,7 @@ import { IsCalendarDate } from '../../common/validators';
 import type { Status } from '../../compliance/rules';
 import { STATUSES } from '../../compliance/rules';
 import { SECTORS } from '../../organisations/sectors';
+import { LevelTargetView } from '../targets/targets.dto';
 
 export const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -117,17 +118,20 @@ export class OrganisationRefView {
 export class OrganisationFiguresView {
   @ApiProperty({ type: OrganisationRefView }) organisation: OrganisationRefView;
   @ApiProperty({ type: [LevelFiguresView] }) levels: LevelFiguresView[];
+  @ApiPropertyOptional({ type: [LevelTargetView], description: 'Per level, the target that applies to the group and the status of its figure against it' }) targets?: LevelTargetView[];
 }
 
 export class SectorFiguresView {
   @ApiProperty() sector: string;
   @ApiProperty() name: string;
   @ApiProperty({ type: [LevelFiguresView] }) levels: LevelFiguresView[];
+  @ApiPropertyOptional({ type: [LevelTargetView], description: 'Per level, the target that applies to the group and the status of its figure against it' }) targets?: LevelTargetView[];
 }
 
 export class RoleFiguresView {
   @ApiProperty({ type: OrganisationRefView }) role: OrganisationRefView;
   @ApiProperty({ type: [LevelFiguresView] }) levels: LevelFiguresView[];
+  @ApiPropertyOptional({ type: [LevelTargetView], description: 'Per level, the target that applies to the group and the status of its figure against it' }) targets?: LevelTargetView[];
 }
 
 export class GapAnalysisView {
@@ -135,6 +139,7 @@ export class GapAnalysisView {
   @ApiProperty() asOf: string;
   @ApiProperty() windowDays: number;
   @ApiProperty({ type: [LevelFiguresView] }) levels: LevelFiguresView[];
+  @ApiPropertyOptional({ type: [LevelTargetView], description: 'Per level, the target that applies to the group and the status of its figure against it' }) targets?: LevelTargetView[];
   @ApiProperty({ type: [OrganisationFiguresView], description: 'One entry per child organisation (each with its subtree)' })
   byOrganisation: OrganisationFiguresView[];
   @ApiProperty({ type: [SectorFiguresView], description: "By the sector of each person's own organisation" })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ComplianceModule } from '../../compliance/compliance.module';
 import { RolesModule } from '../../roles/roles.module';
+import { TargetsModule } from '../targets/targets.module';
 import { ComplianceFigures, GapAnalysisComplianceFigures } from '../shared/compliance-figures';
 import { GapAnalysisController } from './gap-analysis.controller';
 import { GapAnalysisPagesController } from './gap-analysis.pages.controller';
@@ -8,7 +9,7 @@ import { GapAnalysisService } from './gap-analysis.service';
 
 /** The gap analysis, and the compliance figures other reports take from its fast path. */
 @Module({
-  imports: [ComplianceModule, RolesModule],
+  imports: [ComplianceModule, RolesModule, TargetsModule],
   controllers: [GapAnalysisController, GapAnalysisPagesController],
   providers: [GapAnalysisService, { provide: ComplianceFigures, useClass: GapAnalysisComplianceFigures }],
   exports: [GapAnalysisService, ComplianceFigures],

@@ -14,7 +14,9 @@ import { pagination } from '../../staff/page-forms';
 import { dateBoxes, dateMessage, type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
 import { levelLabel, STATUS_WORDS } from '../shared/words';
 import { sendCsv } from './gap-analysis.controller';
-import { csvFileName, gapAnalysisCsv } from './gap-analysis.csv';
+import { csvFileName, gapAnalysisCsv, hasTargets } from './gap-analysis.csv';
+import { targetCell } from '../targets/rag-cells';
+import type { LevelTargetView } from '../targets/targets.dto';
 import { GapAnalysisQueryDto, GapPeopleQueryDto, LevelFiguresView, MAX_WINDOW_DAYS } from './gap-analysis.dto';
 import { GapAnalysisService, OVERDUE } from './gap-analysis.service';
 
@@ -58,8 +60,9 @@ export class GapAnalysisPagesController {
     const peopleHref = (extra: Record<string, string | undefined>, level: string, statuses: Status[]) =>
       `/reports/gap-analysis/people${query({ ...base, level, status: statuses.join(','), ...extra })}`;
     // A row of a level table: counts, each linking to the people behind it, and the compliance bar.
-    const row = (label: string, href: string | null, l: LevelFiguresView, scopeParams: Record<string, string | undefined>) => ({
+    const row = (label: string, href: string | null, l: LevelFiguresView, scopeParams: Record<string, string | undefined>, target: LevelTargetView | undefined) => ({
       label,
+      target: targetCell(target),
       href,
       required: l.required,
       met: l.met,
@@ -77,20 +80,25 @@ export class GapAnalysisPagesController {
       code: total.level,
       name: levelNames.get(total.level) ?? total.level,
       rows: [
-        row(`All of ${report.organisation.name}`, null, total, {}),
+        row(`All of ${report.organisation.name}`, null, total, {}, report.targets?.[i]),
         ...report.byOrganisation.map((g) =>
-          row(g.organisation.name, `/reports/gap-analysis${query({ ...base, organisation: g.organisation.code })}`, g.levels[i], {
-            organisation: g.organisation.code,
-          }),
+          row(
+            g.organisation.name,
+            `/reports/gap-analysis${query({ ...base, organisation: g.organisation.code })}`,
+            g.levels[i],
+            { organisation: g.organisation.code },
+            g.targets?.[i],
+          ),
         ),
       ],
     }));
-    const summaryTable = (groups: { label: string; levels: LevelFiguresView[]; params: Record<string, string> }[]) =>
+    const summaryTable = (groups: { label: string; levels: LevelFiguresView[]; targets?: LevelTargetView[]; params: Record<string, string> }[]) =>
       groups
         .filter((g) => g.levels.some((l) => l.required > 0))
         .map((g) => ({
           label: g.label,
-          levels: g.levels.map((l) => ({
+          levels: g.levels.map((l, i) => ({
+            target: targetCell(g.targets?.[i]),
             pct: l.compliancePct,
             required: l.required,
             overdue: l.overdue,
@@ -111,8 +119,9 @@ export class GapAnalysisPagesController {
       report,
       levelHeadings: report.levels.map((l) => levelLabel(l.level, levelNames)),
       levels,
-      sectors: summaryTable(report.bySector.map((s) => ({ label: s.name, levels: s.levels, params: { sector: s.sector } }))),
-      roles: summaryTable(report.byRole.map((r) => ({ label: r.role.name, levels: r.levels, params: { role: r.role.code } }))),
+      sectors: summaryTable(report.bySector.map((s) => ({ label: s.name, levels: s.levels, targets: s.targets, params: { sector: s.sector } }))),
+      roles: summaryTable(report.byRole.map((r) => ({ label: r.role.name, levels: r.levels, targets: r.targets, params: { role: r.role.code } }))),
+      withTargets: hasTargets(report),
       canSeePeople,
       statusNames: FIGURE_STATUSES.map((s) => STATUS_WORDS[s]),
     });

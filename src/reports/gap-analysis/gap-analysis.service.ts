@@ -24,6 +24,8 @@ import {
 import { FigureRow, GapAnalysisQuery, PeopleInScope } from './gap-analysis.query';
 import { loadSubtree, Subtree } from '../shared/groups';
 import { subtreeIds } from '../../access/subtree';
+import { levelTargets } from '../targets/rag';
+import { type TargetBook, TargetsService } from '../targets/targets.service';
 
 export const OVERDUE: Status[] = ['expired', 'missing'];
 
@@ -92,6 +94,28 @@ export function levelFigures(framework: Framework, counts: LevelCounts): LevelFi
 }
 
 /**
+ * Each row's target and status beside its figures (the targets loaded once, for the root and its
+ * children): a child organisation's own, a sector's within the root (an organisation target of the
+ * root or above wins), and the root's for the whole and for each role.
+ */
+export function withTargets(view: GapAnalysisView, subtree: Subtree, book: TargetBook): GapAnalysisView {
+  const pcts = (levels: LevelFiguresView[]) => levels.map((l) => ({ level: l.level, pct: l.compliancePct }));
+  const rootId = subtree.root.id;
+  const idOf = new Map(subtree.children.map((c) => [c.code, c.id]));
+  const ofRoot = (level: string) => book.forOrganisation(rootId, level);
+  return {
+    ...view,
+    targets: levelTargets(pcts(view.levels), ofRoot),
+    byOrganisation: view.byOrganisation.map((g) => {
+      const id = idOf.get(g.organisation.code);
+      return { ...g, targets: levelTargets(pcts(g.levels), (level) => (id === undefined ? ofRoot(level) : book.forOrganisation(id, level))) };
+    }),
+    bySector: view.bySector.map((g) => ({ ...g, targets: levelTargets(pcts(g.levels), (level) => book.forSectorWithin(rootId, g.sector, level)) })),
+    byRole: view.byRole.map((g) => ({ ...g, targets: levelTargets(pcts(g.levels), ofRoot) })),
+  };
+}
+
+/**
  * Figures cover the people the scope may see. Administrators, coordinators and viewers see
  * everyone in their subtree, which the organisation check already ensures; managers and
  * trainers see fewer people (ScopeService.staffPredicate), so their condition is added.
@@ -119,12 +143,16 @@ export class GapAnalysisService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scopes: ScopeService,
     private readonly compliance: ComplianceService,
+    private readonly targets: TargetsService,
   ) {}
 
   async report(scope: Scope, q: GapAnalysisQueryDto): Promise<GapAnalysisView> {
     const ctx = await this.context(scope, q, figuresVisibility(this.scopes, scope));
-    const [rows, subtree] = await Promise.all([ctx.query.figures(ctx.people), loadSubtree(this.dataSource.manager, ctx.root)]);
-    return this.view(ctx, ctx.asOf, rows, subtree);
+    const [rows, [subtree, book]] = await Promise.all([
+      ctx.query.figures(ctx.people),
+      loadSubtree(this.dataSource.manager, ctx.root).then(async (s) => [s, await this.targets.book([s.root.id, ...s.children.map((c) => c.id)])] as const),
+    ]);
+    return withTargets(this.view(ctx, ctx.asOf, rows, subtree), subtree, book);
   }
 
   /**

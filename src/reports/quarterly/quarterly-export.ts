@@ -3,6 +3,7 @@ import { formatUkDate } from '../../common/dates';
 import { CONCERN_SOURCE_NAMES, CONCERN_SOURCES } from '../impact/impact-figure.entity';
 import type { Sheet, SheetColumn } from '../shared/export-files';
 import { type AnnualReport, type LevelFigures, type QuarterlyReport, quarterLabel } from './quarterly.service';
+import { reportHasTargets } from '../targets/report-targets';
 
 export const LEVEL_FIGURE_COLUMNS: SheetColumn[] = [
   { header: 'Completions', key: 'completions', kind: 'number' },
@@ -29,7 +30,19 @@ const GROUP_COLUMNS: SheetColumn[] = [
 ];
 
 function levelRows(period: string, breakdown: string, code: string, name: string, levels: LevelFigures[]): Record<string, unknown>[] {
-  return levels.map((l) => ({ period, breakdown, code, ...l, levelName: l.name, name }));
+  return levels.map((l) => ({ period, breakdown, code, ...l, levelName: l.name, name, targetPercent: l.target?.targetPercent ?? null, targetWords: l.target?.words ?? '' }));
+}
+
+/** The level figures' columns; with the target and status beside the compliance % at the end when any target is set. */
+function figureColumns(withTargets: boolean): SheetColumn[] {
+  if (!withTargets) return LEVEL_FIGURE_COLUMNS;
+  const at = LEVEL_FIGURE_COLUMNS.findIndex((c) => c.key === 'compliancePctAtEnd') + 1;
+  return [
+    ...LEVEL_FIGURE_COLUMNS.slice(0, at),
+    { header: 'Target %', key: 'targetPercent', kind: 'percent' },
+    { header: 'Status against target at end', key: 'targetWords', width: 18 },
+    ...LEVEL_FIGURE_COLUMNS.slice(at),
+  ];
 }
 
 function heading(title: string, organisation: { name: string; code: string }, period: string, asOf: string): string[] {
@@ -39,7 +52,7 @@ function heading(title: string, organisation: { name: string; code: string }, pe
 export function quarterlySheets(r: QuarterlyReport): Sheet[] {
   const label = quarterLabel(r.period);
   const head = heading('Prevent training take-up: quarterly report', r.organisation, r.periodName, r.asOf);
-  const columns = [...GROUP_COLUMNS, ...LEVEL_FIGURE_COLUMNS];
+  const columns = [...GROUP_COLUMNS, ...figureColumns(reportHasTargets([r, ...r.byOrganisation, ...r.bySector]))];
   const total = levelRows(label, 'Total', r.organisation.code, r.organisation.name, r.levels);
   const byOrganisation = r.byOrganisation.flatMap((o) => levelRows(label, 'Organisation', o.code, o.direct ? `${o.name} (directly)` : o.name, o.levels));
   const bySector = r.bySector.flatMap((s) => levelRows(label, 'Sector', s.sector, s.name, s.levels));
@@ -85,7 +98,7 @@ export function quarterlyCsvSheet(r: QuarterlyReport): Sheet {
 
 export function annualSheets(r: AnnualReport): Sheet[] {
   const head = heading('Prevent training: annual report', r.organisation, `Financial year ${r.yearName} (${formatUkDate(r.start)} to ${formatUkDate(r.end)})`, r.asOf);
-  const columns = [...GROUP_COLUMNS, ...LEVEL_FIGURE_COLUMNS];
+  const columns = [...GROUP_COLUMNS, ...figureColumns(reportHasTargets([{ levels: r.totals }, ...r.quarters, ...r.byOrganisation, ...r.bySector]))];
   const year = `Year ${r.yearName}`;
   const quarters = r.quarters.flatMap((q) => levelRows(q.label, 'Total', r.organisation.code, r.organisation.name, q.levels));
   const totals = levelRows(year, 'Total', r.organisation.code, r.organisation.name, r.totals);

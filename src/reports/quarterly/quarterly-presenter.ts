@@ -7,6 +7,7 @@ import { formatUkDate } from '../../common/dates';
 import { CONCERN_SOURCE_NAMES, CONCERN_SOURCES } from '../impact/impact-figure.entity';
 import type { ChartData } from '../shared/chart-svg';
 import { shortLevelName } from '../shared/words';
+import { targetCell } from '../targets/rag-cells';
 import type { AnnualReport, FeedbackHighlights, LevelFigures, OrganisationFigures, QuarterlyReport, SectorFigures } from './quarterly.service';
 import { quarterLabel } from './quarterly.service';
 
@@ -44,12 +45,31 @@ export interface TableColumn {
   numeric: boolean;
 }
 
+/** A cell's text, or its text with a status tag beneath it (a figure against its target). */
+export type TableCell = string | { text: string; tag?: { words: string; tagClass: string }; note?: string };
+
 export interface TableRow {
   label: string;
   hint?: string;
   href?: string;
-  cells: string[];
+  cells: TableCell[];
   muted?: boolean;
+}
+
+/** A compliance % with its status against the target beneath it, when a target applies. */
+export function pctAgainstTarget(l: LevelFigures): TableCell {
+  const t = l.target;
+  if (!t || t.targetPercent === null) return pct(l.compliancePctAtEnd);
+  const cell = targetCell(t);
+  return cell.rated ? { text: pct(l.compliancePctAtEnd), tag: { words: cell.words, tagClass: cell.tagClass }, note: `target ${cell.target}` } : { text: pct(l.compliancePctAtEnd), note: `target ${cell.target}` };
+}
+
+const anyTarget = (levels: LevelFigures[]) => levels.some((l) => l.target && l.target.targetPercent !== null);
+
+/** The status words in a tag (or "No target set"). */
+function targetTag(l: LevelFigures): TableCell {
+  const cell = targetCell(l.target);
+  return cell.rated ? { text: '', tag: { words: cell.words, tagClass: cell.tagClass } } : cell.words;
 }
 
 export interface TableModel {
@@ -76,6 +96,12 @@ export function figuresTable(caption: string, levels: LevelFigures[], endDate: s
       row('Feedback responses', (l) => num(l.feedbackCount)),
       row('Average rating', (l) => (l.averageRating === null ? NONE_DUE : `${l.averageRating.toFixed(1)} out of 5`)),
       row(`Compliance at ${formatUkDate(endDate)}`, (l) => pct(l.compliancePctAtEnd), 'met / (met + overdue)'),
+      ...(anyTarget(levels)
+        ? [
+            row('Target', (l) => (l.target?.targetPercent == null ? 'None set' : `${l.target.targetPercent}%`)),
+            { label: 'Against target', hint: `at ${formatUkDate(endDate)}`, cells: levels.map((l) => targetTag(l)) },
+          ]
+        : []),
       row(`Compliance at ${formatUkDate(previousEndDate)}`, (l) => pct(l.compliancePctPreviousEnd)),
       row('Change', (l) => pointsChange(l.compliancePctAtEnd, l.compliancePctPreviousEnd) || NONE_DUE, 'percentage points'),
     ],
@@ -105,7 +131,7 @@ export function groupTable(
         label: g.label,
         href: g.href,
         hint: g.hint,
-        cells: [...g.levels.map((l) => num(l.peopleTrained)), num(sessions), num(attended), ...g.levels.map((l) => pct(l.compliancePctAtEnd))],
+        cells: [...g.levels.map((l) => num(l.peopleTrained)), num(sessions), num(attended), ...g.levels.map((l) => pctAgainstTarget(l))],
       };
     }),
   };
@@ -127,6 +153,8 @@ export function sectorGroups(groups: SectorFigures[]) {
 export interface Headline {
   value: string;
   label: string;
+  /** The figure's status against its target, in words and colour. */
+  tag?: { words: string; tagClass: string };
 }
 
 /** Two rows of headline figures: take-up, then compliance per level. */
@@ -144,7 +172,12 @@ export function quarterlyHeadlines(r: QuarterlyReport): { takeUp: Headline[]; co
     ],
     compliance: r.levels.map((l) => {
       const change = pointsChange(l.compliancePctAtEnd, l.compliancePctPreviousEnd);
-      return { value: pct(l.compliancePctAtEnd), label: `${l.level} ${shortLevelName(l)} compliance at ${formatUkDate(r.period.end)}${change ? `, ${change}` : ''}` };
+      const target = targetCell(l.target);
+      return {
+        value: pct(l.compliancePctAtEnd),
+        label: `${l.level} ${shortLevelName(l)} compliance at ${formatUkDate(r.period.end)}${change ? `, ${change}` : ''}${target.target ? `; target ${target.target}` : ''}`,
+        tag: target.rated ? { words: target.words, tagClass: target.tagClass } : undefined,
+      };
     }),
   };
 }

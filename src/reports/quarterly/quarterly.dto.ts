@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ImpactTotalsView } from '../impact/impact-figures.dto';
+import { LevelTargetView } from '../targets/targets.dto';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
@@ -66,6 +67,7 @@ export class TakeUpLevelView {
   @ApiProperty({ nullable: true, type: Number, description: 'One decimal place; empty without feedback' }) averageRating: number | null;
   @ApiProperty({ nullable: true, type: Number, description: "Compliance % on the period's last day; empty when nobody is due" }) compliancePctAtEnd: number | null;
   @ApiProperty({ nullable: true, type: Number, description: "Compliance % on the previous period's last day" }) compliancePctPreviousEnd: number | null;
+  @ApiPropertyOptional({ type: LevelTargetView, description: 'The target that applies and the status of the compliance % at the end against it' }) target?: LevelTargetView;
 }
 
 export class ReportOrganisationView {

@@ -29,6 +29,7 @@ import {
   trendCharts,
 } from './quarterly-presenter';
 import { AnnualQuery, QuarterlyQuery } from './quarterly.dto';
+import { ReportTargets } from '../targets/report-targets';
 import { type AnnualReport, quarterLabel, type QuarterlyReport, QuarterlyService, yearName } from './quarterly.service';
 
 const CHARTS = ['take-up', 'compliance'] as const;
@@ -79,6 +80,7 @@ function renderToString(res: Response, view: string, model: object): Promise<str
 export class QuarterlyPagesController {
   constructor(
     private readonly quarterly: QuarterlyService,
+    private readonly targets: ReportTargets,
     private readonly pdf: PdfPrinter,
     private readonly organisations: OrganisationsService,
   ) {}
@@ -87,7 +89,7 @@ export class QuarterlyPagesController {
   @AnySignedIn()
   async page(@CurrentScope() scope: Scope, @Query() raw: RawQuery, @Res() res: Response): Promise<void> {
     const form = await readFilters(QuarterlyQuery, raw, QUARTERLY_FILTERS, DOWNLOADS);
-    const report = await this.quarterly.quarterly(scope, form.query);
+    const report = await this.targets.quarterly(await this.quarterly.quarterly(scope, form.query));
     if (form.format && form.errors.errors.length === 0) return this.sendQuarterly(res, scope, report, form.format as Download);
     res.status(pageStatus(form.errors)).render('reports/quarterly', { ...(await this.quarterlyModel(scope, report, false)), ...form.errors });
   }
@@ -102,19 +104,19 @@ export class QuarterlyPagesController {
   @Get('quarterly.csv')
   @AnySignedIn()
   async csv(@CurrentScope() scope: Scope, @Query() q: QuarterlyQuery, @Res() res: Response): Promise<void> {
-    await this.sendQuarterly(res, scope, await this.quarterly.quarterly(scope, q), 'csv');
+    await this.sendQuarterly(res, scope, await this.targets.quarterly(await this.quarterly.quarterly(scope, q)), 'csv');
   }
 
   @Get('quarterly.xlsx')
   @AnySignedIn()
   async xlsx(@CurrentScope() scope: Scope, @Query() q: QuarterlyQuery, @Res() res: Response): Promise<void> {
-    await this.sendQuarterly(res, scope, await this.quarterly.quarterly(scope, q), 'xlsx');
+    await this.sendQuarterly(res, scope, await this.targets.quarterly(await this.quarterly.quarterly(scope, q)), 'xlsx');
   }
 
   @Get('quarterly.pdf')
   @AnySignedIn()
   async pdfFile(@CurrentScope() scope: Scope, @Query() q: QuarterlyQuery, @Res() res: Response): Promise<void> {
-    await this.sendQuarterly(res, scope, await this.quarterly.quarterly(scope, q), 'pdf');
+    await this.sendQuarterly(res, scope, await this.targets.quarterly(await this.quarterly.quarterly(scope, q)), 'pdf');
   }
 
   /** The quarterly report as the file asked for: the page's download buttons and the .pdf, .csv and .xlsx addresses. */
@@ -135,7 +137,7 @@ export class QuarterlyPagesController {
   @AnySignedIn()
   async annualPage(@CurrentScope() scope: Scope, @Query() raw: RawQuery, @Res() res: Response): Promise<void> {
     const form = await readFilters(AnnualQuery, raw, ANNUAL_FILTERS, DOWNLOADS);
-    const report = await this.quarterly.annual(scope, form.query);
+    const report = await this.targets.annual(await this.quarterly.annual(scope, form.query));
     if (form.format && form.errors.errors.length === 0) return this.sendAnnual(res, scope, report, form.format as Download);
     res.status(pageStatus(form.errors)).render('reports/annual', { ...(await this.annualModel(scope, report, false)), ...form.errors });
   }
@@ -150,19 +152,19 @@ export class QuarterlyPagesController {
   @Get('annual.csv')
   @AnySignedIn()
   async annualCsv(@CurrentScope() scope: Scope, @Query() q: AnnualQuery, @Res() res: Response): Promise<void> {
-    await this.sendAnnual(res, scope, await this.quarterly.annual(scope, q), 'csv');
+    await this.sendAnnual(res, scope, await this.targets.annual(await this.quarterly.annual(scope, q)), 'csv');
   }
 
   @Get('annual.xlsx')
   @AnySignedIn()
   async annualXlsx(@CurrentScope() scope: Scope, @Query() q: AnnualQuery, @Res() res: Response): Promise<void> {
-    await this.sendAnnual(res, scope, await this.quarterly.annual(scope, q), 'xlsx');
+    await this.sendAnnual(res, scope, await this.targets.annual(await this.quarterly.annual(scope, q)), 'xlsx');
   }
 
   @Get('annual.pdf')
   @AnySignedIn()
   async annualPdf(@CurrentScope() scope: Scope, @Query() q: AnnualQuery, @Res() res: Response): Promise<void> {
-    await this.sendAnnual(res, scope, await this.quarterly.annual(scope, q), 'pdf');
+    await this.sendAnnual(res, scope, await this.targets.annual(await this.quarterly.annual(scope, q)), 'pdf');
   }
 
   /** The annual report as the file asked for: the page's download buttons and the .pdf, .csv and .xlsx addresses. */

@@ -11,6 +11,7 @@ import { ScopeService } from '../../access/scope.service';
 import { addDays, financialQuarter, type FinancialQuarter, previousQuarter, type Quarter, quarterOf, todayIso } from '../../common/dates';
 import type { ImpactTotalsView } from '../impact/impact-figures.dto';
 import { ImpactService } from '../impact/impact.service';
+import type { LevelTarget } from '../targets/rag';
 import type { Organisation } from '../../organisations/organisation.entity';
 import { ComplianceFigures, type ComplianceGroups, type LevelCounts } from '../shared/compliance-figures';
 import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree, viewerKey } from '../shared/groups';
@@ -29,6 +30,8 @@ export interface LevelFigures extends TakeUpFigures {
   name: string;
   compliancePctAtEnd: number | null;
   compliancePctPreviousEnd: number | null;
+  /** The target that applies and the status of compliancePctAtEnd against it (set by ReportTargets for the pages, API and downloads). */
+  target?: LevelTarget;
 }
 
 export interface OrganisationFigures {

@@ -61,3 +61,13 @@ export function ragView(percent: number | null, target: TargetRule | null | unde
 export function targetText(target: TargetRule | null | undefined): string {
   return target ? `${target.targetPercent}%` : '';
 }
+
+/** One level's figure with its target beside it. */
+export interface LevelTarget extends RagView {
+  level: string;
+}
+
+/** The target and status of each level's figure, in the order given. */
+export function levelTargets(levels: { level: string; pct: number | null }[], targetOf: (level: string) => TargetRule | null): LevelTarget[] {
+  return levels.map((l) => ({ level: l.level, ...ragView(l.pct, targetOf(l.level)) }));
+}

@@ -129,3 +129,13 @@ export class RemoveTargetFormDto {
   @IsString()
   organisation?: string;
 }
+
+/** A figure's target and status against it, beside the figure (one per level, in the order of the levels). */
+export class LevelTargetView {
+  @ApiProperty({ example: 'L1' }) level: string;
+  @ApiProperty({ nullable: true, type: Number, example: 85, description: 'The target that applies; null when none is set' }) targetPercent: number | null;
+  @ApiProperty({ nullable: true, type: Number, example: 5 }) amberMargin: number | null;
+  @ApiProperty({ enum: ['green', 'amber', 'red', 'no target', 'nobody due'], description: 'green at or above the target, amber within the margin below it, red below that' })
+  status: string;
+  @ApiProperty({ example: 'On target', description: 'The status in words: On target, Close to target, Below target, No target set, Nobody due yet' }) words: string;
+}

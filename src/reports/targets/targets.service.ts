@@ -119,6 +119,19 @@ export class TargetsService {
     return new TargetBook(new Map(rows.map((r) => [`${r.target.levelCode}|${r.reachKey}`, r.target])), organisations);
   }
 
+  /** As book(), for organisations named by code (what report views carry); `idOf` gives their ids. */
+  async bookForCodes(codes: Iterable<string>, m: EntityManager = this.dataSource.manager): Promise<TargetBook & { idOf: (code: string) => number | undefined }> {
+    const list = [...new Set(codes)];
+    const ids = new Map<string, number>();
+    for (let i = 0; i < list.length; i += 500) {
+      const chunk = list.slice(i, i + 500);
+      const rows = await sql<{ id: number | string; code: string }>(m, `SELECT id, code FROM organisations WHERE code IN (${chunk.map((_, k) => `$${k + 1}`).join(', ')})`, chunk);
+      for (const r of rows) ids.set(r.code, Number(r.id));
+    }
+    const book = await this.book(ids.values(), m);
+    return Object.assign(book, { idOf: (code: string) => ids.get(code) });
+  }
+
   /** For each organisation and level code: the target that applies (null when none does). */
   async targetsFor(organisationIds: number[], levelCodes: string[]): Promise<Map<number, Map<string, AppliedTarget | null>>> {
     const book = await this.book(organisationIds);
