@@ -35,11 +35,12 @@ export class DatabaseSessionStore extends session.Store {
       .catch((error) => callback?.(error));
   }
 
+  /** The response does not wait for it: on SQLite a write waits for any open transaction (an import). */
   touch(sid: string, data: session.SessionData, callback?: () => void): void {
-    this.sessions
+    void this.sessions
       .update({ sid }, { expiresAt: this.expiry(data) })
-      .then(() => callback?.())
-      .catch(() => callback?.());
+      .catch(() => undefined);
+    callback?.();
   }
 
   destroy(sid: string, callback?: (error?: unknown) => void): void {

@@ -48,7 +48,8 @@ export class TokensService {
     if (!record?.user || record.user.disabled) return null;
     const now = new Date();
     if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
-      await this.tokens.update({ id: record.id }, { lastUsedAt: now.toISOString() });
+      // Not awaited: on SQLite a write waits for any open transaction (an import), and the request need not.
+      void this.tokens.update({ id: record.id }, { lastUsedAt: now.toISOString() }).catch(() => undefined);
     }
     return record.user;
   }
