@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
-import { IsoDate } from '../common/dates';
+import type { IsoDate } from '../common/dates';
+import { ReadsOffMainThread } from '../database/read-pool/reads-off-main-thread';
 import { sql } from '../database/sql';
 import { ComplianceService, displayOf, levelStatusView, LevelStatusView } from './compliance.service';
 import { recordsOf } from './facts';
@@ -42,6 +43,7 @@ export class MyTeamService {
     private readonly compliance: ComplianceService,
   ) {}
 
+  @ReadsOffMainThread()
   async team(scope: Scope, asOf?: IsoDate, windowDays = DEFAULT_WINDOW_DAYS): Promise<TeamView> {
     this.scopes.assertCanSeePeople(scope);
     const date = asOf ?? this.compliance.today();

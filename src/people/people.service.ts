@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager } from 'typeorm';
-import { PersonPurpose, ScopeService } from '../access/scope.service';
+import { type PersonPurpose, ScopeService } from '../access/scope.service';
 import { Scope } from '../auth/scope';
 import { todayIso } from '../common/dates';
 import { FieldError, FieldProblem } from '../common/field-error';
 import { recordsOf } from '../compliance/facts';
 import { levelFacts, loadFramework } from '../compliance/framework';
 import { meets } from '../compliance/rules';
+import { ReadsOffMainThread } from '../database/read-pool/reads-off-main-thread';
 import { isPostgres, sql } from '../database/sql';
 import { Staff } from '../staff/staff.entity';
 import { noOneMessage, parsePersonInput, PersonInput, personLabel, searchWords, severalMessage, tidy } from './person-input';
@@ -56,6 +57,7 @@ export class PeopleService {
    * with each word typed, by name. Prefix matches only, so the indexes on those columns can serve.
    * To book, train or manage: people in post only; to train: holding a valid L3 today.
    */
+  @ReadsOffMainThread()
   async search(scope: Scope, q: string, purpose: PersonPurpose = 'see', limit = SEARCH_LIMIT): Promise<PersonSuggestion[]> {
     this.scopes.assertCanSeePeople(scope);
     const parsed = parsePersonInput(q);

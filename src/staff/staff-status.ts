@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Scope } from '../auth/scope';
 import { Page, pageOf } from '../common/paging';
+import { ReadsOffMainThread } from '../database/read-pool/reads-off-main-thread';
 import { ComplianceService, STATUS_DISPLAY } from '../compliance/compliance.service';
 import { recordsOf } from '../compliance/facts';
 import { DEFAULT_WINDOW_DAYS, OVERDUE_STATUSES, Status, STATUSES } from '../compliance/rules';
@@ -72,6 +73,7 @@ export class StaffStatus {
    * analysis's people behind the figure (its organisation, or the top of the scope), narrowed by
    * role and by a search over their names and references.
    */
+  @ReadsOffMainThread()
   async list(
     scope: Scope,
     q: { organisation?: string; role?: string; search?: string; level: string; training: TrainingFilter; page: number; pageSize: number },

@@ -18,6 +18,7 @@ import { Staff } from './staff.entity';
 import { endDateProblem, managerLoopProblem } from './staff-rules';
 import { subtreeIds } from '../access/subtree';
 import { StaffRuleRole } from '../imports/role-rule.entity';
+import { ReadsOffMainThread } from '../database/read-pool/reads-off-main-thread';
 import { anonymisedNote } from '../data-protection/retention-words';
 
 @Injectable()
@@ -31,6 +32,7 @@ export class StaffService {
   ) {}
 
   /** The people the scope may see, filtered and paged; viewers are refused (403). */
+  @ReadsOffMainThread()
   async list(scope: Scope, query: StaffQuery): Promise<Page<StaffView>> {
     this.scopes.assertCanSeePeople(scope);
     const visible = this.scopes.staffPredicate(scope, 's');

@@ -27,7 +27,7 @@ interface Batches {
 }
 
 /** One query in the pool: its batches as they arrive, taken by the reader. */
-class Job {
+export class PooledQuery {
   private readonly arrived: unknown[][][] = [];
   private columns: string[] = [];
   private done = false;
@@ -79,7 +79,7 @@ interface ReadThread {
   /** Settles once the worker has opened its connection, or could not. */
   started: Promise<void>;
   failedToStart: (error: Error) => void;
-  job: Job | null;
+  job: PooledQuery | null;
   error: Error | null;
 }
 
@@ -134,7 +134,7 @@ export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBesid
   private threads: ReadThread[] = [];
   /** READ_POOL_SIZE once started on SQLite, else 0. */
   private wanted = 0;
-  private readonly queue: Job[] = [];
+  private readonly queue: PooledQuery[] = [];
   private file: string | null = null;
   /** A read-only connection on this thread: quick reads while another flow's transaction is open, and telling reads from writes. */
   private here: Database.Database | null = null;
@@ -151,6 +151,11 @@ export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBesid
   /** How many worker threads run reads (0: the pool is off). */
   get size(): number {
     return this.wanted;
+  }
+
+  /** How many workers are running a query now. */
+  get busy(): number {
+    return this.threads.filter((t) => t.job !== null).length;
   }
 
   async onModuleInit(): Promise<void> {
@@ -253,8 +258,8 @@ export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBesid
     while (map.size > KEPT) map.delete(map.keys().next().value!);
   }
 
-  private submit(query: string, parameters: unknown[]): Job {
-    const job = new Job({ id: this.nextId++, sql: query, params: parameters });
+  private submit(query: string, parameters: unknown[]): PooledQuery {
+    const job = new PooledQuery({ id: this.nextId++, sql: query, params: parameters });
     if (this.stopping) {
       job.fail(new Error('The server is stopping'));
       return job;

@@ -10,6 +10,7 @@ import { ComplianceService, levelStatusView } from '../../compliance/compliance.
 import { recordsOf } from '../../compliance/facts';
 import { Framework } from '../../compliance/framework';
 import { Counts, DEFAULT_WINDOW_DAYS, emptyCounts, MET_STATUSES, OVERDUE_STATUSES, Status, withPct } from '../../compliance/rules';
+import { ReadsOffMainThread } from '../../database/read-pool/reads-off-main-thread';
 import { sql } from '../../database/sql';
 import type { Organisation } from '../../organisations/organisation.entity';
 import { SECTOR_NAMES, SECTORS, type Sector } from '../../organisations/sectors';
@@ -146,6 +147,7 @@ export class GapAnalysisService {
     private readonly targets: TargetsService,
   ) {}
 
+  @ReadsOffMainThread()
   async report(scope: Scope, q: GapAnalysisQueryDto): Promise<GapAnalysisView> {
     const ctx = await this.context(scope, q, figuresVisibility(this.scopes, scope));
     const [rows, [subtree, book]] = await Promise.all([
@@ -159,6 +161,7 @@ export class GapAnalysisService {
    * report() on each of several dates (q.asOf is ignored), in the order given: the same views as
    * one report() per date, from one statement over the data (GapAnalysisQuery.figuresOn).
    */
+  @ReadsOffMainThread()
   async reportsOn(scope: Scope, q: GapAnalysisQueryDto, dates: IsoDate[]): Promise<GapAnalysisView[]> {
     if (dates.length === 0) return [];
     const ctx = await this.context(scope, { ...q, asOf: dates[0] }, figuresVisibility(this.scopes, scope));
@@ -190,6 +193,7 @@ export class GapAnalysisService {
   }
 
   /** The people behind a figure: one page, ordered by name. Viewers are refused (403). */
+  @ReadsOffMainThread()
   async people(scope: Scope, q: GapPeopleQueryDto): Promise<GapPeopleView> {
     this.scopes.assertCanSeePeople(scope);
     const ctx = await this.context(scope, q, this.scopes.staffPredicate(scope, 's'));

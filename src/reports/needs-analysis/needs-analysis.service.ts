@@ -15,6 +15,7 @@ import type { Scope } from '../../auth/scope';
 import { ScopeService } from '../../access/scope.service';
 import { addMonths, daysBetween, type IsoDate, todayIso } from '../../common/dates';
 import type { Counts } from '../../compliance/rules';
+import { ReadsOffMainThread } from '../../database/read-pool/reads-off-main-thread';
 import { sql } from '../../database/sql';
 import { ComplianceFigures, type LevelCounts, validTrainers, type ValidTrainer } from '../shared/compliance-figures';
 import type { NeedsAnalysisQuery } from './needs-analysis.dto';
@@ -75,6 +76,7 @@ export class NeedsAnalysisService {
     private readonly compliance: ComplianceFigures,
   ) {}
 
+  @ReadsOffMainThread()
   async analyse(scope: Scope, q: NeedsAnalysisQuery): Promise<NeedsAnalysis> {
     const root = q.organisation ? await this.scopes.organisation(scope, q.organisation) : await this.scopes.defaultOrganisation(scope);
     const asOf = q.asOf ?? todayIso();

@@ -8,6 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Scope } from '../../auth/scope';
 import { ScopeService } from '../../access/scope.service';
+import { ReadsOffMainThread } from '../../database/read-pool/reads-off-main-thread';
 import { addDays, financialQuarter, type FinancialQuarter, previousQuarter, type Quarter, quarterOf, todayIso } from '../../common/dates';
 import type { ImpactTotalsView } from '../impact/impact-figures.dto';
 import { ImpactService } from '../impact/impact.service';
@@ -182,6 +183,7 @@ export class QuarterlyService {
     return code ? this.scopes.organisation(scope, code) : this.scopes.defaultOrganisation(scope);
   }
 
+  @ReadsOffMainThread()
   async quarterly(scope: Scope, query: { organisation?: string; year?: number; quarter?: number }): Promise<QuarterlyReport> {
     const root = await this.organisationFor(scope, query.organisation);
     const today = todayIso();
@@ -261,6 +263,7 @@ export class QuarterlyService {
     return this.years.get(`${viewerKey(scope)}|${root.id}:${year}`) ?? (await this.annual(scope, query)).quarters;
   }
 
+  @ReadsOffMainThread()
   async annual(scope: Scope, query: { organisation?: string; year?: number }): Promise<AnnualReport> {
     const root = await this.organisationFor(scope, query.organisation);
     const today = todayIso();
