@@ -230,6 +230,15 @@ const API: Record<string, Operation> = {
     b: (f) => ({ url: `/api/users/${f.users.b}`, json: { displayName: 'Zed Bravocoordinator' } }),
   },
   'GET /api/audit': { may: ADMINS, a: () => ({ url: '/api/audit?pageSize=500' }) },
+  // Data protection (issue 17): a person's data for administrators of their subtree; who looked at named lists; the privacy information (public), set by the administrator of everything.
+  'GET /api/staff/{id}/subject-access': { may: ADMINS, a: (f) => ({ url: `/api/staff/${f.staff.booked}/subject-access` }), b: (f) => ({ url: `/api/staff/${f.staff.bPerson}/subject-access` }) },
+  'GET /api/staff/{id}/subject-access.pdf': { may: ADMINS, a: (f) => ({ url: `/api/staff/${f.staff.booked}/subject-access.pdf` }), b: (f) => ({ url: `/api/staff/${f.staff.bPerson}/subject-access.pdf` }) },
+  'GET /api/access-log': { may: ADMINS, a: () => ({ url: '/api/access-log?pageSize=500' }) },
+  'GET /api/privacy': { may: 'public', a: () => ({ url: '/api/privacy' }) },
+  'PUT /api/privacy': {
+    may: ROOT_ONLY,
+    a: () => ({ url: '/api/privacy', json: { controllerName: 'Root Partnership', controllerAddress: '1 Alpha Street', controllerEmail: 'data@alpha.example', dpoEmail: 'dpo@alpha.example' } }),
+  },
   'DELETE /api/users/{id}/second-factor': { may: ADMINS, ok: [204], a: (f) => ({ url: `/api/users/${f.users.aTarget}/second-factor` }), b: (f) => ({ url: `/api/users/${f.users.b}/second-factor` }) },
 
   // Identity providers for single sign-on: a partnership-wide setting; every administrator sees them.
@@ -581,6 +590,14 @@ const PAGES: Record<string, Operation> = {
   },
   'GET /admin/audit': { may: ADMINS, a: () => ({ url: '/admin/audit' }) },
   'GET /admin/outbox': { may: ADMINS, a: () => ({ url: '/admin/outbox' }) },
+  'GET /admin/access-log': { may: ADMINS, a: () => ({ url: '/admin/access-log' }) },
+  'GET /admin/privacy': { may: ROOT_ONLY, a: () => ({ url: '/admin/privacy' }) },
+  'POST /admin/privacy': {
+    may: ROOT_ONLY,
+    ok: [303],
+    a: () => ({ url: '/admin/privacy', form: { controllerName: 'Root Partnership', controllerAddress: '1 Alpha Street', controllerEmail: 'data@alpha.example', dpoName: '', dpoEmail: 'dpo@alpha.example', dpoPhone: '' } }),
+  },
+  'GET /privacy': { may: 'public', a: () => ({ url: '/privacy' }) },
   'POST /admin/users/:id/second-factor/reset': {
     may: ADMINS,
     ok: [303],

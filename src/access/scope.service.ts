@@ -4,6 +4,7 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { Scope } from '../auth/scope';
 import { notFound, unknownCode } from '../common/http-errors';
+import { NamedAccessEntry } from '../data-protection/named-access-log.entity';
 import { anonymisedNote } from '../data-protection/retention-words';
 import { sql } from '../database/sql';
 import { OutboxMessage } from '../notifications/outbox-message.entity';
@@ -146,6 +147,16 @@ export class ScopeService {
   auditEntries(scope: Scope, m: EntityManager = this.dataSource.manager): SelectQueryBuilder<AuditEntry> {
     const where = this.organisationIn(scope, 'a.organisation_id');
     return m.getRepository(AuditEntry).createQueryBuilder('a').where(where.sql, where.params);
+  }
+
+  /**
+   * Entries of the named-access log the scope may read: views and downloads of lists of people of
+   * its subtree, as audit entries are read. Entries about no organisation (a list of the whole
+   * partnership) are for administrators of everything only.
+   */
+  namedAccessEntries(scope: Scope, m: EntityManager = this.dataSource.manager): SelectQueryBuilder<NamedAccessEntry> {
+    const where = this.organisationIn(scope, 'n.organisation_id');
+    return m.getRepository(NamedAccessEntry).createQueryBuilder('n').where(where.sql, where.params);
   }
 
   /**

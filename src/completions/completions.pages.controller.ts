@@ -83,6 +83,8 @@ export class CompletionsPagesController {
       flash: typeof done === 'string' ? DONE[done] : undefined,
       breadcrumbs: [{ text: 'Staff', href: '/staff' }],
       canEdit: scope.canEditPeople,
+      // A subject access request is answered by an administrator of the person's organisation (data protection).
+      canDownloadData: scope.role === 'admin',
       complianceStatus,
       bookings: await this.offers.forRecord(scope, id, complianceStatus?.levels ?? []),
       person: {

@@ -4,6 +4,7 @@ import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { isIsoDate } from '../common/dates';
+import { NamedAccessLog } from '../data-protection/named-access-log.service';
 import { pagination } from '../staff/page-forms';
 import { BookingOffers, PREVENT_ELEARNING } from '../sessions/booking-offers';
 import { MyTeamService } from './my-team.service';
@@ -20,6 +21,7 @@ export class MyTeamPagesController {
     private readonly myTeam: MyTeamService,
     private readonly offers: BookingOffers,
     private readonly targets: TargetsService,
+    private readonly accessLog: NamedAccessLog,
   ) {}
 
   /** Each person below the signed-in manager, each required level, most urgent first. */
@@ -36,6 +38,7 @@ export class MyTeamPagesController {
     const [offers, book] = await Promise.all([this.offers.forPeople(scope, shown), this.targets.book(scope.rootOrganisationId === null ? [] : [scope.rootOrganisationId])]);
     const root = scope.rootOrganisationId;
     const headline = teamHeadline(team.levels, team.members, (level) => (root === null ? book.partnership(level) : book.forOrganisation(root, level))).map((h) => ({ ...h, cell: targetCell(h) }));
+    this.accessLog.noteView(scope, { list: 'my-team', format: 'page', filter: { asOf, page }, rows: shown.length });
     return {
       title: 'My team',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'My team' }],

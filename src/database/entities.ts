@@ -2,6 +2,7 @@ import { AuditEntry } from '../audit/audit-entry.entity';
 import { AppSetting } from '../auth/app-setting.entity';
 import { WebSession } from '../auth/web-session.entity';
 import { Completion } from '../completions/completion.entity';
+import { NamedAccessEntry } from '../data-protection/named-access-log.entity';
 import { RetentionOverride } from '../data-protection/retention-override.entity';
 import { EvidenceSubmission } from '../evidence/evidence-submission.entity';
 import { ImpactFigure } from '../reports/impact/impact-figure.entity';
@@ -67,4 +68,5 @@ export const ENTITIES = [
   BookingRequest,
   RetentionOverride,
   Target,
+  NamedAccessEntry,
 ];

@@ -32,6 +32,17 @@ export function stopLine(publicUrl: string): string {
   return `You can stop these emails at ${publicUrl}/my-training/preferences`;
 }
 
+/** The line every message ends with: where the privacy information is (what is held about the recipient, why, whom to ask). */
+export function privacyLine(publicUrl: string): string {
+  return `How we use your personal data: ${publicUrl}/privacy`;
+}
+
+/** A message body with the privacy line at its end (once, however often it is sent). */
+export function withPrivacyLine(body: string, publicUrl: string): string {
+  const line = privacyLine(publicUrl);
+  return body.includes(line) ? body : `${body.replace(/\s+$/, '')}\n\n${line}\n`;
+}
+
 /** Paragraphs joined as a plain-text email, signed by the organisation. */
 export function letter(firstName: string, paragraphs: (string | string[] | null)[], signedBy: string): string {
   const blocks = paragraphs.filter((p): p is string | string[] => p !== null && (typeof p === 'string' ? p.length > 0 : p.length > 0));

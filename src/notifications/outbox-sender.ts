@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { MailTransport, senderAddress, smtpTransport } from './mail-transport';
+import { withPrivacyLine } from './message-words';
 import { OutboxAttachment, OutboxMessage } from './outbox-message.entity';
 
 /** How long a sender holds a message it is sending; a message whose sender died is sent again after this. */
@@ -109,7 +110,8 @@ export class OutboxSender implements OnModuleDestroy {
         contentType: a.contentType,
         content: Buffer.from(a.content, 'base64'),
       }));
-      const answer = await transport.send({ from: senderAddress(this.config), to: message.toAddress, subject: message.subject, text: message.body, attachments });
+      // Every message says where the privacy information is, whichever feature wrote it.
+      const answer = await transport.send({ from: senderAddress(this.config), to: message.toAddress, subject: message.subject, text: withPrivacyLine(message.body, this.config.PUBLIC_URL), attachments });
       await this.finish(message.id, token, { state: 'sent', sentAt: new Date().toISOString(), lastAnswer: answer.response.slice(0, 1000) || 'Sent' });
       return 'sent';
     } catch (error) {

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../auth/allow.decorator';
+import { NamedAccessLog } from '../data-protection/named-access-log.service';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { ApiErrors, ApiSignedIn, PageOf } from '../common/openapi';
@@ -13,15 +14,27 @@ import { StaffService, staffView } from './staff.service';
 @ApiErrors({ forbidden: 'Your role cannot do this (viewers see figures only, not people)' })
 @Controller('api/staff')
 export class StaffController {
-  constructor(private readonly staff: StaffService) {}
+  constructor(
+    private readonly staff: StaffService,
+    private readonly accessLog: NamedAccessLog,
+  ) {}
 
   @Get()
   @Allow('admin', 'coordinator', 'manager', 'trainer')
   @ApiOperation({ summary: 'List the people you can see', description: 'Current staff by default; filter by organisation (with everything below it), role or a search text. Paged.' })
   @ApiOkResponse({ type: PageOf(StaffView) })
   @ApiErrors({ badRequest: 'A filter or page number is not valid' })
-  list(@CurrentScope() scope: Scope, @Query() query: StaffQuery): Promise<Page<StaffView>> {
-    return this.staff.list(scope, query);
+  async list(@CurrentScope() scope: Scope, @Query() query: StaffQuery): Promise<Page<StaffView>> {
+    const page = await this.staff.list(scope, query);
+    // Whether a name was searched for is kept, never the words.
+    this.accessLog.noteView(scope, {
+      list: 'staff',
+      format: 'json',
+      filter: { organisation: query.organisation, role: query.role, status: query.status, search: query.search?.trim() ? true : undefined, page: page.page },
+      rows: page.items.length,
+      organisationCode: query.organisation,
+    });
+    return page;
   }
 
   @Get(':id')

@@ -5,6 +5,7 @@ import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
+import { NamedAccessLog } from '../data-protection/named-access-log.service';
 import { Organisation } from '../organisations/organisation.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { RolesService } from '../roles/roles.service';
@@ -56,6 +57,7 @@ export class StaffPagesController {
     private readonly roles: RolesService,
     private readonly scopes: ScopeService,
     private readonly status: StaffStatus,
+    private readonly accessLog: NamedAccessLog,
   ) {}
 
   @Get()
@@ -72,6 +74,14 @@ export class StaffPagesController {
       this.roles.list(),
     ]);
     const statuses = await this.status.statusesOf(result.items.map((p) => p.id));
+    // Whether a name was searched for is kept, never the words.
+    this.accessLog.noteView(scope, {
+      list: 'staff',
+      format: 'page',
+      filter: { organisation: query.organisation, role: query.role, status: query.status, level: training ? level : undefined, training: training || undefined, search: query.search?.trim() ? true : undefined, page: result.page },
+      rows: result.items.length,
+      organisationCode: query.organisation,
+    });
     const roleNames = new Map(roles.map((r) => [r.code, r.name]));
     const filters = {
       search: query.search?.trim() ?? '',

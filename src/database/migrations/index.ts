@@ -14,6 +14,7 @@ import { PersonSearch1763900001750 } from './1763900001750-person-search';
 import { Retention1763900002000 } from './1763900002000-retention';
 import { Targets1763900001800 } from './1763900001800-targets';
 import { ReturnsAndSubscriptions1763900001900 } from './1763900001900-returns-and-subscriptions';
+import { AccessLogAndPrivacy1763900002100 } from './1763900002100-access-log-and-privacy';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Retention1763900002000,
   Targets1763900001800,
   ReturnsAndSubscriptions1763900001900,
+  AccessLogAndPrivacy1763900002100,
 ];

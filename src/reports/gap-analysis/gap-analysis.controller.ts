@@ -2,18 +2,23 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow, AnySignedIn } from '../../auth/allow.decorator';
+import { NamedAccessLog } from '../../data-protection/named-access-log.service';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { ApiErrors, ApiJsonOrCsv, ApiSignedIn } from '../../common/openapi';
 import { GapAnalysisQueryDto, GapAnalysisView, GapPeopleQueryDto, GapPeopleView } from './gap-analysis.dto';
 import { csvFileName, gapAnalysisCsv, gapPeopleCsv } from './gap-analysis.csv';
 import { GapAnalysisService } from './gap-analysis.service';
+import type { AccessFilter } from '../../data-protection/named-access-log.service';
 
 @ApiTags('reports')
 @ApiSignedIn()
 @Controller('api/reports/gap-analysis')
 export class GapAnalysisController {
-  constructor(private readonly gapAnalysis: GapAnalysisService) {}
+  constructor(
+    private readonly gapAnalysis: GapAnalysisService,
+    private readonly accessLog: NamedAccessLog,
+  ) {}
 
   /** Figures for an organisation subtree on a date; ?format=csv for a spreadsheet. Every role (viewers see figures). */
   @Get()
@@ -40,11 +45,27 @@ export class GapAnalysisController {
     unprocessable: 'No level or role with that code',
   })
   async people(@CurrentScope() scope: Scope, @Query() query: GapPeopleQueryDto, @Res({ passthrough: true }) res: Response): Promise<GapPeopleView | string> {
-    if (query.format !== 'csv') return this.gapAnalysis.people(scope, query);
+    if (query.format !== 'csv') {
+      const page = await this.gapAnalysis.people(scope, query);
+      this.accessLog.noteView(scope, { list: 'gap-analysis-people', format: 'json', filter: gapPeopleFilter(page, query), rows: page.items.length, organisationCode: page.organisation.code });
+      return page;
+    }
     const everyone = await this.gapAnalysis.allPeople(scope, query);
+    await this.accessLog.recordDownload(scope, {
+      list: 'gap-analysis-people',
+      format: 'csv',
+      filter: { organisation: query.organisation, level: query.level, status: query.status ?? ['expired', 'missing'], role: query.role, sector: query.sector, asOf: query.asOf, window: query.window },
+      rows: everyone.length,
+      organisationCode: query.organisation,
+    });
     sendCsv(res, csvFileName('gap-analysis-people', query.organisation ?? 'all', query.level, (query.status ?? ['expired', 'missing']).join('-')));
     return gapPeopleCsv(query.level, everyone);
   }
+}
+
+/** What the access log keeps of a people list's filter: codes, the date and statuses, the page. */
+export function gapPeopleFilter(result: GapPeopleView, q: GapPeopleQueryDto): AccessFilter {
+  return { organisation: result.organisation.code, level: result.level, status: result.statuses, role: q.role, sector: q.sector, asOf: result.asOf, window: result.windowDays, page: result.page };
 }
 
 export function sendCsv(res: Response, filename: string): void {

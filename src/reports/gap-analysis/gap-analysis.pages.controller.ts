@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Response } from 'express';
 import { Allow, AnySignedIn } from '../../auth/allow.decorator';
+import { NamedAccessLog } from '../../data-protection/named-access-log.service';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { displayOf } from '../../compliance/compliance.service';
@@ -19,6 +20,7 @@ import { targetCell } from '../targets/rag-cells';
 import type { LevelTargetView } from '../targets/targets.dto';
 import { GapAnalysisQueryDto, GapPeopleQueryDto, LevelFiguresView, MAX_WINDOW_DAYS } from './gap-analysis.dto';
 import { GapAnalysisService, OVERDUE } from './gap-analysis.service';
+import { gapPeopleFilter } from './gap-analysis.controller';
 
 const FIGURE_STATUSES: Status[] = ['compliant', 'expiring', 'pending', 'expired', 'missing'];
 
@@ -42,6 +44,7 @@ export class GapAnalysisPagesController {
   constructor(
     private readonly gapAnalysis: GapAnalysisService,
     private readonly roles: RolesService,
+    private readonly accessLog: NamedAccessLog,
   ) {}
 
   @Get()
@@ -140,6 +143,7 @@ export class GapAnalysisPagesController {
     }
     const [result, levelNames, roles] = await Promise.all([this.gapAnalysis.people(scope, dto), this.gapAnalysis.levelNames(), this.roles.list()]);
     const statuses = result.statuses;
+    this.accessLog.noteView(scope, { list: 'gap-analysis-people', format: 'page', filter: gapPeopleFilter(result, dto), rows: result.items.length, organisationCode: result.organisation.code });
     const base = {
       organisation: result.organisation.code,
       level: result.level,

@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, AnySignedIn, PartnershipWide } from '../../auth/allow.decorator';
+import { NamedAccessLog } from '../../data-protection/named-access-log.service';
+import { leadCoverageAccess } from './lead-coverage.pages.controller';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { ApiErrors, ApiSignedIn } from '../../common/openapi';
@@ -11,7 +13,10 @@ import { LeadCoverageService } from './lead-coverage.service';
 @ApiSignedIn()
 @Controller('api/reports/lead-coverage')
 export class LeadCoverageController {
-  constructor(private readonly coverage: LeadCoverageService) {}
+  constructor(
+    private readonly coverage: LeadCoverageService,
+    private readonly accessLog: NamedAccessLog,
+  ) {}
 
   /** For organisations of a sector and/or depth: whether each has a named Prevent lead holding a valid L3. Counts only. */
   @Get()
@@ -29,8 +34,10 @@ export class LeadCoverageController {
   @ApiOperation({ summary: 'Prevent lead coverage with the leads by name' })
   @ApiOkResponse({ type: LeadCoverageView })
   @ApiErrors({ badRequest: 'A filter or the date is not valid', forbidden: 'Viewers see figures only, not names', notFound: 'No organisation with that code among yours' })
-  named(@CurrentScope() scope: Scope, @Query() query: LeadCoverageQuery): Promise<LeadCoverageView> {
-    return this.coverage.coverage(scope, query, true);
+  async named(@CurrentScope() scope: Scope, @Query() query: LeadCoverageQuery): Promise<LeadCoverageView> {
+    const v = await this.coverage.coverage(scope, query, true);
+    this.accessLog.noteView(scope, leadCoverageAccess(v, 'json'));
+    return v;
   }
 
   /** The role codes that make someone a named Prevent lead. */

@@ -3,6 +3,9 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ScopeService } from '../../access/scope.service';
 import { Allow, AnySignedIn, PartnershipWide } from '../../auth/allow.decorator';
+import { NamedAccessLog } from '../../data-protection/named-access-log.service';
+import type { NamedAccess } from '../../data-protection/named-access-log.service';
+import type { AccessFormat } from '../../data-protection/named-access-log.entity';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { formatUkDate } from '../../common/dates';
@@ -63,6 +66,12 @@ function auditSheet(v: LeadCoverageView, named: boolean): Sheet {
   };
 }
 
+/** A view or download of the leads by name, for the access log: one row per lead of each organisation. */
+export function leadCoverageAccess(v: LeadCoverageView, format: AccessFormat): NamedAccess {
+  const rows = v.organisations.reduce((n, o) => n + (o.leadList?.length ?? 0), 0);
+  return { list: 'lead-coverage', format, filter: { organisation: v.organisation.code, asOf: v.asOf, sector: v.sector, depth: v.depth }, rows, organisationCode: v.organisation.code };
+}
+
 const FILTERS: Record<string, FilterField> = {
   organisation: { message: 'Choose an organisation from the list' },
   asOf: dateMessage('Date'),
@@ -79,6 +88,7 @@ export class LeadCoveragePagesController {
     private readonly scopes: ScopeService,
     private readonly organisations: OrganisationsService,
     private readonly roles: RolesService,
+    private readonly accessLog: NamedAccessLog,
   ) {}
 
   @Get()
@@ -87,7 +97,12 @@ export class LeadCoveragePagesController {
     const named = scope.canSeePeople;
     const form = await readFilters(LeadCoverageQuery, raw, FILTERS, ['csv']);
     const v = await this.coverage.coverage(scope, form.query, named);
-    if (form.format && form.errors.errors.length === 0) return sendAudit(res, v, named);
+    if (form.format && form.errors.errors.length === 0) {
+      if (named) await this.accessLog.recordDownload(scope, leadCoverageAccess(v, 'csv'));
+      return sendAudit(res, v, named);
+    }
+    // Viewers see figures only: nothing named, nothing logged.
+    if (named) this.accessLog.noteView(scope, leadCoverageAccess(v, 'page'));
     const roleNames = new Map((await this.roles.list()).map((r) => [r.code, r.name]));
     const nameOf = (code: string) => roleNames.get(code) ?? code;
     const rows = v.organisations.map((o) => ({
@@ -158,13 +173,18 @@ export class LeadCoveragePagesController {
 @ApiExcludeController()
 @Controller('reports')
 export class LeadCoverageCsvController {
-  constructor(private readonly coverage: LeadCoverageService) {}
+  constructor(
+    private readonly coverage: LeadCoverageService,
+    private readonly accessLog: NamedAccessLog,
+  ) {}
 
   @Get('lead-coverage.csv')
   @AnySignedIn()
   async csv(@CurrentScope() scope: Scope, @Query() q: LeadCoverageQuery, @Res() res: Response): Promise<void> {
     const named = scope.canSeePeople;
-    await sendAudit(res, await this.coverage.coverage(scope, q, named), named);
+    const v = await this.coverage.coverage(scope, q, named);
+    if (named) await this.accessLog.recordDownload(scope, leadCoverageAccess(v, 'csv'));
+    await sendAudit(res, v, named);
   }
 }
 

@@ -1,6 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AnySignedIn } from '../../auth/allow.decorator';
+import { NamedAccessLog } from '../../data-protection/named-access-log.service';
+import { trainerCoverageAccess } from './trainer-coverage.pages.controller';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { ApiErrors, ApiSignedIn } from '../../common/openapi';
@@ -12,7 +14,10 @@ import { TrainerCoverageService } from './trainer-coverage.service';
 @ApiErrors({ badRequest: 'The date is not valid', notFound: 'No organisation with that code among yours' })
 @Controller('api/reports/trainer-coverage')
 export class TrainerCoverageController {
-  constructor(private readonly coverage: TrainerCoverageService) {}
+  constructor(
+    private readonly coverage: TrainerCoverageService,
+    private readonly accessLog: NamedAccessLog,
+  ) {}
 
   /** Per child organisation: valid L3 trainers, sessions they delivered in 12 months, people trained. Counts only. */
   @Get()
@@ -29,7 +34,9 @@ export class TrainerCoverageController {
   @ApiOperation({ summary: 'Trainer coverage with the trainers by name' })
   @ApiOkResponse({ type: TrainerCoverageView })
   @ApiErrors({ forbidden: 'Viewers see figures only, not names' })
-  named(@CurrentScope() scope: Scope, @Query() query: TrainerCoverageQuery): Promise<TrainerCoverageView> {
-    return this.coverage.coverage(scope, query, true);
+  async named(@CurrentScope() scope: Scope, @Query() query: TrainerCoverageQuery): Promise<TrainerCoverageView> {
+    const v = await this.coverage.coverage(scope, query, true);
+    this.accessLog.noteView(scope, trainerCoverageAccess(v, 'json'));
+    return v;
   }
 }

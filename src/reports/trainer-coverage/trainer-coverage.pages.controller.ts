@@ -2,6 +2,7 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AnySignedIn } from '../../auth/allow.decorator';
+import { NamedAccessLog } from '../../data-protection/named-access-log.service';
 import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { formatUkDate } from '../../common/dates';
@@ -10,6 +11,8 @@ import { dateBoxes, dateMessage, type FilterField, pageStatus, type RawQuery, re
 import { OrganisationsService } from '../../organisations/organisations.service';
 import { TrainerCoverageQuery, type TrainerCoverageView } from './trainer-coverage.dto';
 import { TrainerCoverageService } from './trainer-coverage.service';
+import type { NamedAccess } from '../../data-protection/named-access-log.service';
+import type { AccessFormat } from '../../data-protection/named-access-log.entity';
 
 function coverageSheet(v: TrainerCoverageView, named: boolean): Sheet {
   const base = [
@@ -48,6 +51,12 @@ function coverageSheet(v: TrainerCoverageView, named: boolean): Sheet {
   };
 }
 
+/** A view or download of the trainers by name, for the access log: one row per trainer of each organisation. */
+export function trainerCoverageAccess(v: TrainerCoverageView, format: AccessFormat): NamedAccess {
+  const rows = v.organisations.reduce((n, o) => n + (o.trainerList?.length ?? 0), 0);
+  return { list: 'trainer-coverage', format, filter: { organisation: v.organisation.code, asOf: v.asOf }, rows, organisationCode: v.organisation.code };
+}
+
 const FILTERS: Record<string, FilterField> = {
   organisation: { message: 'Choose an organisation from the list' },
   asOf: dateMessage('Date'),
@@ -60,6 +69,7 @@ export class TrainerCoveragePagesController {
   constructor(
     private readonly coverage: TrainerCoverageService,
     private readonly organisations: OrganisationsService,
+    private readonly accessLog: NamedAccessLog,
   ) {}
 
   @Get('trainer-coverage')
@@ -68,7 +78,9 @@ export class TrainerCoveragePagesController {
     const named = scope.canSeePeople;
     const form = await readFilters(TrainerCoverageQuery, raw, FILTERS, ['csv']);
     const v = await this.coverage.coverage(scope, form.query, named);
-    if (form.format && form.errors.errors.length === 0) return this.send(res, v, named);
+    if (form.format && form.errors.errors.length === 0) return this.send(res, scope, v, named);
+    // Viewers see figures only: nothing named, nothing logged.
+    if (named) this.accessLog.noteView(scope, trainerCoverageAccess(v, 'page'));
     const withTrainer = v.organisations.filter((o) => o.hasTrainer).length;
     res.status(pageStatus(form.errors)).render('reports/trainer-coverage', {
       title: `Trainer coverage: ${v.organisation.name}`,
@@ -93,10 +105,11 @@ export class TrainerCoveragePagesController {
   @AnySignedIn()
   async csv(@CurrentScope() scope: Scope, @Query() q: TrainerCoverageQuery, @Res() res: Response): Promise<void> {
     const named = scope.canSeePeople;
-    await this.send(res, await this.coverage.coverage(scope, q, named), named);
+    await this.send(res, scope, await this.coverage.coverage(scope, q, named), named);
   }
 
-  private async send(res: Response, v: TrainerCoverageView, named: boolean): Promise<void> {
+  private async send(res: Response, scope: Scope, v: TrainerCoverageView, named: boolean): Promise<void> {
+    if (named) await this.accessLog.recordDownload(scope, trainerCoverageAccess(v, 'csv'));
     sendFile(res, await reportFile('csv', `prevent-trainer-coverage-${v.organisation.code}-${v.asOf}`, [coverageSheet(v, named)], 'Trainer coverage'));
   }
 }
