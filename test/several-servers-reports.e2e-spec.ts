@@ -1,6 +1,16 @@
+import { Scope } from '../src/auth/scope';
+import { dataVersion, REPORT_TABLES } from '../src/database/data-versions';
 import { Job, Scheduler } from '../src/jobs/scheduler';
-import { createTestApp, describeEachDatabase, TestApp } from './support/app';
+import { GapAnalysisService } from '../src/reports/gap-analysis/gap-analysis.service';
+import { UsersService } from '../src/users/users.service';
+import { createTestApp, describeEachDatabase, TEST_PASSWORD, TestApp } from './support/app';
 import { completion, organisation, person, requirement, role } from './support/builders';
+
+/** L1 take-up in Q1 2025/26 (April to June 2025) as the quarterly report gives it from this server. */
+async function l1CompletionsInQuarter(server: TestApp): Promise<number> {
+  const body = (await server.http().get('/api/reports/quarterly?organisation=TWO&year=2025&quarter=1').expect(200)).body as { levels: { level: string; completions: number }[] };
+  return body.levels.find((l) => l.level === 'L1')?.completions ?? -1;
+}
 
 /** L1 compliance at the end of Q1 2025/26 (30 June 2025) as the quarterly report gives it from this server. */
 async function l1AtQuarterEnd(server: TestApp): Promise<number | null> {
@@ -60,6 +70,30 @@ describeEachDatabase('Two servers on one database: reports and scheduled jobs', 
     const applied = (await a.http().post('/api/imports/role-rules/apply').send({ dryRun: false }).expect(200)).body as { changed: number };
     expect(applied.changed).toBe(1);
     expect(await l1AtQuarterEnd(b)).toBe(50);
+  });
+
+  it('keep the figures through sign-ins on either server, good or failed, and count take-up recorded through the other', async () => {
+    await a.app.get(UsersService).create(Scope.system(), {
+      email: 'two-servers@test.example', displayName: 'Two servers', role: 'coordinator', organisationCode: 'TWO', staffEmployeeRef: null, password: TEST_PASSWORD,
+    });
+    const figuresWorkedOut = jest.spyOn(b.app.get(GapAnalysisService), 'reportsOn');
+    const before = await l1CompletionsInQuarter(b);
+    const version = await dataVersion(b.dataSource, REPORT_TABLES);
+    figuresWorkedOut.mockClear();
+
+    // Sign-ins write the audit log (and a failed one a lock-out count): neither is what a figure reads.
+    await a.anonymous().post('/api/auth/token').send({ email: 'two-servers@test.example', password: TEST_PASSWORD, name: 'a' }).expect(201);
+    await b.anonymous().post('/api/auth/token').send({ email: 'two-servers@test.example', password: 'not the password', name: 'b' }).expect(401);
+    expect(await dataVersion(b.dataSource, REPORT_TABLES)).toBe(version);
+    expect(await l1CompletionsInQuarter(b)).toBe(before);
+    expect(figuresWorkedOut).not.toHaveBeenCalled();
+
+    // Training recorded through A in the quarter: B's next report counts it, compliance worked out afresh.
+    await completion(a.http(), 'O1', 'L1', '2025-04-10');
+    expect(await dataVersion(b.dataSource, REPORT_TABLES)).not.toBe(version);
+    expect(await l1CompletionsInQuarter(b)).toBe(before + 1);
+    expect(figuresWorkedOut).toHaveBeenCalledTimes(1);
+    figuresWorkedOut.mockRestore();
   });
 
   it('run a scheduled job on one of the two once per interval', async () => {

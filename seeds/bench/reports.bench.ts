@@ -47,7 +47,7 @@ interface Prepared {
 }
 
 /** The gap analysis bench's database for this size, or a new one made the same way. */
-async function prepare(c: Case, ctx: BenchContext): Promise<{ env: Record<string, string>; prepared: Prepared }> {
+export async function prepare(c: Pick<Case, 'staff'>, ctx: BenchContext): Promise<{ env: Record<string, string>; prepared: Prepared }> {
   const env = { DATABASE_PATH: join(ctx.cacheDir, `gap-${c.staff}.sqlite`) };
   const sidecar = join(ctx.cacheDir, `gap-sqlite-${c.staff}.json`);
   if (!ctx.flags.has('--fresh') && existsSync(sidecar) && existsSync(env.DATABASE_PATH)) {

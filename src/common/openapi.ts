@@ -10,6 +10,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProperty,
+  ApiPropertyOptional,
   ApiResponse,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
@@ -93,6 +94,7 @@ export function PageOf<T>(item: Type<T>): Type<Page<T>> {
     page: number;
     pageSize: number;
     pages: number;
+    totalIsCapped?: boolean;
   }
   Object.defineProperty(ItemPage, 'name', { value: `${item.name.replace(/View$/, '')}Page` });
   ApiProperty({ type: [item] })(ItemPage.prototype, 'items');
@@ -100,6 +102,10 @@ export function PageOf<T>(item: Type<T>): Type<Page<T>> {
   ApiProperty({ type: Number, description: 'This page, from 1' })(ItemPage.prototype, 'page');
   ApiProperty({ type: Number })(ItemPage.prototype, 'pageSize');
   ApiProperty({ type: Number, description: 'How many pages there are (at least 1)' })(ItemPage.prototype, 'pages');
+  ApiPropertyOptional({ type: Boolean, description: 'True when counting stopped: there are more than `total` (the staff list counts to 1,000), and `pages` are those known to exist' })(
+    ItemPage.prototype,
+    'totalIsCapped',
+  );
   pages.set(item, ItemPage);
   return ItemPage;
 }

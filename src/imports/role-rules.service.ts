@@ -114,7 +114,8 @@ export class RoleRulesService {
       }
       if (!dryRun) {
         // The roles were rewritten in bulk SQL, which the audit subscriber cannot see: one summary entry
-        // says who applied the rules (and moves the report figures' fingerprint on every server).
+        // says who applied the rules. The rewrite itself moves staff_roles' change counter (a trigger,
+        // in this transaction), so the report figures are worked out afresh on every server.
         await this.audit.record(
           { action: 'apply_role_rules', entity: 'staff', entityKey: 'role rules', organisationId: scope.rootOrganisationId, after: { people: people.length, changed } },
           undefined,

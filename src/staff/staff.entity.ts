@@ -21,6 +21,11 @@ import { Role } from '../roles/role.entity';
 @Index('ix_staff_last_name_lower', { synchronize: false })
 @Index('ix_staff_employee_ref_lower', { synchronize: false })
 @Index('ix_staff_email_lower', { synchronize: false })
+// The staff list's order, and the staff search's trigram indexes on PostgreSQL (migration 1763900002200).
+@Index('ix_staff_list_order', ['lastName', 'firstName', 'id'])
+@Index('ix_staff_name_trgm', { synchronize: false })
+@Index('ix_staff_email_trgm', { synchronize: false })
+@Index('ix_staff_employee_ref_trgm', { synchronize: false })
 // Leavers not yet anonymised, by end date: the daily retention run (src/data-protection).
 @Index('ix_staff_retention', ['anonymisedReason', 'endDate'])
 export class Staff {

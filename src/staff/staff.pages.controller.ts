@@ -108,6 +108,8 @@ export class StaffPagesController {
       trainingOptions: TRAINING_FILTERS.map((t) => ({ value: t, text: t === 'overdue' ? 'Overdue (expired or missing)' : STATUS_WORDS[t], selected: t === training })),
       training,
       total: result.total,
+      // Counting stops at 1,000 (staff.service.ts): "of more than 1,000 people".
+      totalIsCapped: result.totalIsCapped ?? false,
       from: result.total === 0 ? 0 : first,
       to: Math.min(result.total, first + result.items.length - 1),
       filtered: Boolean(filters.search || filters.organisation || filters.role || filters.status !== 'current' || training),

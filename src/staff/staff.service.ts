@@ -5,7 +5,7 @@ import { todayIso } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
 import { FieldError } from '../common/field-error';
 import { conflict, notFound, unknownCode } from '../common/http-errors';
-import { Page, pageOf } from '../common/paging';
+import { cappedPageOf, Page } from '../common/paging';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { Organisation } from '../organisations/organisation.entity';
@@ -18,6 +18,11 @@ import { Staff } from './staff.entity';
 import { endDateProblem, managerLoopProblem } from './staff-rules';
 import { subtreeIds } from '../access/subtree';
 import { StaffRuleRole } from '../imports/role-rule.entity';
+import { isPostgres } from '../database/sql';
+import { whereSearchMatches } from './staff-search';
+
+/** The staff list counts this many people at most ("more than 1,000 people"), or to the end of the page asked for. */
+export const COUNT_CAP = 1000;
 import { ReadsOffMainThread } from '../database/read-pool/reads-off-main-thread';
 import { anonymisedNote } from '../data-protection/retention-words';
 
@@ -53,19 +58,17 @@ export class StaffService {
     const today = todayIso();
     if (query.status === 'current') qb.andWhere('(s.end_date IS NULL OR s.end_date >= :today)', { today });
     if (query.status === 'leavers') qb.andWhere('s.end_date < :today', { today });
-    const search = query.search?.trim().toLowerCase();
-    if (search) {
-      qb.andWhere(
-        `(LOWER(s.first_name || ' ' || s.last_name) LIKE :q OR LOWER(s.last_name) LIKE :q
-          OR LOWER(s.email) LIKE :q OR LOWER(s.employee_ref) LIKE :q)`,
-        { q: `%${search.replace(/[%_]/g, '')}%` },
-      );
-    }
+    whereSearchMatches(qb, 's', query.search, isPostgres(this.dataSource));
+    // Counted only so far (COUNT_CAP, or past this page): a full count of a large partnership costs more than the page.
+    const countUpTo = Math.max(COUNT_CAP, query.page * query.pageSize);
+    const [countSql, countParams] = qb.clone().select('1', 'one').orderBy().limit(countUpTo + 1).getQueryAndParameters();
+    const [{ n }] = await this.dataSource.query(`SELECT COUNT(*) AS n FROM (${countSql}) upto`, countParams);
     qb.orderBy('s.last_name', 'ASC').addOrderBy('s.first_name', 'ASC').addOrderBy('s.id', 'ASC');
-    qb.skip((query.page - 1) * query.pageSize).take(query.pageSize);
-    const [staff, total] = await qb.getManyAndCount();
+    // Every join is to one row, so LIMIT and OFFSET apply to people directly.
+    qb.offset((query.page - 1) * query.pageSize).limit(query.pageSize);
+    const staff = await qb.getMany();
     await this.attachRoles(staff);
-    return pageOf(staff.map(staffView), total, query);
+    return cappedPageOf(staff.map(staffView), Number(n), countUpTo, query);
   }
 
   /** These people as the list shows them, in the order given; those the scope may not see are left out. */

@@ -16,7 +16,8 @@ import type { LevelTarget } from '../targets/rag';
 import type { Organisation } from '../../organisations/organisation.entity';
 import { ComplianceFigures, type ComplianceGroups, type LevelCounts } from '../shared/compliance-figures';
 import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree, viewerKey } from '../shared/groups';
-import { feedbackComments, figuresOf, type TakeUpFacts, type TakeUpFigures, takeUpRows } from './quarterly-take-up';
+import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, TakeUpRows, takeUpRows } from './quarterly-take-up';
+import { dataVersion, REPORT_TABLES, TAKE_UP_TABLES } from '../../database/data-versions';
 
 export interface PeriodView {
   year: number;
@@ -170,6 +171,8 @@ class RecentResults<T> {
 export class QuarterlyService {
   private readonly trends = new RecentResults<TrendPoint[]>(5 * 60_000, 200);
   private readonly years = new RecentResults<AnnualQuarter[]>(5 * 60_000, 200);
+  /** Take-up rows by organisation and periods, kept like compliance figures: keyed on the change counters of what they read. */
+  private readonly takeUps = new RecentResults<TakeUpRows>(10 * 60_000, 200);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -177,6 +180,17 @@ export class QuarterlyService {
     private readonly compliance: ComplianceFigures,
     private readonly impact: ImpactService,
   ) {}
+
+  /** Take-up rows of the subtree over these periods, kept while the tables they read are unchanged (counters read first). */
+  private async takeUp(rootId: number, periods: Period[]): Promise<TakeUpRows> {
+    const m = this.dataSource.manager;
+    const key = `${rootId}|${periods.map((p) => `${p.start}..${p.end}`).join(',')}|${await dataVersion(m, TAKE_UP_TABLES)}`;
+    const kept = this.takeUps.get(key);
+    if (kept) return kept;
+    const rows = await takeUpRows(m, rootId, periods);
+    this.takeUps.set(key, rows);
+    return rows;
+  }
 
   /** The organisation a report covers: the one asked for (404 outside the scope), else the top of the scope. */
   async organisationFor(scope: Scope, code: string | undefined): Promise<Organisation> {
@@ -189,6 +203,8 @@ export class QuarterlyService {
     const today = todayIso();
     const { year, quarter } = quarterAsked(query, today);
     const m = this.dataSource.manager;
+    // Read before the figures, so what the charts keep under it is never older than it.
+    const version = await dataVersion(m, REPORT_TABLES);
 
     const quarters: FinancialQuarter[] = [financialQuarter(year, quarter)];
     while (quarters.length < 4) {
@@ -198,7 +214,7 @@ export class QuarterlyService {
     const [subtree, levels] = await Promise.all([loadSubtree(m, root), loadLevels(m)]);
     const this_ = quarters.length - 1;
     const [rows, compliance, comments, impact] = await Promise.all([
-      takeUpRows(m, root.id, quarters),
+      this.takeUp(root.id, quarters),
       this.compliance.countsOn(scope, subtree, quarters.map((q) => q.end)),
       scope.canSeePeople ? feedbackComments(m, root.id, quarters[this_], 5) : Promise.resolve([]),
       this.impact.totals(root.id, year, quarter, m),
@@ -245,7 +261,7 @@ export class QuarterlyService {
       },
       impact,
     };
-    this.trends.set(`${viewerKey(scope)}|${root.id}:${year}:${quarter}`, report.trend);
+    this.trends.set(`${viewerKey(scope)}|${root.id}:${year}:${quarter}|${version}`, report.trend);
     return report;
   }
 
@@ -253,14 +269,16 @@ export class QuarterlyService {
   async quarterlyTrend(scope: Scope, query: { organisation?: string; year?: number; quarter?: number }): Promise<TrendPoint[]> {
     const root = await this.organisationFor(scope, query.organisation);
     const { year, quarter } = quarterAsked(query, todayIso());
-    return this.trends.get(`${viewerKey(scope)}|${root.id}:${year}:${quarter}`) ?? (await this.quarterly(scope, query)).trend;
+    const version = await dataVersion(this.dataSource, REPORT_TABLES);
+    return this.trends.get(`${viewerKey(scope)}|${root.id}:${year}:${quarter}|${version}`) ?? (await this.quarterly(scope, query)).trend;
   }
 
   /** The year's quarters for the charts (kept for a few minutes after the page works them out). */
   async annualQuarters(scope: Scope, query: { organisation?: string; year?: number }): Promise<AnnualQuarter[]> {
     const root = await this.organisationFor(scope, query.organisation);
     const year = query.year ?? quarterOf(todayIso()).year;
-    return this.years.get(`${viewerKey(scope)}|${root.id}:${year}`) ?? (await this.annual(scope, query)).quarters;
+    const version = await dataVersion(this.dataSource, REPORT_TABLES);
+    return this.years.get(`${viewerKey(scope)}|${root.id}:${year}|${version}`) ?? (await this.annual(scope, query)).quarters;
   }
 
   @ReadsOffMainThread()
@@ -269,14 +287,16 @@ export class QuarterlyService {
     const today = todayIso();
     const year = query.year ?? quarterOf(today).year;
     const m = this.dataSource.manager;
+    // Read before the figures, so what the charts keep under it is never older than it.
+    const version = await dataVersion(m, REPORT_TABLES);
     const quarters = ([1, 2, 3, 4] as Quarter[]).map((q) => financialQuarter(year, q));
     const whole = { start: quarters[0].start, end: quarters[3].end };
     const previousYearEnd = addDays(whole.start, -1);
 
     const [subtree, levels] = await Promise.all([loadSubtree(m, root), loadLevels(m)]);
     const [byQuarter, yearRows, compliance, impact] = await Promise.all([
-      takeUpRows(m, root.id, quarters),
-      takeUpRows(m, root.id, [whole]),
+      this.takeUp(root.id, quarters),
+      this.takeUp(root.id, [whole]),
       this.compliance.countsOn(scope, subtree, [previousYearEnd, ...quarters.map((q) => q.end)]),
       Promise.all(quarters.map(async (q) => ({ ...(await this.impact.totals(root.id, year, q.quarter, m)), label: quarterLabel(q) }))),
     ]);
@@ -306,7 +326,7 @@ export class QuarterlyService {
       bySector: groups.sectors.map((s) => ({ sector: s.sector, name: s.name, levels: yearFigures(s.include, (g) => g.bySector.get(s.sector)) })),
       impact,
     };
-    this.years.set(`${viewerKey(scope)}|${root.id}:${year}`, report.quarters);
+    this.years.set(`${viewerKey(scope)}|${root.id}:${year}|${version}`, report.quarters);
     return report;
   }
 }

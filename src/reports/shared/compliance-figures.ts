@@ -35,7 +35,8 @@ import { factsOfSubtree, loadLevelFacts, loadRequirementFacts, type PersonFacts 
 import { GapAnalysisQueryDto, type GapAnalysisView, type LevelFiguresView } from '../gap-analysis/gap-analysis.dto';
 import { GapAnalysisService } from '../gap-analysis/gap-analysis.service';
 import { type Subtree, viewerKey } from './groups';
-import { organisationPathsUnder, TREE_FINGERPRINT_SQL } from '../../access/organisation-tree';
+import { organisationPathsUnder } from '../../access/organisation-tree';
+import { COMPLIANCE_TABLES, dataVersion } from '../../database/data-versions';
 import { subtreeIds } from '../../access/subtree';
 
 /** Counts per level code. */
@@ -65,11 +66,12 @@ export abstract class ComplianceFigures {
  *
  * A report asks for several dates (the quarterly report four quarter ends, the annual five) and is
  * fetched several times over (page, chart images, PDF, CSV, XLSX), so answers are kept for a few
- * minutes, keyed by who asks, the organisation, the date and window, and a fingerprint of the data
- * the rules read (the audit log, completions, staff, roles held, requirements, organisations):
- * any change made through the app moves the fingerprint and the figures are worked out afresh. The
- * fingerprint is read from the database on every ask, so a change made through another server
- * sharing the database is seen in the next report too (a test runs two servers).
+ * minutes, keyed by who asks, the organisation, the date and window, and the change counters of
+ * the tables the rules read (completions, staff, roles held, requirements, levels, roles,
+ * organisations and their tree; src/database/data-versions.ts): any change to them, through any
+ * server or none, moves the fingerprint in its own transaction and the figures are worked out
+ * afresh; sign-ins and the audit log leave it be. The counters are read on every ask, so a change
+ * made through another server sharing the database is seen in the next report too.
  */
 @Injectable()
 export class GapAnalysisComplianceFigures extends ComplianceFigures {
@@ -111,18 +113,9 @@ export class GapAnalysisComplianceFigures extends ComplianceFigures {
     while (this.answers.size > MAX_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
   }
 
-  /** Cheap to read (indexed maxima and counts) and moved by any change to what the rules read. */
-  private async dataVersion(): Promise<string> {
-    const [row] = await sql<Record<string, number | string | null>>(
-      this.dataSource,
-      `SELECT (SELECT MAX(id) FROM audit_log) AS audit, (SELECT MAX(id) FROM completions) AS last_completion,
-              (SELECT COUNT(*) FROM completions) AS completions, (SELECT MAX(id) FROM staff) AS last_staff,
-              (SELECT COUNT(*) FROM staff_roles) AS roles_held,
-              (SELECT MAX(id) FROM requirements) AS last_requirement,
-              (SELECT COUNT(*) FROM requirements) AS requirements, (SELECT MAX(id) FROM organisations) AS last_organisation,
-              ${TREE_FINGERPRINT_SQL} AS closure`,
-    );
-    return Object.values(row).map((v) => String(v ?? '')).join(':');
+  /** The change counters of what the rules read (one read of a tiny table): never sign-ins or the audit log. */
+  private dataVersion(): Promise<string> {
+    return dataVersion(this.dataSource, COMPLIANCE_TABLES);
   }
 }
 
@@ -243,21 +236,44 @@ export function validityOf(p: PersonFacts, level: LevelFact, levels: LevelFact[]
 
 /**
  * People of the subtree in scope on `date` who meet the top level (L3, by the rules) on it: the
- * trainers a WRAP session may be run by. Only people holding any completion at that rank or above
- * are loaded, so this stays small at any scale.
+ * trainers a WRAP session may be run by. Only completions at that rank or above dated on or before
+ * the day can make someone meet it, so only those are read: one range of the completions' level
+ * and date index (ix_completion_level_date) with their people, and the roles of those people
+ * through the same range, never the whole completions table.
  */
 export async function validTrainers(m: EntityManager, rootId: number, date: IsoDate): Promise<ValidTrainer[]> {
   const levels = await loadLevelFacts(m);
   const top = levels[levels.length - 1];
   if (!top) return [];
-  const holders = await factsOfSubtree(
-    m,
-    rootId,
-    `AND s.id IN (SELECT c3.staff_id FROM completions c3 JOIN levels l3 ON l3.id = c3.level_id WHERE l3.rank >= $2 AND c3.completed_on <= $3)`,
-    [top.rank, date],
-  );
+  const topCompletions = 'SELECT c.staff_id FROM completions c WHERE c.level_id IN (SELECT tl.id FROM levels tl WHERE tl.rank >= $2) AND c.completed_on <= $3';
+  const [rows, roles] = await Promise.all([
+    sql<{ staff_id: number; organisation_id: number; start_date: IsoDate; end_date: IsoDate | null; rank: number; completed_on: IsoDate }>(
+      m,
+      `SELECT c.staff_id, s.organisation_id, s.start_date, s.end_date, l.rank, c.completed_on
+       FROM completions c JOIN levels l ON l.id = c.level_id JOIN staff s ON s.id = c.staff_id
+       WHERE c.level_id IN (SELECT tl.id FROM levels tl WHERE tl.rank >= $2) AND c.completed_on <= $3
+         AND s.organisation_id IN (${subtreeIds('$1')})`,
+      [rootId, top.rank, date],
+    ),
+    sql<{ staff_id: number; code: string }>(
+      m,
+      `SELECT sr.staff_id, r.code FROM staff_roles sr JOIN roles r ON r.id = sr.role_id WHERE sr.staff_id IN (${topCompletions.replace('$2', '$1').replace('$3', '$2')})`,
+      [top.rank, date],
+    ),
+  ]);
+  const holders = new Map<number, PersonFacts>();
+  for (const r of rows) {
+    const id = Number(r.staff_id);
+    let p = holders.get(id);
+    if (!p) {
+      p = { id, organisationId: Number(r.organisation_id), fact: { startDate: r.start_date, endDate: r.end_date, roleCodes: [], organisationPath: [] }, completions: [] };
+      holders.set(id, p);
+    }
+    p.completions.push({ levelRank: Number(r.rank), completedOn: r.completed_on });
+  }
+  for (const r of roles) holders.get(Number(r.staff_id))?.fact.roleCodes.push(r.code);
   const trainers: ValidTrainer[] = [];
-  for (const p of holders) {
+  for (const p of holders.values()) {
     if (!inScope(p.fact, date)) continue;
     const { valid, validUntil } = validityOf(p, top, levels, date);
     if (valid) trainers.push({ staffId: p.id, organisationId: p.organisationId, roleCodes: p.fact.roleCodes, validUntil });
