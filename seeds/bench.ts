@@ -25,7 +25,6 @@ import { importsBench } from './bench/imports.bench';
 import { loadBench } from './bench/load.bench';
 import { remindersBench } from './bench/reminders.bench';
 import { reportsBench } from './bench/reports.bench';
-import { searchBench } from './bench/search.bench';
 import { trendBench } from './bench/trend.bench';
 import { searchBench } from './bench/search.bench';
 import { retentionBench } from './bench/retention.bench';
@@ -78,7 +77,7 @@ const imports: Bench = {
   },
 };
 
-export const BENCHES: Bench[] = [gapAnalysisBench, reportsBench, trendBench, imports, remindersBench, loadBench, retentionBench, searchBench, searchBench];
+export const BENCHES: Bench[] = [gapAnalysisBench, reportsBench, trendBench, imports, remindersBench, loadBench, retentionBench, searchBench];
 
 function printTable(result: BenchResult): void {
   const { columns, rows } = result.table;
