@@ -18,13 +18,13 @@ import { Staff } from './staff.entity';
 import { endDateProblem, managerLoopProblem } from './staff-rules';
 import { subtreeIds } from '../access/subtree';
 import { StaffRuleRole } from '../imports/role-rule.entity';
+import { ReadsOffMainThread } from '../database/read-pool/reads-off-main-thread';
+import { anonymisedNote } from '../data-protection/retention-words';
 import { isPostgres } from '../database/sql';
 import { whereSearchMatches } from './staff-search';
 
 /** The staff list counts this many people at most ("more than 1,000 people"), or to the end of the page asked for. */
 export const COUNT_CAP = 1000;
-import { ReadsOffMainThread } from '../database/read-pool/reads-off-main-thread';
-import { anonymisedNote } from '../data-protection/retention-words';
 
 @Injectable()
 export class StaffService {
