@@ -61,7 +61,7 @@ export interface Prepared {
  * own services; change this if sign-in for scripts works differently.
  */
 export async function benchToken(env: Record<string, string>): Promise<string | null> {
-  const config = loadConfig({ ...process.env, DATABASE_URL: '', DATABASE_SCHEMA: '', ...env, SEED_DEMO: 'false', LOG_LEVEL: 'error' });
+  const config = loadConfig({ ...process.env, DATABASE_URL: '', DATABASE_SCHEMA: '', ...env, SEED_DEMO: 'false', LOG_LEVEL: 'error', SCHEDULER: 'off' });
   const app = await NestFactory.createApplicationContext(AppModule.register(config), { logger: ['error'] });
   try {
     const email = 'bench.admin@example.gov.uk';
