@@ -252,6 +252,11 @@ describeEachDatabase('data protection: subject access, who looked at named lists
       expect(lApi).toMatchObject({ list: 'lead-coverage', format: 'json', rowCount: lPage.rowCount });
     });
 
+    it("records the download of a session's certificates with the people it names", async () => {
+      await coordinatorA.get(`/sessions/${ids.s1}/certificates.pdf`).buffer(true).parse(binary).expect(200);
+      expect((await logOf(emails.coordinatorA))[0]).toMatchObject({ list: 'session-certificates', format: 'pdf', rowCount: 1, organisationCode: 'A', filter: { session: ids.s1 } });
+    });
+
     it("does not log a viewer's figures and figure-only downloads as named", async () => {
       await viewerA.get('/reports/trainer-coverage?organisation=A').set('Accept', 'text/html').expect(200);
       await viewerA.get('/reports/trainer-coverage.csv?organisation=A').expect(200);

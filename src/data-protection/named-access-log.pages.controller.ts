@@ -15,6 +15,7 @@ export const LIST_NAMES: Record<string, string> = {
   staff: 'Staff list',
   'trainer-coverage': 'Trainer coverage: trainers by name',
   'lead-coverage': 'Prevent lead coverage: leads by name',
+  'session-certificates': 'Certificates of a session’s attendees',
 };
 const FORMAT_NAMES: Record<string, string> = { page: 'Viewed the page', json: 'Read through the API', csv: 'Downloaded CSV', xlsx: 'Downloaded Excel', pdf: 'Downloaded PDF' };
 

@@ -15,7 +15,7 @@ export type AccessFilter = Record<string, string | number | boolean | string[] |
 
 /** One view or download of a list of people, as the list's controller knows it. */
 export interface NamedAccess {
-  /** Which list: 'gap-analysis-people', 'my-team', 'staff', 'trainer-coverage', 'lead-coverage'. */
+  /** Which list: 'gap-analysis-people', 'my-team', 'staff', 'trainer-coverage', 'lead-coverage', 'session-certificates'. */
   list: string;
   format: AccessFormat;
   filter: AccessFilter;

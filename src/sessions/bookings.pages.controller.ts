@@ -5,6 +5,7 @@ import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { FieldError } from '../common/field-error';
+import { NamedAccessLog } from '../data-protection/named-access-log.service';
 import { NO_ERRORS } from '../common/form-errors';
 import { FormBody, FormPage, OnFieldError, PageRequest } from '../common/form-page';
 import { BookingsService } from './bookings.service';
@@ -30,6 +31,7 @@ export class BookingsPagesController {
     private readonly sessions: SessionsService,
     private readonly documents: DocumentsService,
     private readonly pages: SessionPages,
+    private readonly accessLog: NamedAccessLog,
   ) {}
 
   /** People typed into the booking box, or (confirmed on the preview page) everyone overdue in an organisation. */
@@ -137,6 +139,7 @@ export class BookingsPagesController {
   @Allow(...PAGE_ROLES)
   async certificates(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response): Promise<void> {
     const file = await this.documents.certificates(scope, id);
+    await this.accessLog.recordDownload(scope, { list: 'session-certificates', format: 'pdf', filter: { session: id }, rows: file.people, organisationCode: file.hostCode });
     res.type('application/pdf').attachment(file.filename).send(file.body);
   }
 

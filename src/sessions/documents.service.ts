@@ -31,7 +31,8 @@ export class DocumentsService {
    * Every attendee's certificate for a delivered session in one PDF, a page each, in the order of
    * the register; only the attendees the scope may see. 404 when there are none.
    */
-  async certificates(scope: Scope, sessionId: number): Promise<Download<Buffer>> {
+  /** Every attendee's certificate in one PDF, with how many people it names and the host (for the named-access log). */
+  async certificates(scope: Scope, sessionId: number): Promise<Download<Buffer> & { people: number; hostCode: string }> {
     const session = await this.sessions.find(scope, sessionId, undefined, 'see');
     const { bookings } = await this.bookings.list(scope, sessionId);
     const attendees = bookings.filter((b) => b.status === 'booked' && b.attendance === 'attended');
@@ -41,7 +42,7 @@ export class DocumentsService {
     const texts = [];
     for (const a of attendees) texts.push(certificateText(session, await this.bookings.get(scope, sessionId, a.id)));
     const body = await renderCertificates(`Certificates of completion: ${session.title}, ${formatUkDate(dateOf(session.startsAt))}`, texts);
-    return { filename: `certificates-${session.level.code}-${slug(session.title)}-${dateOf(session.startsAt)}.pdf`, body };
+    return { filename: `certificates-${session.level.code}-${slug(session.title)}-${dateOf(session.startsAt)}.pdf`, body, people: attendees.length, hostCode: session.hostOrganisation.code };
   }
 
   /** A calendar entry for a booked place. */
