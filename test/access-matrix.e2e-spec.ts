@@ -197,6 +197,14 @@ const APPROVERS: MatrixRole[] = ['root', 'admin', 'coordinator', 'manager'];
 const NO_ACCOUNT: MatrixRole[] = [];
 
 /** The OpenAPI document's operations, as "METHOD /path". */
+/** A person made for one erasure call (erasing changes them for good), in A1 or (with a bravo name) in B. */
+async function personToErase(f: AccessFixture, org: 'A1' | 'B'): Promise<number> {
+  const ref = unique(org === 'B' ? 'BRAVO-ERASE-' : 'A1-ERASE-');
+  const res = await f.clients.root.post('/api/staff').send({ employeeRef: ref, firstName: org === 'B' ? 'Bravo' : 'Erin', lastName: ref, organisationCode: org, startDate: '2020-01-06', roleCodes: [] });
+  if (res.status !== 201) throw new Error(`Could not add a person to erase: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id;
+}
+
 const API: Record<string, Operation> = {
   'GET /health': { may: 'public', a: () => ({ url: '/health' }) },
   'GET /health/live': { may: 'public', a: () => ({ url: '/health/live' }) },
@@ -238,6 +246,30 @@ const API: Record<string, Operation> = {
   'PUT /api/privacy': {
     may: ROOT_ONLY,
     a: () => ({ url: '/api/privacy', json: { controllerName: 'Root Partnership', controllerAddress: '1 Alpha Street', controllerEmail: 'data@alpha.example', dpoEmail: 'dpo@alpha.example' } }),
+  },
+  // Retention and erasure: administrators for their subtree; the partnership's period by the administrator of everything. Nobody here is past six years.
+  'GET /api/data-protection/retention': { may: ADMINS, a: () => ({ url: '/api/data-protection/retention' }) },
+  'PUT /api/data-protection/retention': { may: ROOT_ONLY, a: () => ({ url: '/api/data-protection/retention', json: { years: 6 } }) },
+  'PUT /api/data-protection/retention/overrides/{code}': {
+    may: ADMINS,
+    a: () => ({ url: '/api/data-protection/retention/overrides/A1', json: { years: 6 } }),
+    b: () => ({ url: '/api/data-protection/retention/overrides/B', json: { years: 6 } }),
+    refusedB: NAMED_IN_PAYLOAD,
+  },
+  'DELETE /api/data-protection/retention/overrides/{code}': {
+    may: ADMINS,
+    ok: [204],
+    a: () => ({ url: '/api/data-protection/retention/overrides/A1' }),
+    b: () => ({ url: '/api/data-protection/retention/overrides/B' }),
+    refusedB: NAMED_IN_PAYLOAD,
+  },
+  'GET /api/data-protection/retention/due': { may: ADMINS, a: () => ({ url: '/api/data-protection/retention/due' }) },
+  'POST /api/data-protection/retention/run': { may: ADMINS, a: () => ({ url: '/api/data-protection/retention/run', json: {} }) },
+  'GET /api/staff/{id}/erasure': { may: ADMINS, a: (f) => ({ url: `/api/staff/${f.staff.booked}/erasure` }), b: (f) => ({ url: `/api/staff/${f.staff.bPerson}/erasure` }) },
+  'POST /api/staff/{id}/erasure': {
+    may: ADMINS,
+    a: async (f) => ({ url: `/api/staff/${await personToErase(f, 'A1')}/erasure`, json: { reason: 'Asked by letter' } }),
+    b: async (f) => ({ url: `/api/staff/${await personToErase(f, 'B')}/erasure`, json: { reason: 'Asked by letter' } }),
   },
   'DELETE /api/users/{id}/second-factor': { may: ADMINS, ok: [204], a: (f) => ({ url: `/api/users/${f.users.aTarget}/second-factor` }), b: (f) => ({ url: `/api/users/${f.users.b}/second-factor` }) },
 
@@ -598,6 +630,33 @@ const PAGES: Record<string, Operation> = {
     a: () => ({ url: '/admin/privacy', form: { controllerName: 'Root Partnership', controllerAddress: '1 Alpha Street', controllerEmail: 'data@alpha.example', dpoName: '', dpoEmail: 'dpo@alpha.example', dpoPhone: '' } }),
   },
   'GET /privacy': { may: 'public', a: () => ({ url: '/privacy' }) },
+  // Retention and erasure on request: administrators for their subtree; the partnership's period by the administrator of everything.
+  'GET /data-protection/retention': { may: ADMINS, a: () => ({ url: '/data-protection/retention' }) },
+  'POST /data-protection/retention/partnership': { may: ROOT_ONLY, ok: [303], a: () => ({ url: '/data-protection/retention/partnership', form: { years: '6' } }) },
+  'POST /data-protection/retention/overrides': {
+    may: ADMINS,
+    ok: [303],
+    a: () => ({ url: '/data-protection/retention/overrides', form: { organisationCode: 'A1', years: '6' } }),
+    b: () => ({ url: '/data-protection/retention/overrides', form: { organisationCode: 'B', years: '6' } }),
+    refusedB: NAMED_IN_FORM,
+  },
+  'POST /data-protection/retention/overrides/remove': {
+    may: ADMINS,
+    ok: [303],
+    a: () => ({ url: '/data-protection/retention/overrides/remove', form: { organisationCode: 'A1' } }),
+    b: () => ({ url: '/data-protection/retention/overrides/remove', form: { organisationCode: 'B' } }),
+    refusedB: NAMED_IN_FORM,
+  },
+  'GET /data-protection/retention/due': { may: ADMINS, a: () => ({ url: '/data-protection/retention/due' }) },
+  'GET /data-protection/retention/run': { may: ADMINS, a: () => ({ url: '/data-protection/retention/run' }) },
+  'POST /data-protection/retention/run': { may: ADMINS, ok: [303], a: () => ({ url: '/data-protection/retention/run', form: {} }) },
+  'GET /staff/:id/erase': { may: ADMINS, a: (f) => ({ url: `/staff/${f.staff.booked}/erase` }), b: (f) => ({ url: `/staff/${f.staff.bPerson}/erase` }) },
+  'POST /staff/:id/erase': {
+    may: ADMINS,
+    ok: [303],
+    a: async (f) => ({ url: `/staff/${await personToErase(f, 'A1')}/erase`, form: { reason: 'Asked by letter' } }),
+    b: async (f) => ({ url: `/staff/${await personToErase(f, 'B')}/erase`, form: { reason: 'Asked by letter' } }),
+  },
   'POST /admin/users/:id/second-factor/reset': {
     may: ADMINS,
     ok: [303],
