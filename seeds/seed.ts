@@ -69,6 +69,12 @@ async function main(): Promise<void> {
   try {
     if (args.reset && postgres) {
       await dataSource.dropDatabase();
+      // dropDatabase leaves the schema's functions (the change counters' triggers call two), and the migrations would make them again.
+      const functions: { name: string }[] = await dataSource.query(
+        `SELECT p.oid::regprocedure::text AS name FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')`,
+      );
+      for (const { name } of functions) await dataSource.query(`DROP FUNCTION IF EXISTS ${name}`);
       await dataSource.runMigrations({ transaction: 'each' });
     }
     const [{ count }] = await dataSource.query('SELECT COUNT(*) AS count FROM organisations');
