@@ -8,7 +8,8 @@ import { BrowserApp, startBrowserApp } from './support';
 /**
  * Every demo role, every page its navigation offers and the main record pages behind them: on a
  * phone (390 x 844) no page scrolls sideways, and axe finds no WCAG 2.2 AA violation there nor at
- * desktop width. Failures are collected per page, so one run lists every page that needs work.
+ * desktop width (each page once, for the first role offered it; home for every role). Failures are
+ * collected per page, so one run lists every page that needs work.
  */
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1200, height: 900 };
@@ -89,6 +90,7 @@ describe('every page on a phone and to axe, as each demo role', () => {
   let app: BrowserApp;
   let browser: Browser;
   let base: string;
+  const axed = new Set<string>();
 
   beforeAll(async () => {
     app = await startBrowserApp();
@@ -135,6 +137,10 @@ describe('every page on a phone and to axe, as each demo role', () => {
         }
         const sideways = await sidewaysScroll(onPhone);
         if (sideways) problems.push(`${path} at 390 px scrolls sideways: ${sideways}`);
+        // A page another role has already had checked by axe is the same template with other rows:
+        // it is checked for sideways scroll again (rows change widths), by axe once. Home differs by role.
+        if (path !== '/' && axed.has(path)) continue;
+        axed.add(path);
         for (const v of await axeViolations(onPhone)) problems.push(`${path} at 390 px: ${v}`);
         await onDesktop.goto(`${base}${path}`);
         for (const v of await axeViolations(onDesktop)) problems.push(`${path} at 1200 px: ${v}`);
