@@ -85,6 +85,11 @@ describeEachDatabase('targets', (kind) => {
     await councilAdmin.put('/api/targets/organisations/H/L1').send({ targetPercent: 10 }).expect(422);
     await councilAdmin.put('/api/targets/organisations/CY/L2').send({ targetPercent: 60 }).expect(200);
     await councilAdmin.delete('/api/targets/organisations/CY/L2').expect(204);
+    // The council's own audit log has its organisations' targets (C's and CY's L1 from the first test, CY's L2 here), not the partnership's or sectors'.
+    const audit = (await councilAdmin.get('/api/audit?entity=targets').expect(200)).body.items as { action: string }[];
+    expect(audit.map((e) => e.action).sort()).toEqual(['create', 'create', 'create', 'delete', 'delete']);
+    const everything = (await t.http().get('/api/audit?entity=targets&pageSize=100').expect(200)).body.items as unknown[];
+    expect(everything.length).toBeGreaterThan(audit.length);
     const coordinator = await t.as('coordinator', 'P');
     await coordinator.put('/api/targets/organisations/C/L1').send({ targetPercent: 10 }).expect(403);
     // What an account over the council sees: the shared targets and its own organisations' only.

@@ -11,6 +11,8 @@ const OWN_COLUMN: Record<string, string> = {
   users: 'organisationId',
   requirements: 'organisationId',
   impact_figures: 'organisationId',
+  // An organisation's own target is about it; partnership and sector targets (no organisation) are partnership-wide.
+  targets: 'organisationId',
   training_sessions: 'hostOrganisationId',
   imports: 'scopeOrganisationId',
   organisations: 'id',
