@@ -71,6 +71,8 @@ const EMPTY: AnonymisedCounts = {
 
 /** People anonymised in one transaction: small enough that SQLite answers other requests between batches. */
 export const RETENTION_BATCH = 500;
+/** The pause between batches, for the requests that waited. */
+const BREATHER_MS = 10;
 /** A person anonymised by erasure with their trainer's name kept: retention finishes the job once they are past their period. */
 const NAME_KEPT: AnonymisedReason = 'erasure-trainer-name-kept';
 
@@ -171,9 +173,10 @@ export class RetentionService {
       add(totals, counts);
       totals.evidenceFilesDeleted += await this.deleteFiles(files);
       // Let the server answer what waited for this batch: on SQLite every statement runs on the main
-      // thread, so a batch blocks it. A timer then an immediate passes through a whole turn of the
-      // event loop, its I/O included (an immediate alone can run the next batch before any request).
-      await setTimeout(0);
+      // thread, so a batch blocks it. A short timer then an immediate passes through whole turns of
+      // the event loop, its I/O included (an immediate alone can run the next batch before any
+      // request), and leaves a page that needs several queries time to make more than one of them.
+      await setTimeout(BREATHER_MS);
       await setImmediate();
     }
     const spent = await this.dataSource.transaction((m) => affected(m, 'DELETE FROM sign_in_links WHERE used_at IS NOT NULL OR expires_at < $1', [now.toISOString()]));
