@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Organisation } from '../../organisations/organisation.entity';
 
 /** The reports that can be emailed on a schedule. */
@@ -29,6 +29,7 @@ export class ReportSubscription {
   @PrimaryGeneratedColumn()
   id: number;
 
+  @Index('ix_report_subscriptions_organisation')
   @Column({ type: 'integer' })
   organisationId: number;
 
