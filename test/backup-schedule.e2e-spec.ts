@@ -56,3 +56,30 @@ describe('The daily backup (BACKUP_SCHEDULE) on two servers sharing one SQLite d
     expect(readdirSync(dir).sort()).toEqual(listBackups(dir).map((f) => f.slice(dir.length + 1)));
   });
 });
+
+describe('Jobs due at the same moment on one SQLite server', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp('sqlite')));
+  afterAll(() => t.close());
+
+  it('each run in a transaction of their own, side by side (they used to share one and fail: "cannot start a transaction within a transaction")', async () => {
+    const scheduler = t.app.get(Scheduler);
+    const writes = (name: string) => ({
+      name,
+      everyMs: 60_000,
+      once: false,
+      run: () =>
+        t.dataSource.transaction(async (m) => {
+          await m.query("INSERT INTO app_settings (key, value) VALUES (?, 'x')", [name]);
+          // Still open when the other job begins: on SQLite it waits for this one to commit.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }),
+    });
+    scheduler.add(writes('test-job-a'));
+    scheduler.add(writes('test-job-b'));
+    const ran = await Promise.all([scheduler.runNow('test-job-a'), scheduler.runNow('test-job-b')]);
+    expect(ran).toEqual([true, true]);
+    const rows = await t.dataSource.query("SELECT key FROM app_settings WHERE key LIKE 'test-job-%' ORDER BY key");
+    expect(rows.map((r: { key: string }) => r.key)).toEqual(['test-job-a', 'test-job-b']);
+  });
+});

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppConfig } from '../config/app-config';
+import { inOwnFlow } from '../database/flow-context';
 import { JobLeases } from './job-leases';
 
 export interface Job {
@@ -82,7 +83,9 @@ export class Scheduler implements OnApplicationBootstrap, OnApplicationShutdown 
     if (!job) throw new Error(`No job named ${name}`);
     const already = this.running.get(name);
     if (already) return already.then(() => false);
-    const run = this.runJob(job, now, force).finally(() => this.running.delete(name));
+    // Each run is a flow of its own, as a request is: on SQLite the transaction gate tells flows apart,
+    // and two jobs due at once would otherwise share one transaction.
+    const run = inOwnFlow(() => this.runJob(job, now, force)).finally(() => this.running.delete(name));
     this.running.set(name, run);
     return run;
   }
