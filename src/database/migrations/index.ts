@@ -11,11 +11,11 @@ import { OutboxAndJobs1763900001100 } from './1763900001100-outbox-and-jobs';
 import { MyTrainingAndEvidence1763900001200 } from './1763900001200-my-training-and-evidence';
 import { RateLimits1763900001500 } from './1763900001500-rate-limits';
 import { PersonSearch1763900001750 } from './1763900001750-person-search';
-import { SearchIndexAndChangeCounters1763900002200 } from './1763900002200-search-index-and-change-counters';
-import { Retention1763900002000 } from './1763900002000-retention';
 import { Targets1763900001800 } from './1763900001800-targets';
 import { ReturnsAndSubscriptions1763900001900 } from './1763900001900-returns-and-subscriptions';
+import { Retention1763900002000 } from './1763900002000-retention';
 import { AccessLogAndPrivacy1763900002100 } from './1763900002100-access-log-and-privacy';
+import { SearchIndexAndChangeCounters1763900002200 } from './1763900002200-search-index-and-change-counters';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -32,9 +32,9 @@ export const MIGRATIONS = [
   MyTrainingAndEvidence1763900001200,
   RateLimits1763900001500,
   PersonSearch1763900001750,
-  SearchIndexAndChangeCounters1763900002200,
-  Retention1763900002000,
   Targets1763900001800,
   ReturnsAndSubscriptions1763900001900,
+  Retention1763900002000,
   AccessLogAndPrivacy1763900002100,
+  SearchIndexAndChangeCounters1763900002200,
 ];
