@@ -195,6 +195,13 @@ describeEachDatabase('data protection: subject access, who looked at named lists
       expect(JSON.parse(audit.body.items[0].afterJson)).toEqual({ id: ids.ann, format: 'pdf' });
     });
 
+    it('gives the export of a person with no account and nothing recorded but their record (both files)', async () => {
+      const res = await adminA.get(`/api/staff/${ids.otto}/subject-access`).expect(200);
+      expect(res.body.person.employeeRef).toBe('OTTO');
+      expect(res.body.account).toBeNull();
+      await adminA.get(`/api/staff/${ids.otto}/subject-access.pdf`).buffer(true).parse(binary).expect(200);
+    });
+
     it('is offered on the record page to administrators only', async () => {
       expect((await adminA.get(`/staff/${ids.ann}`).set('Accept', 'text/html').expect(200)).text).toContain(`href="/api/staff/${ids.ann}/subject-access.pdf"`);
       expect((await coordinatorA.get(`/staff/${ids.ann}`).set('Accept', 'text/html').expect(200)).text).not.toContain('subject-access');

@@ -161,8 +161,9 @@ export class SubjectAccessService {
       .andWhere(
         `((a.entity = 'staff' AND (a.before_json LIKE :own OR a.after_json LIKE :own))
           OR (a.entity IN (:...tables) AND (a.before_json LIKE :c1 OR a.before_json LIKE :c2 OR a.after_json LIKE :c1 OR a.after_json LIKE :c2))
-          OR (a.entity = 'users' AND a.entity_key = :accountEmail))`,
-        { own, tables: PERSON_TABLES, c1: carried[0], c2: carried[1], accountEmail: (account?.email as string | undefined) ?? '\u0000' },
+          ${account ? "OR (a.entity = 'users' AND a.entity_key = :accountEmail)" : ''})`,
+        // No account, no clause: a placeholder email such as '\u0000' is refused by PostgreSQL (no NUL in text).
+        { own, tables: PERSON_TABLES, c1: carried[0], c2: carried[1], accountEmail: (account?.email as string | undefined) ?? '' },
       )
       .orderBy('a.id', 'ASC')
       .getMany();
