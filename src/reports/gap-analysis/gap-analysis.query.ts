@@ -35,7 +35,7 @@ import { PostgresStatement } from './gap-analysis.postgres';
 import { SqliteStatement } from './gap-analysis.sqlite';
 import {
   CODE_OF_STATUS,
-  DATES_PER_PASS,
+  DATES_SIDE_BY_SIDE,
   type FigureRow,
   type GapStatement,
   Params,
@@ -118,13 +118,15 @@ export class GapAnalysisQuery {
       return dates.map(() => only);
     }
     if (!this.parts.anyoneCanRequire()) return dates.map(() => []);
-    if (distinct.length > DATES_PER_PASS) {
-      // Keeps each level's buckets within one packed column (SQLite) and the statement a sensible size.
+    if (distinct.length > DATES_SIDE_BY_SIDE) {
+      // Statements of a few dates each, run side by side: the read pool (SQLite) and the connection
+      // pool (PostgreSQL) give each its own core, and each stays well within DATES_PER_PASS.
+      const passes = Math.ceil(distinct.length / DATES_SIDE_BY_SIDE);
+      const size = Math.ceil(distinct.length / passes);
+      const chunks = Array.from({ length: passes }, (_, n) => distinct.slice(n * size, (n + 1) * size)).filter((c) => c.length > 0);
       const found = new Map<IsoDate, FigureRow[]>();
-      for (let n = 0; n < distinct.length; n += DATES_PER_PASS) {
-        const some = distinct.slice(n, n + DATES_PER_PASS);
-        (await this.figuresOn(scope, some)).forEach((rows, k) => found.set(some[k], rows));
-      }
+      const results = await Promise.all(chunks.map((some) => this.figuresOn(scope, some)));
+      chunks.forEach((some, n) => results[n].forEach((rows, k) => found.set(some[k], rows)));
       return dates.map((d) => found.get(d)!);
     }
     const params = new Params();

@@ -88,6 +88,9 @@ export interface GapStatement {
 /** At most this many dates in one statement: 3 boundaries per date and level, and one more, stay within PACKED_BITS. */
 export const DATES_PER_PASS = 12;
 
+/** More dates than this are split into statements of at most this many, run side by side (a trend's eight quarter ends: two of four). */
+export const DATES_SIDE_BY_SIDE = 4;
+
 /** Collects parameter values and hands out their $n placeholders. */
 export class Params {
   readonly values: unknown[] = [];
