@@ -232,9 +232,15 @@ export class RetentionService {
        WHERE id IN (${list})`,
       [now.toISOString(), reason],
     );
-    // The audit log's copies of the person's record (created, changed) lose their contents; who changed it, and when, stay.
-    const keys = ids.map((_, i) => `$${i + 1}`).join(', ');
-    await sql(m, `UPDATE audit_log SET before_json = NULL, after_json = NULL WHERE entity = 'staff' AND entity_key IN (${keys})`, ids.map(String));
+    // The audit log's copies of the person's record and of their training (its notes) lose their
+    // contents; who changed them, and when, stay. Entries are found by the id inside the copy: the
+    // key of a staff entry is the employee reference, which another employer's person may share.
+    const copy = 'COALESCE(after_json, before_json)';
+    const whose =
+      m.connection.options.type === 'postgres'
+        ? `(${copy}::jsonb ->> CASE entity WHEN 'staff' THEN 'id' ELSE 'staffId' END)`
+        : `CAST(json_extract(${copy}, CASE entity WHEN 'staff' THEN '$.id' ELSE '$.staffId' END) AS TEXT)`;
+    await sql(m, `UPDATE audit_log SET before_json = NULL, after_json = NULL WHERE entity IN ('staff', 'completions') AND ${copy} IS NOT NULL AND ${whose} IN (${list})`, ids.map(String));
     return { counts, files };
   }
 
