@@ -264,6 +264,18 @@ describeEachDatabase('data protection: subject access, who looked at named lists
       expect((await logOf(emails.coordinatorA))[0]).toMatchObject({ list: 'session-certificates', format: 'pdf', rowCount: 1, organisationCode: 'A', filter: { session: ids.s1 } });
     });
 
+    it('records the inspection evidence pack with its named list (page, API and PDF), with the people it names', async () => {
+      const pack = (await coordinatorA.get('/api/reports/evidence-pack?organisation=A').expect(200)).body;
+      const named = new Set(pack.namedList.flatMap((l: { people: { id: number }[] }) => l.people.map((p) => p.id))).size;
+      expect(named).toBeGreaterThan(0);
+      await coordinatorA.get('/reports/evidence-pack?organisation=A').set('Accept', 'text/html').expect(200);
+      await coordinatorA.get('/reports/evidence-pack.pdf?organisation=A').buffer(true).parse(binary).expect(200);
+      const [pdf, page, api] = await logOf(emails.coordinatorA);
+      expect(api).toMatchObject({ list: 'evidence-pack', format: 'json', rowCount: named, organisationCode: 'A', filter: { organisation: 'A' } });
+      expect(page).toMatchObject({ list: 'evidence-pack', format: 'page', rowCount: named });
+      expect(pdf).toMatchObject({ list: 'evidence-pack', format: 'pdf', rowCount: named });
+    });
+
     it("does not log a viewer's figures and figure-only downloads as named", async () => {
       await viewerA.get('/reports/trainer-coverage?organisation=A').set('Accept', 'text/html').expect(200);
       await viewerA.get('/reports/trainer-coverage.csv?organisation=A').expect(200);
@@ -271,6 +283,7 @@ describeEachDatabase('data protection: subject access, who looked at named lists
       await viewerA.get('/reports/lead-coverage?organisation=A').set('Accept', 'text/html').expect(200);
       await viewerA.get('/api/reports/gap-analysis?organisation=A&format=csv').expect(200);
       await viewerA.get('/api/reports/gap-analysis/people?organisation=A&level=L1').expect(403);
+      await viewerA.get('/reports/evidence-pack?organisation=A').set('Accept', 'text/html').expect(200);
       expect(await logOf(emails.viewerA)).toEqual([]);
     });
 
