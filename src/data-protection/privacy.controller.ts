@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, PartnershipWide, Public } from '../auth/allow.decorator';
-import { ApiErrors } from '../common/openapi';
+import { ApiErrors, ApiSignedIn } from '../common/openapi';
 import { PrivacyControllerDto, PrivacyInformationView } from './privacy.dto';
 import { PrivacyService } from './privacy.service';
 
@@ -19,6 +19,7 @@ export class PrivacyController {
   }
 
   @Put()
+  @ApiSignedIn()
   @Allow('admin')
   @PartnershipWide()
   @ApiOperation({ summary: 'Set the data controller’s details shown on the privacy page' })

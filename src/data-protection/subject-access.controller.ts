@@ -1,11 +1,11 @@
 import { Controller, Get, Param, ParseIntPipe, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Allow } from '../auth/allow.decorator';
 import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { todayIso } from '../common/dates';
-import { ApiErrors, ApiSignedIn } from '../common/openapi';
+import { ApiErrors, ApiFile, ApiSignedIn } from '../common/openapi';
 import { AppConfig } from '../config/app-config';
 import { slug } from '../sessions/session-files';
 import { subjectAccessPdf } from './subject-access-pdf';
@@ -38,8 +38,7 @@ export class SubjectAccessController {
 
   @Get('subject-access.pdf')
   @ApiOperation({ summary: 'Everything held about a person (subject access), as a readable PDF' })
-  @ApiProduces('application/pdf')
-  @ApiOkResponse({ description: 'A tagged PDF with the same content as the JSON' })
+  @ApiFile('application/pdf', 'A tagged PDF with the same content as the JSON')
   async pdf(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res() res: Response): Promise<void> {
     const data = await this.subjectAccess.export(scope, id, 'pdf');
     const body = await subjectAccessPdf(data, this.config.TIME_ZONE);
