@@ -79,6 +79,9 @@ export async function runTrendBench(ctx: BenchContext): Promise<BenchResult> {
     const current = quarterOf(prepared.asOf);
     const last = previousQuarter(current.year, current.quarter);
     const range = (k: number) => `from=${key(back(last, 8 * k + 7))}&to=${key(back(last, 8 * k))}`;
+    // A server that has answered something before (a gap analysis of today, not a quarter end): the
+    // first views then time the trend's figures, not the start-up of the server's threads and templates.
+    await fetchOk(`${server.base}/reports/gap-analysis`, 'text/html');
     memory.start();
     // First views of the page: run k covers the eight quarters ending 8k quarters before the last one ended.
     let k = 0;
@@ -114,7 +117,7 @@ export async function runTrendBench(ctx: BenchContext): Promise<BenchResult> {
       pass,
       notes: [
         'Through HTTP on the built server (a child process), measured at the client; the page is the full HTML, the chart image is fetched on its own.',
-        'First view: eight quarter ends nobody had asked for (each run two years further back), so every figure is the gap analysis worked out afresh, all eight dates in one statement. The target applies to the slowest of them.',
+        'First view: eight quarter ends nobody had asked for (each run two years further back), so every figure is the gap analysis worked out afresh (two statements of four dates, side by side), after one gap analysis of today has warmed the server. The target applies to the slowest of them.',
         'Repeat view: the same trend again (its figures are kept while the data is unchanged), as the chart image and the downloads ask for it.',
       ],
     };
