@@ -8,6 +8,7 @@ import type { MailTransport } from '../src/notifications/mail-transport';
 import { OutboxSender } from '../src/notifications/outbox-sender';
 import { Client, createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { completion, organisation, person, requirement, role } from './support/builders';
+import { emptyArrays, mismatches, okSchemaOf, type OpenApiDocument } from './support/openapi-answers';
 import { pdfText } from './support/pdf-text';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -175,6 +176,15 @@ describeEachDatabase('data protection: subject access, who looked at named lists
       const audit = await adminA.get('/api/audit?action=subject_access').expect(200);
       expect(audit.body.items[0]).toMatchObject({ action: 'subject_access', entity: 'staff', entityKey: 'ANN', actorEmail: emails.adminA });
       expect(JSON.parse(audit.body.items[0].afterJson)).toEqual({ id: ids.ann, format: 'json' });
+    });
+
+    it('answers the export as the OpenAPI document describes it, with something in every list between Ann and Tess (her trainer)', async () => {
+      const doc = (await root.get('/api/docs-json').expect(200)).body as OpenApiDocument;
+      const schema = okSchemaOf(doc, 'GET /api/staff/{id}/subject-access');
+      const exports = [(await adminA.get(`/api/staff/${ids.ann}/subject-access`).expect(200)).body, (await adminA.get(`/api/staff/${ids.tess}/subject-access`).expect(200)).body];
+      expect(exports.flatMap((x) => mismatches(doc, x, schema))).toEqual([]);
+      // Nobody here signs in with single sign-on; the list would hold the issuers' names, plain strings.
+      expect(emptyArrays(doc, exports, { type: 'array', items: schema })).toEqual(['$[].account.signInProviders']);
     });
 
     it('gives the same as a tagged PDF with its words as text and dates as "3 March 2025"', async () => {

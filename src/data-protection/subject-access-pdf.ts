@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { formatUkDate } from '../common/dates';
-import type { SubjectAccessExport } from './subject-access.service';
+import type { SubjectAccessExport } from './dto/subject-access.dto';
 
 /** A section of the PDF: a heading, and each item as a short title with its facts beneath. */
 interface Section {

@@ -9,7 +9,8 @@ import { ApiErrors, ApiFile, ApiSignedIn } from '../common/openapi';
 import { AppConfig } from '../config/app-config';
 import { slug } from '../sessions/session-files';
 import { subjectAccessPdf } from './subject-access-pdf';
-import { SubjectAccessExport, SubjectAccessService } from './subject-access.service';
+import { SubjectAccessExport } from './dto/subject-access.dto';
+import { SubjectAccessService } from './subject-access.service';
 
 /**
  * A subject access request answered: everything the tracker holds about one person, as JSON or as
@@ -29,7 +30,7 @@ export class SubjectAccessController {
 
   @Get('subject-access')
   @ApiOperation({ summary: 'Everything held about a person (subject access), as JSON', description: 'Record, roles, training with evidence, certificates sent in, bookings and attendance, places asked for, feedback under their name, message preferences, messages sent, sign-in links issued (never the links), their account, and the audit entries about them. Dates YYYY-MM-DD, moments ISO 8601 in UTC.' })
-  @ApiOkResponse({ description: 'The export, as a JSON file to save' })
+  @ApiOkResponse({ type: SubjectAccessExport, description: 'The export, as a JSON file to save' })
   async json(@CurrentScope() scope: Scope, @Param('id', ParseIntPipe) id: number, @Res({ passthrough: true }) res: Response): Promise<SubjectAccessExport> {
     const data = await this.subjectAccess.export(scope, id, 'json');
     res.setHeader('Content-Disposition', `attachment; filename="${this.fileName(data)}.json"`);

@@ -8,47 +8,7 @@ import { formatUkDate, todayIso } from '../common/dates';
 import { notFound } from '../common/http-errors';
 import { AppConfig } from '../config/app-config';
 import { sql } from '../database/sql';
-
-/**
- * Everything the tracker holds about one person, for a subject access request: their record and
- * roles, training, evidence, bookings and requests, feedback they signed, message preferences, the
- * messages sent to them, sign-in links issued (never the links themselves), their account, and the
- * audit entries about them with who made each change. Calendar dates are YYYY-MM-DD; moments are
- * ISO 8601 instants in UTC.
- */
-export interface SubjectAccessExport {
-  about: { producedAt: string; producedBy: string; tracker: string; note: string };
-  person: {
-    id: number;
-    employeeRef: string;
-    firstName: string;
-    lastName: string;
-    email: string | null;
-    organisation: { code: string; name: string };
-    employer: { code: string; name: string } | null;
-    manager: { employeeRef: string; name: string } | null;
-    startDate: string;
-    endDate: string | null;
-    jobTitle: string | null;
-    position: string | null;
-    staffGroup: string | null;
-    department: string | null;
-    createdAt: string;
-    updatedAt: string;
-  };
-  roles: { code: string; name: string }[];
-  completions: { id: number; levelCode: string; levelName: string; completedOn: string; source: string; evidence: string | null; session: string | null; recordedBy: string | null; recordedAt: string }[];
-  evidenceUploads: { id: number; levelCode: string; completedOn: string; fileName: string; contentType: string; sizeBytes: number; status: string; reason: string | null; decidedBy: string | null; decidedAt: string | null; uploadedAt: string }[];
-  bookings: { id: number; session: string; levelCode: string; startsAt: string; host: string; status: string; attendance: string | null; walkIn: boolean; bookedAt: string; changedAt: string }[];
-  bookingRequests: { id: number; session: string; startsAt: string; status: string; decidedBy: string | null; decidedAt: string | null; reason: string | null; askedAt: string }[];
-  sessionsTrained: { id: number; session: string; levelCode: string; startsAt: string; host: string; status: string }[];
-  feedback: { id: number; session: string; overallRating: number; recogniseBefore: number | null; recogniseAfter: number | null; referBefore: number | null; referAfter: number | null; comments: string | null; givenAt: string }[];
-  messagePreferences: { optionalMessages: boolean; changedAt: string } | null;
-  messages: { id: number; kind: string; to: string; subject: string; body: string; state: string; queuedAt: string; sentAt: string | null }[];
-  signInLinks: { id: number; issuedAt: string; expiresAt: string; usedAt: string | null }[];
-  account: { email: string; displayName: string; role: string; organisation: string | null; disabled: boolean; lastSignInAt: string | null; secondFactorSince: string | null; signInProviders: string[]; createdAt: string } | null;
-  auditEntries: { id: number; at: string; action: string; record: string; recordKey: string | null; by: string; before: unknown; after: unknown; reason: string | null }[];
-}
+import type { SubjectAccessExport } from './dto/subject-access.dto';
 
 type Row = Record<string, unknown>;
 
@@ -58,6 +18,7 @@ const PERSON_TABLES = ['completions', 'bookings', 'session_feedback', 'evidence_
 /** A sign-in link in a message body is a key to the person's My training: never copied out. */
 const SIGN_IN_TOKEN = /(\/my-training\/sign-in\/)[A-Za-z0-9_-]{20,}/g;
 
+/** Gathers a person's subject access export (its shape: dto/subject-access.dto.ts) from every table that holds them. */
 @Injectable()
 export class SubjectAccessService {
   constructor(

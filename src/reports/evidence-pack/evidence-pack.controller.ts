@@ -1,7 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ApiExcludeController } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
@@ -13,21 +11,14 @@ import { OrganisationsService } from '../../organisations/organisations.service'
 import { sendFile } from '../shared/export-files';
 import { type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
 import { ViewRenderer } from '../shared/view-renderer';
+import { EvidencePackQuery, EvidencePackView } from './evidence-pack.dto';
 import { evidenceModel } from './evidence-pack.presenter';
-import { type EvidencePack, EvidencePackService } from './evidence-pack.service';
-
-export class EvidencePackQuery {
-  @ApiPropertyOptional({ description: 'Organisation code: a school, a trust, a council service (default: the top of your organisations)', example: 'SCH-01' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 40)
-  organisation?: string;
-}
+import { EvidencePackService } from './evidence-pack.service';
 
 const FILTERS: Record<string, FilterField> = { organisation: { message: 'Choose an organisation from the list' } };
 
 /** The pack's named list as the access log records it (null: the pack names nobody but its lead). */
-function namedAccess(pack: EvidencePack, format: AccessFormat): NamedAccess | null {
+function namedAccess(pack: EvidencePackView, format: AccessFormat): NamedAccess | null {
   if (!pack.namedList) return null;
   const people = new Set(pack.namedList.flatMap((level) => level.people.map((p) => p.id)));
   return { list: 'evidence-pack', format, filter: { organisation: pack.organisation.code }, rows: people.size, organisationCode: pack.organisation.code };
@@ -49,9 +40,9 @@ export class EvidencePackController {
     summary: 'Inspection evidence pack of one organisation',
     description: 'Its Prevent lead and their L3, each level’s compliance against target, the sessions its people attended in the last 12 months, and (coordinators and administrators only) everyone who needs each level with status and date due.',
   })
-  @ApiOkResponse({ description: 'The pack' })
+  @ApiOkResponse({ type: EvidencePackView, description: 'The pack' })
   @ApiErrors({ notFound: 'No organisation with that code among yours' })
-  async pack(@CurrentScope() scope: Scope, @Query() q: EvidencePackQuery): Promise<EvidencePack> {
+  async pack(@CurrentScope() scope: Scope, @Query() q: EvidencePackQuery): Promise<EvidencePackView> {
     const pack = await this.evidence.pack(scope, q.organisation);
     const named = namedAccess(pack, 'json');
     if (named) this.accessLog.noteView(scope, named);
@@ -92,11 +83,11 @@ export class EvidencePackPagesController {
     await this.sendPdf(scope, res, await this.evidence.pack(scope, q.organisation));
   }
 
-  private model(pack: EvidencePack) {
+  private model(pack: EvidencePackView) {
     return { title: `Prevent training evidence: ${pack.organisation.name}`, pack, ...evidenceModel(pack) };
   }
 
-  private async sendPdf(scope: Scope, res: Response, pack: EvidencePack): Promise<void> {
+  private async sendPdf(scope: Scope, res: Response, pack: EvidencePackView): Promise<void> {
     const named = namedAccess(pack, 'pdf');
     if (named) await this.accessLog.recordDownload(scope, named);
     const body = await this.views.pdf('reports/evidence-pack', this.model(pack), `Prevent training evidence, prepared on ${evidenceModel(pack).preparedOnText}: ${pack.organisation.name}`);

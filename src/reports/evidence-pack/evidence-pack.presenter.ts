@@ -2,11 +2,11 @@
 import { formatUkDate } from '../../common/dates';
 import { RAG_TAG_CLASSES } from '../targets/rag';
 import { STATUS_WORDS } from '../shared/words';
-import type { EvidencePack } from './evidence-pack.service';
+import type { EvidencePackView } from './evidence-pack.dto';
 
 const pct = (v: number | null) => (v === null ? '–' : `${v.toFixed(1)}%`);
 
-export function evidenceModel(p: EvidencePack) {
+export function evidenceModel(p: EvidencePackView) {
   const lead = p.lead;
   const leadSummary =
     lead.leadsWithValidL3 > 0

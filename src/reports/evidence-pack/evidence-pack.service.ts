@@ -15,51 +15,12 @@ import { addMonths, type IsoDate, todayIso } from '../../common/dates';
 import { ComplianceService } from '../../compliance/compliance.service';
 import { STATUSES } from '../../compliance/rules';
 import { SECTOR_NAMES } from '../../organisations/sectors';
-import { GapPeopleQueryDto, type GapPersonView } from '../gap-analysis/gap-analysis.dto';
+import { GapPeopleQueryDto } from '../gap-analysis/gap-analysis.dto';
 import { GapAnalysisService } from '../gap-analysis/gap-analysis.service';
-import type { LeadOrganisationView } from '../lead-coverage/lead-coverage.dto';
 import { LeadCoverageService } from '../lead-coverage/lead-coverage.service';
-import { type RagView, ragView } from '../targets/rag';
+import { ragView } from '../targets/rag';
 import { TargetsService } from '../targets/targets.service';
-
-export interface EvidenceLevel {
-  level: string;
-  name: string;
-  required: number;
-  met: number;
-  pending: number;
-  overdue: number;
-  compliancePct: number | null;
-  target: RagView;
-}
-
-export interface AttendedSession {
-  date: IsoDate;
-  title: string;
-  level: string;
-  host: string;
-  /** How many of the organisation's people attended it. */
-  attendees: number;
-}
-
-export interface NamedLevelList {
-  level: string;
-  name: string;
-  people: GapPersonView[];
-}
-
-export interface EvidencePack {
-  organisation: { code: string; name: string; sector: string; sectorName: string };
-  preparedOn: IsoDate;
-  lead: LeadOrganisationView;
-  /** Whether the lead list holds names (not for viewers; others see the leads they may see). */
-  leadNamesShown: boolean;
-  levels: EvidenceLevel[];
-  sessionsFrom: IsoDate;
-  sessions: AttendedSession[];
-  /** Coordinators and administrators only: everyone who needs each level, with status and date due. */
-  namedList: NamedLevelList[] | null;
-}
+import type { AttendedSessionView, EvidencePackView } from './evidence-pack.dto';
 
 @Injectable()
 export class EvidencePackService {
@@ -72,7 +33,7 @@ export class EvidencePackService {
     private readonly targets: TargetsService,
   ) {}
 
-  async pack(scope: Scope, code: string | undefined, today: IsoDate = this.compliance.today()): Promise<EvidencePack> {
+  async pack(scope: Scope, code: string | undefined, today: IsoDate = this.compliance.today()): Promise<EvidencePackView> {
     const organisation = code ? await this.scopes.organisation(scope, code) : await this.scopes.defaultOrganisation(scope);
     const sessionsFrom = addMonths(today, -12);
     const [figures, coverage, book, framework, sessions] = await Promise.all([
@@ -114,7 +75,7 @@ export class EvidencePackService {
   }
 
   /** Sessions the scope may see that people of the subtree attended between the dates: figures only. */
-  private async attended(scope: Scope, rootId: number, from: IsoDate, to: IsoDate): Promise<AttendedSession[]> {
+  private async attended(scope: Scope, rootId: number, from: IsoDate, to: IsoDate): Promise<AttendedSessionView[]> {
     const visible = this.scopes.sessionPredicate(scope, 'ts', 'see');
     const rows = await this.dataSource
       .createQueryBuilder()

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length } from 'class-validator';
+import { FinancialQuarter, FinancialYear } from '../shared/financial-quarter.query';
 
 const codeList = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : Array.isArray(value) ? value.map(String) : value;
@@ -13,18 +14,10 @@ export class NhsReturnQuery {
   @Length(1, 40)
   organisation?: string;
 
-  @ApiPropertyOptional({ description: 'The year the financial year starts (2025 = 2025/26). Default: the year of the last quarter that has ended', example: 2025 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'year must be a whole number, the year the financial year starts' })
-  @Min(2000, { message: 'year must be 2000 or later' })
-  @Max(2100, { message: 'year must be 2100 or earlier' })
+  @FinancialYear('The year the financial year starts (2025 = 2025/26). Default: the year of the last quarter that has ended')
   year?: number;
 
-  @ApiPropertyOptional({ description: 'The last quarter to include (1 = April to June). Default: every quarter of the year that has ended', example: 3 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsIn([1, 2, 3, 4], { message: 'quarter must be 1, 2, 3 or 4 (1 = April to June)' })
+  @FinancialQuarter('The last quarter to include (1 = April to June). Default: every quarter of the year that has ended')
   quarter?: number;
 }
 

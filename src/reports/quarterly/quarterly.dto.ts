@@ -1,42 +1,18 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
 import { ImpactTotalsView } from '../impact/impact-figures.dto';
+import { FinancialQuarterQuery, FinancialYear } from '../shared/financial-quarter.query';
 import { LevelTargetView } from '../targets/targets.dto';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
-export class QuarterlyQuery {
+export class QuarterlyQuery extends FinancialQuarterQuery {
   @ApiPropertyOptional({ description: 'Organisation code: the report covers its whole subtree (default: the top of your scope)', example: 'WPP' })
   @IsOptional()
   @IsString()
   organisation?: string;
-
-  @ApiPropertyOptional({ description: 'The year the financial year starts (2025 = 2025/26); default: the last quarter that has ended', example: 2025 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'year must be a whole number, the year the financial year starts (2025 for 2025/26)' })
-  @Min(2000, { message: 'year must be 2000 or later' })
-  @Max(2100, { message: 'year must be 2100 or earlier' })
-  year?: number;
-
-  @ApiPropertyOptional({ description: 'Quarter of the financial year: 1 = April-June ... 4 = January-March', example: 3 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsIn([1, 2, 3, 4], { message: 'quarter must be 1, 2, 3 or 4 (1 = April to June)' })
-  quarter?: number;
 }
 
-export class AnnualQuery {
-  @ApiPropertyOptional({ description: 'Organisation code: the report covers its whole subtree (default: the top of your scope)', example: 'WPP' })
-  @IsOptional()
-  @IsString()
-  organisation?: string;
-
-  @ApiPropertyOptional({ description: 'The year the financial year starts (2025 = 2025/26); default: the current financial year', example: 2025 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'year must be a whole number, the year the financial year starts (2025 for 2025/26)' })
-  @Min(2000, { message: 'year must be 2000 or later' })
-  @Max(2100, { message: 'year must be 2100 or earlier' })
+export class AnnualQuery extends PickType(QuarterlyQuery, ['organisation'] as const) {
+  @FinancialYear('The year the financial year starts (2025 = 2025/26); default: the current financial year')
   year?: number;
 }
 
@@ -95,7 +71,8 @@ export class TrendLevelView {
   @ApiProperty({ nullable: true, type: Number }) compliancePctAtEnd: number | null;
 }
 
-export class TrendPointView {
+/** Named apart from the trend report's TrendPointView: the OpenAPI document names schemas by class, so one would hide the other. */
+export class QuarterlyTrendPointView {
   @ApiProperty({ type: PeriodView }) period: PeriodView;
   @ApiProperty() label: string;
   @ApiProperty({ type: [TrendLevelView] }) levels: TrendLevelView[];
@@ -127,7 +104,7 @@ export class QuarterlyReportView {
   @ApiProperty({ type: [TakeUpLevelView] }) levels: TakeUpLevelView[];
   @ApiProperty({ type: [TakeUpOrganisationView] }) byOrganisation: TakeUpOrganisationView[];
   @ApiProperty({ type: [TakeUpSectorView] }) bySector: TakeUpSectorView[];
-  @ApiProperty({ type: [TrendPointView], description: 'The last four quarters, oldest first, ending with this one' }) trend: TrendPointView[];
+  @ApiProperty({ type: [QuarterlyTrendPointView], description: 'The last four quarters, oldest first, ending with this one' }) trend: QuarterlyTrendPointView[];
   @ApiProperty({ type: FeedbackHighlightsView }) feedback: FeedbackHighlightsView;
   @ApiProperty({ type: ImpactTotalsView }) impact: ImpactTotalsView;
 }

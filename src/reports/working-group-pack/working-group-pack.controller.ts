@@ -1,7 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AnySignedIn } from '../../auth/allow.decorator';
 import { CurrentScope } from '../../auth/current-scope.decorator';
@@ -13,30 +11,9 @@ import { yearName } from '../quarterly/quarterly.service';
 import { sendFile } from '../shared/export-files';
 import { type FilterField, pageStatus, type RawQuery, readFilters } from '../shared/report-filters';
 import { ViewRenderer } from '../shared/view-renderer';
+import { WorkingGroupPackQuery, WorkingGroupPackView } from './working-group-pack.dto';
 import { packModel } from './working-group-pack.presenter';
-import { type WorkingGroupPack, WorkingGroupPackService } from './working-group-pack.service';
-
-export class WorkingGroupPackQuery {
-  @ApiPropertyOptional({ description: 'Organisation code: the pack covers its whole subtree (default: the top of your organisations)', example: 'WPP' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 40)
-  organisation?: string;
-
-  @ApiPropertyOptional({ description: 'The year the financial year starts (2025 = 2025/26); default: that of the last quarter that has ended', example: 2025 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'year must be a whole number, the year the financial year starts' })
-  @Min(2000, { message: 'year must be 2000 or later' })
-  @Max(2100, { message: 'year must be 2100 or earlier' })
-  year?: number;
-
-  @ApiPropertyOptional({ description: '1 = April to June ... 4 = January to March; default: the last quarter that has ended', example: 3 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsIn([1, 2, 3, 4], { message: 'quarter must be 1, 2, 3 or 4 (1 = April to June)' })
-  quarter?: number;
-}
+import { WorkingGroupPackService } from './working-group-pack.service';
 
 const FILTERS: Record<string, FilterField> = {
   organisation: { message: 'Choose an organisation from the list' },
@@ -45,7 +22,7 @@ const FILTERS: Record<string, FilterField> = {
 };
 
 /** The pack's PDF: the page's print view, tagged. */
-export async function packPdf(views: ViewRenderer, p: WorkingGroupPack): Promise<{ filename: string; contentType: string; body: Buffer }> {
+export async function packPdf(views: ViewRenderer, p: WorkingGroupPackView): Promise<{ filename: string; contentType: string; body: Buffer }> {
   const model = packModel(p);
   const body = await views.pdf('reports/working-group-pack', model, `${model.title}`);
   const name = `prevent-working-group-pack-${p.quarterly.organisation.code}-${p.quarterly.period.year}-Q${p.quarterly.period.quarter}.pdf`;
@@ -64,9 +41,9 @@ export class WorkingGroupPackController {
     summary: 'Prevent Working Group pack for a quarter',
     description: 'The quarterly take-up report, the compliance trend over the eight quarters to it, and the exceptions: organisations below target at the quarter’s end and organisations with no Prevent lead holding a valid L3. Figures only.',
   })
-  @ApiOkResponse({ description: 'The pack' })
+  @ApiOkResponse({ type: WorkingGroupPackView, description: 'The pack' })
   @ApiErrors({ badRequest: 'The year or quarter is not valid', notFound: 'No organisation with that code among yours' })
-  pack(@CurrentScope() scope: Scope, @Query() q: WorkingGroupPackQuery): Promise<WorkingGroupPack> {
+  pack(@CurrentScope() scope: Scope, @Query() q: WorkingGroupPackQuery): Promise<WorkingGroupPackView> {
     return this.packs.pack(scope, q);
   }
 }

@@ -6,7 +6,7 @@ import { chartTable, figuresTable, groupTable, organisationGroups, pct, quarterl
 import { quarterLabel } from '../quarterly/quarterly.service';
 import { RAG_TAG_CLASSES } from '../targets/rag';
 import type { TrendView } from '../trend/trend.dto';
-import type { WorkingGroupPack } from './working-group-pack.service';
+import type { WorkingGroupPackView } from './working-group-pack.dto';
 
 const CHART = { width: 640, height: 320 };
 
@@ -20,7 +20,7 @@ export function trendChartData(trend: TrendView) {
   };
 }
 
-export function packModel(p: WorkingGroupPack) {
+export function packModel(p: WorkingGroupPackView) {
   const r = p.quarterly;
   const label = quarterLabel(r.period);
   const chart = trendChartData(p.trend);

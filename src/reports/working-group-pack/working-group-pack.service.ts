@@ -8,35 +8,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Scope } from '../../auth/scope';
 import { financialQuarter, type IsoDate, type Quarter, todayIso } from '../../common/dates';
-import type { LeadOrganisationView } from '../lead-coverage/lead-coverage.dto';
 import { LeadCoverageService } from '../lead-coverage/lead-coverage.service';
-import { lastEndedQuarter, type QuarterlyReport, QuarterlyService } from '../quarterly/quarterly.service';
-import type { TrendView } from '../trend/trend.dto';
+import { lastEndedQuarter, QuarterlyService } from '../quarterly/quarterly.service';
 import { quarterKey, TrendService } from '../trend/trend.service';
-
-export interface BelowTarget {
-  code: string;
-  name: string;
-  level: string;
-  levelName: string;
-  compliancePct: number | null;
-  targetPercent: number | null;
-  status: string;
-  words: string;
-}
-
-export interface WorkingGroupPack {
-  quarterly: QuarterlyReport;
-  trend: TrendView;
-  belowTarget: BelowTarget[];
-  withoutValidLead: LeadOrganisationView[];
-}
-
-export interface PackQuery {
-  organisation?: string;
-  year?: number;
-  quarter?: number;
-}
+import type { BelowTargetView, WorkingGroupPackQuery, WorkingGroupPackView } from './working-group-pack.dto';
 
 @Injectable()
 export class WorkingGroupPackService {
@@ -47,7 +22,7 @@ export class WorkingGroupPackService {
   ) {}
 
   /** The pack for the quarter asked for; by default the last quarter that has ended by `today`. */
-  async pack(scope: Scope, q: PackQuery, today: IsoDate = todayIso()): Promise<WorkingGroupPack> {
+  async pack(scope: Scope, q: WorkingGroupPackQuery, today: IsoDate = todayIso()): Promise<WorkingGroupPackView> {
     const fallback = lastEndedQuarter(today);
     const year = q.year ?? fallback.year;
     const quarter = (q.quarter ?? (q.year === undefined ? fallback.quarter : 4)) as Quarter;
@@ -57,7 +32,7 @@ export class WorkingGroupPackService {
       this.trends.trend(scope, { organisation: q.organisation, to: quarterKey({ year, quarter }), groupBy: 'organisation' }),
     ]);
     const leads = await this.leadCoverage.coverage(scope, { organisation: report.organisation.code, asOf: end, depth: 1 }, false);
-    const belowTarget: BelowTarget[] = [];
+    const belowTarget: BelowTargetView[] = [];
     for (const series of trend.series) {
       if (series.group.kind !== 'organisation' || series.group.direct) continue;
       const last = series.points[series.points.length - 1];
