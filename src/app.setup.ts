@@ -31,6 +31,9 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   app.setBaseViewsDir(join(root, 'views'));
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
+  // Compile each template once, not on every page: Express only caches views when NODE_ENV is
+  // "production", and the views do not change while the server runs.
+  app.set('view cache', true);
   registerViewHelpers(join(root, 'views/partials'));
   installPageShell(app);
   app.useGlobalPipes(
