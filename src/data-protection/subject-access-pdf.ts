@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import { formatUkDate } from '../common/dates';
 import type { SubjectAccessExport } from './dto/subject-access.dto';
 
@@ -217,7 +216,9 @@ function sections(x: SubjectAccessExport, tz: string): Section[] {
 }
 
 /** The export as a tagged PDF (structure, language, title), readable by screen readers and text extraction. */
-export function subjectAccessPdf(x: SubjectAccessExport, timeZone: string): Promise<Buffer> {
+export async function subjectAccessPdf(x: SubjectAccessExport, timeZone: string): Promise<Buffer> {
+  // Loaded on first use, as the workbook writer is (see reports/shared/export-files.ts).
+  const { default: PDFDocument } = await import('pdfkit');
   const name = `${x.person.firstName} ${x.person.lastName}`;
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({

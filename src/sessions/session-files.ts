@@ -1,6 +1,5 @@
 import { InternalServerErrorException } from '@nestjs/common';
 import { createEvent } from 'ics';
-import PDFDocument from 'pdfkit';
 import { formatUkDate } from '../common/dates';
 import { Booking } from './booking.entity';
 import { dateOf, toUtcMillis } from './session-times';
@@ -88,7 +87,9 @@ interface CertificateText {
 }
 
 /** One tagged PDF (PDF/UA style: structure, language, title) with a certificate on each page. */
-export function renderCertificates(title: string, certificates: CertificateText[]): Promise<Buffer> {
+export async function renderCertificates(title: string, certificates: CertificateText[]): Promise<Buffer> {
+  // Loaded on first use, as the workbook writer is (see reports/shared/export-files.ts).
+  const { default: PDFDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',

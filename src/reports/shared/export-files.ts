@@ -3,7 +3,6 @@
  * (src/common/csv-safe.ts) so a value such as "=HYPERLINK(...)" opens as text, never as a formula;
  * numbers stay numbers.
  */
-import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import { CSV_BOM, csvLines, type CsvValue } from '../../common/csv';
 import { safeCell } from '../../common/csv-safe';
@@ -43,6 +42,8 @@ const NUMBER_FORMATS: Partial<Record<CellKind, string>> = { number: '#,##0', per
 
 /** Several tables as worksheets of one workbook, with bold headers, frozen header rows and widths. */
 export async function xlsxOf(sheets: Sheet[], title: string): Promise<Buffer> {
+  // Loaded when a workbook is first asked for: it is large, and most servers and suites never write one.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Prevent training tracker';
   workbook.title = safeCell(title);
