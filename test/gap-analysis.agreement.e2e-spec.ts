@@ -34,7 +34,20 @@ import { rollUp } from '../src/reports/gap-analysis/gap-analysis.service';
 import { loadSubtree } from '../src/reports/shared/groups';
 import { DatabaseKind, describeEachDatabase, freshDatabaseEnv } from './support/app';
 
-const RUNS: Record<DatabaseKind, number> = { sqlite: 3000, postgres: 1500 };
+/**
+ * Runs per property and database. `npm test` runs these (about 30 s on the 2-core machine, each
+ * run with a new random seed, so every run of the suite tries new worlds); AGREEMENT_DEPTH=10 runs
+ * ten times as many, for a change to the statements themselves (README, "Tests").
+ */
+const DEPTH = Math.max(1, Number(process.env.AGREEMENT_DEPTH ?? 1) || 1);
+const RUNS = {
+  figures: { sqlite: 1500, postgres: 500 },
+  figuresManyRoles: { sqlite: 100, postgres: 30 },
+  dates: { sqlite: 500, postgres: 150 },
+  datesManyRoles: { sqlite: 60, postgres: 20 },
+} satisfies Record<string, Record<DatabaseKind, number>>;
+const runs = (which: keyof typeof RUNS, kind: DatabaseKind) => RUNS[which][kind] * DEPTH;
+const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 
 // Dates cluster so that completions, starts, ends and asOf meet on the same days and month ends.
 const SPECIAL_DAYS = ['2021-01-31', '2021-02-28', '2022-01-31', '2022-03-31', '2023-01-31', '2023-08-31', '2024-01-31', '2024-02-29', '2024-03-31', '2025-02-28', '2025-01-31', '2025-05-31', '2026-02-28'];
@@ -370,18 +383,18 @@ describeEachDatabase('gap analysis fast path agrees with the rules', (kind) => {
   );
 
   it('gives the figures of several dates at once, each as on its own date', async () => {
-    await fc.assert(fc.asyncProperty(world, offsets, agreesOn), { numRuns: kind === 'sqlite' ? 1000 : 400, seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined });
+    await fc.assert(fc.asyncProperty(world, offsets, agreesOn), { numRuns: runs('dates', kind), seed });
   }, PROPERTY_TIMEOUT_MS);
 
   it('gives the figures of several dates at once with more roles than fit in one role mask', async () => {
-    await fc.assert(fc.asyncProperty(worldOf(45, 100), offsets, agreesOn), { numRuns: kind === 'sqlite' ? 100 : 40 });
+    await fc.assert(fc.asyncProperty(worldOf(45, 100), offsets, agreesOn), { numRuns: runs('datesManyRoles', kind), seed });
   }, PROPERTY_TIMEOUT_MS);
 
   it('gives the same figures, level by level and group by group, and the same people', async () => {
-    await fc.assert(fc.asyncProperty(world, agrees), { numRuns: RUNS[kind], seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined });
+    await fc.assert(fc.asyncProperty(world, agrees), { numRuns: runs('figures', kind), seed });
   }, PROPERTY_TIMEOUT_MS);
 
   it('agrees with more roles than fit in one role mask', async () => {
-    await fc.assert(fc.asyncProperty(worldOf(45, 100), agrees), { numRuns: kind === 'sqlite' ? 150 : 60, examples: [[ROLE_BIT_47]] });
+    await fc.assert(fc.asyncProperty(worldOf(45, 100), agrees), { numRuns: runs('figuresManyRoles', kind), seed, examples: [[ROLE_BIT_47]] });
   }, PROPERTY_TIMEOUT_MS);
 });
