@@ -13,6 +13,8 @@
  *   npm run bench -- --no-postgres      skip PostgreSQL cases
  *   npm run bench -- load --people 500000 --users 10,50 --duration 20
  *                                       flags with a value (`--flag value` or `--flag=value`), read from ctx.options
+ *   BENCH_SERVER=../before/dist/src/main.js npm run bench -- reports
+ *                                       the same benches against another build of the server
  *
  * The exit code is 1 when any bench missed a target.
  */
@@ -108,7 +110,8 @@ async function main(): Promise<void> {
   const unknown = names.filter((n) => !BENCHES.some((b) => b.name === n));
   if (unknown.length) throw new Error(`No bench named ${unknown.join(', ')}: choose from ${BENCHES.map((b) => b.name).join(', ')}`);
   const root = projectRoot();
-  const serverMain = join(root, 'dist', 'src', 'main.js');
+  // BENCH_SERVER=path/to/dist/src/main.js times another build (the code before a change) on the same data.
+  const serverMain = process.env.BENCH_SERVER || join(root, 'dist', 'src', 'main.js');
   if (!existsSync(serverMain)) throw new Error(`${serverMain} is missing: build first (npm run bench does)`);
   const ctx: BenchContext = { cacheDir: join(root, 'data', 'bench'), serverMain, flags, options, log: (line) => console.log(line) };
   const results: BenchResult[] = [];

@@ -6,8 +6,7 @@
  * start of a field), and the person picker's suggestions for a first name.
  * Target: every search under 100 ms at 50,000 people and under 500 ms at 500,000.
  *
- * BENCH_SERVER=path/to/dist/src/main.js times another build (the code before a change) on the
- * same databases, for before-and-after figures measured the same way.
+ * BENCH_SERVER=path/to/dist/src/main.js (seeds/bench.ts) times another build on the same databases.
  */
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/app-config';
@@ -36,7 +35,7 @@ async function samplePerson(env: Record<string, string>): Promise<{ name: string
 }
 
 async function runSearchBench(ctx: BenchContext): Promise<BenchResult> {
-  const serverMain = process.env.BENCH_SERVER || ctx.serverMain;
+  const serverMain = ctx.serverMain;
   const rows: (string | number)[][] = [];
   let pass = true;
   for (const c of CASES.filter((k) => !ctx.flags.has('--quick') || k.staff <= 50_000)) {
