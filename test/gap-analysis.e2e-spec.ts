@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { addDays, todayIso } from '../src/common/dates';
 import { createTestApp, describeEachDatabase, TestApp } from './support/app';
 
 /**
@@ -249,5 +250,27 @@ describeEachDatabase('gap analysis API and pages', (kind) => {
     expect(text).toContain('Refresher due by 1 March 2026');
     const unlinked = await t.as('manager', 'WCC');
     expect((await unlinked.get('/my-team').expect(200)).text).toContain('not linked to a staff record');
+  });
+  // Figures are kept between views while nothing they read changes (GapAnalysisService): these
+  // change one thing at a time and look again. Last, as they add to the partnership.
+  it('works the figures out afresh after a change, and a trainer\'s after a booking onto their session', async () => {
+    type L1 = { level: string; compliant: number; missing: number };
+    const figures = async (client = t.http()) => l1((await client.get(`/api/reports/gap-analysis?${Q}`).expect(200)).body.levels) as L1;
+    const before = await figures();
+    expect(await figures()).toEqual(before);
+    await t.http().post('/api/completions').send({ employeeRef: 'a5', organisationCode: 'SCH', levelCode: 'L1', completedOn: '2026-01-10', source: 'manual' }).expect(201);
+    expect(await figures()).toMatchObject({ compliant: before.compliant + 1, missing: before.missing - 1 });
+
+    // a1 trains an L2 session (so holds a valid L3); booking a3 onto it lets the trainer see a3.
+    await t.http().post('/api/completions').send({ employeeRef: 'a1', organisationCode: 'WCC', levelCode: 'L3', completedOn: addDays(todayIso(), -30), source: 'manual' }).expect(201);
+    const session = await t
+      .http()
+      .post('/api/sessions')
+      .send({ levelCode: 'L2', title: 'WRAP', startsAt: `${todayIso()}T09:30`, endsAt: `${todayIso()}T12:30`, venue: 'Shire Hall', hostOrganisationCode: 'WCC', capacity: 5, trainerEmployeeRefs: ['a1'] })
+      .expect(201);
+    const trainer = await t.as('trainer', 'WPP', 'a1');
+    expect(await figures(trainer)).toMatchObject({ required: 1 });
+    await t.http().post(`/api/sessions/${session.body.id}/bookings`).send({ employeeRef: 'a3', organisationCode: 'WCC' }).expect(201);
+    expect(await figures(trainer)).toMatchObject({ required: 2, pending: 1 });
   });
 });

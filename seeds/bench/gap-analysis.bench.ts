@@ -17,7 +17,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { Scope } from '../../src/auth/scope';
-import { todayIso } from '../../src/common/dates';
+import { addDays, todayIso } from '../../src/common/dates';
 import { STATUSES } from '../../src/compliance/rules';
 import { loadConfig } from '../../src/config/app-config';
 import { databaseOptions } from '../../src/config/database';
@@ -197,12 +197,18 @@ async function runCase(c: Case, ctx: BenchContext) {
     // No organisation: the report covers the top of the tree, the whole partnership.
     const url = `${server.base}/api/reports/gap-analysis?asOf=${prepared.asOf}&window=${WINDOW_DAYS}`;
     let report: { levels: Record<string, number | string>[] } | null = null;
+    const get = async (at: string) => {
+      const res = await fetch(at, { headers: auth(token) });
+      if (!res.ok) throw new Error(`GET ${at} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+      return (await res.json()) as { levels: Record<string, number | string>[] };
+    };
     memory.start();
-    const apiTimes = await timeRuns(c.runs, 3, async () => {
-      const res = await fetch(url, { headers: auth(token) });
-      if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-      report = (await res.json()) as { levels: Record<string, number | string>[] };
-    });
+    // First views: a date nobody has asked for each time (the days before), so the figures are worked out.
+    await get(url.replace(prepared.asOf, addDays(prepared.asOf, -1000)));
+    let daysBack = 0;
+    const firstTimes = await timeRuns(c.runs, 0, () => get(url.replace(prepared.asOf, addDays(prepared.asOf, -++daysBack))));
+    // Repeated views of one date: the figures are kept while the data is unchanged.
+    const apiTimes = await timeRuns(c.runs, 3, async () => (report = await get(url)));
     memory.stop();
     await server.stop();
 
@@ -212,25 +218,27 @@ async function runCase(c: Case, ctx: BenchContext) {
     const agree = JSON.stringify(floorTotals) === JSON.stringify(apiTotals);
     if (!agree) ctx.log(`gap analysis: the floor and the API disagree!\n  API   ${JSON.stringify(apiTotals)}\n  floor ${JSON.stringify(floorTotals)}`);
     const apiMs = median(apiTimes);
+    const firstMs = median(firstTimes);
     const floorMs = median(floorRun.times);
-    const ratio = apiMs / floorMs;
+    const ratio = firstMs / floorMs;
     const pass =
       agree &&
-      (c.targetMs === null || apiMs < c.targetMs) &&
+      (c.targetMs === null || firstMs < c.targetMs) &&
       (c.targetRatio === null || ratio <= c.targetRatio) &&
       memory.peakMb < TARGET_RSS_MB;
     const row = [
       `${c.staff.toLocaleString('en-GB')} people`,
       c.database === 'sqlite' ? 'SQLite' : 'PostgreSQL',
       prepared.completions.toLocaleString('en-GB'),
-      apiMs.toFixed(1),
+      firstMs.toFixed(1),
       floorMs.toFixed(1),
       ratio.toFixed(2),
+      `${apiMs.toFixed(1)} (${(apiMs / floorMs).toFixed(2)}x)`,
       `${Math.round(memory.peakMb)} (idle ${Math.round(idleMb)})`,
       [c.targetMs !== null ? `< ${c.targetMs} ms` : '', c.targetRatio !== null ? `<= ${c.targetRatio}x` : '', `< ${TARGET_RSS_MB} MB`].filter(Boolean).join(', '),
       pass ? 'PASS' : 'FAIL',
     ];
-    ctx.log(`gap analysis: ${row.slice(0, 2).join(' on ')}: API ${row[3]} ms, floor ${row[4]} ms, ratio ${row[5]}, server RSS ${row[6]} MB`);
+    ctx.log(`gap analysis: ${row.slice(0, 2).join(' on ')}: first view ${row[3]} ms, floor ${row[4]} ms, ratio ${row[5]}, repeated view ${row[6]} ms, server RSS ${row[7]} MB`);
     return { row, pass };
   } finally {
     await server.stop();
@@ -259,12 +267,13 @@ export const gapAnalysisBench: Bench = {
     return {
       name: 'Gap analysis, whole partnership (median of repeated runs)',
       table: {
-        columns: ['size', 'database', 'completions', 'API median ms', 'floor median ms', 'ratio', 'server RSS MB', 'targets', 'result'],
+        columns: ['size', 'database', 'completions', 'first view ms', 'floor median ms', 'ratio', 'repeated view ms (x floor)', 'server RSS MB', 'targets', 'result'],
         rows,
       },
       pass,
       notes: [
         'API: GET /api/reports/gap-analysis through HTTP on the built server (a child process), measured at the client.',
+        'First view: a date nobody had asked for, each time (the figures worked out); the targets apply to it. Repeated view: the same date again (the figures kept while the data is unchanged).',
         'Floor: the hand-written statement of seeds/bench/gap-analysis.floor.ts on its own connection to the same database.',
       ],
     };

@@ -24,6 +24,7 @@ import {
 } from './gap-analysis.dto';
 import { FigureRow, GapAnalysisQuery, PeopleInScope } from './gap-analysis.query';
 import { loadSubtree, Subtree } from '../shared/groups';
+import { FIGURES_TTL_MS, figuresKey, RecentResults } from '../shared/recent-results';
 import { subtreeIds } from '../../access/subtree';
 import { levelTargets } from '../targets/rag';
 import { type TargetBook, TargetsService } from '../targets/targets.service';
@@ -140,6 +141,13 @@ interface ReportContext {
  */
 @Injectable()
 export class GapAnalysisService {
+  /**
+   * The figures of recent reports, kept while nothing they read has changed (figuresKey): a page
+   * is viewed again and again, and by several people, between changes to the data. Targets,
+   * names and the tree are read afresh on each view.
+   */
+  private readonly recentFigures = new RecentResults<FigureRow[]>(FIGURES_TTL_MS, 200);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly scopes: ScopeService,
@@ -151,10 +159,19 @@ export class GapAnalysisService {
   async report(scope: Scope, q: GapAnalysisQueryDto): Promise<GapAnalysisView> {
     const ctx = await this.context(scope, q, figuresVisibility(this.scopes, scope));
     const [rows, [subtree, book]] = await Promise.all([
-      ctx.query.figures(ctx.people),
+      this.figures(scope, ctx),
       loadSubtree(this.dataSource.manager, ctx.root).then(async (s) => [s, await this.targets.book([s.root.id, ...s.children.map((c) => c.id)])] as const),
     ]);
     return withTargets(this.view(ctx, ctx.asOf, rows, subtree), subtree, book);
+  }
+
+  private async figures(scope: Scope, ctx: ReportContext): Promise<FigureRow[]> {
+    const key = await figuresKey(this.dataSource, scope, ctx.root.id, ctx.asOf, ctx.windowDays);
+    const kept = key === null ? undefined : this.recentFigures.get(key);
+    if (kept) return kept;
+    const rows = await ctx.query.figures(ctx.people);
+    if (key !== null) this.recentFigures.set(key, rows);
+    return rows;
   }
 
   /**

@@ -18,6 +18,7 @@ import { ComplianceFigures, type ComplianceGroups, type LevelCounts } from '../s
 import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree, viewerKey } from '../shared/groups';
 import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, TakeUpRows, takeUpRows } from './quarterly-take-up';
 import { dataVersion, REPORT_TABLES, TAKE_UP_TABLES } from '../../database/data-versions';
+import { RecentResults } from '../shared/recent-results';
 
 export interface PeriodView {
   year: number;
@@ -143,28 +144,6 @@ function periodView(p: FinancialQuarter): PeriodView {
 export function lastEndedQuarter(today: string = todayIso()): { year: number; quarter: Quarter } {
   const current = quarterOf(today);
   return previousQuarter(current.year, current.quarter);
-}
-
-/** Results kept for a few minutes, so a page's chart images need not work the report out again. */
-class RecentResults<T> {
-  private readonly entries = new Map<string, { at: number; value: T }>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly size: number,
-  ) {}
-
-  get(key: string): T | undefined {
-    const entry = this.entries.get(key);
-    if (!entry || Date.now() - entry.at > this.ttlMs) return undefined;
-    return entry.value;
-  }
-
-  set(key: string, value: T): void {
-    this.entries.delete(key);
-    this.entries.set(key, { at: Date.now(), value });
-    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
-  }
 }
 
 @Injectable()

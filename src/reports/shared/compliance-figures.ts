@@ -34,9 +34,9 @@ import { sql } from '../../database/sql';
 import { factsOfSubtree, loadLevelFacts, loadRequirementFacts, type PersonFacts } from '../../compliance/facts';
 import { GapAnalysisQueryDto, type GapAnalysisView, type LevelFiguresView } from '../gap-analysis/gap-analysis.dto';
 import { GapAnalysisService } from '../gap-analysis/gap-analysis.service';
-import { type Subtree, viewerKey } from './groups';
+import type { Subtree } from './groups';
+import { FIGURES_TTL_MS, figuresKey, RecentResults } from './recent-results';
 import { organisationPathsUnder } from '../../access/organisation-tree';
-import { COMPLIANCE_TABLES, dataVersion } from '../../database/data-versions';
 import { subtreeIds } from '../../access/subtree';
 
 /** Counts per level code. */
@@ -71,11 +71,12 @@ export abstract class ComplianceFigures {
  * organisations and their tree; src/database/data-versions.ts): any change to them, through any
  * server or none, moves the fingerprint in its own transaction and the figures are worked out
  * afresh; sign-ins and the audit log leave it be. The counters are read on every ask, so a change
- * made through another server sharing the database is seen in the next report too.
+ * made through another server sharing the database is seen in the next report too. A trainer's
+ * figures are not kept (figuresKey in recent-results.ts).
  */
 @Injectable()
 export class GapAnalysisComplianceFigures extends ComplianceFigures {
-  private readonly answers = new Map<string, { at: number; groups: ComplianceGroups }>();
+  private readonly answers = new RecentResults<ComplianceGroups>(FIGURES_TTL_MS, 500);
 
   constructor(
     private readonly gapAnalysis: GapAnalysisService,
@@ -85,13 +86,13 @@ export class GapAnalysisComplianceFigures extends ComplianceFigures {
   }
 
   async countsOn(scope: Scope, subtree: Subtree, dates: IsoDate[], options: ComplianceOptions = {}): Promise<ComplianceGroups[]> {
-    const version = await this.dataVersion();
-    const who = viewerKey(scope);
-    const keyOf = (asOf: IsoDate) => `${who}|${subtree.root.id}|${asOf}|${options.windowDays ?? DEFAULT_WINDOW_DAYS}|${version}`;
+    const key = await figuresKey(this.dataSource, scope, subtree.root.id, options.windowDays ?? DEFAULT_WINDOW_DAYS);
+    const keyOf = (asOf: IsoDate) => (key === null ? null : `${key}|${asOf}`);
     const found = new Map<IsoDate, ComplianceGroups>();
     for (const asOf of dates) {
-      const kept = this.answers.get(keyOf(asOf));
-      if (kept && Date.now() - kept.at < ANSWER_TTL_MS) found.set(asOf, kept.groups);
+      const k = keyOf(asOf);
+      const kept = k === null ? undefined : this.answers.get(k);
+      if (kept) found.set(asOf, kept);
     }
     // The dates not kept, worked out together in one pass over the data.
     const missing = [...new Set(dates.filter((d) => !found.has(d)))];
@@ -100,28 +101,15 @@ export class GapAnalysisComplianceFigures extends ComplianceFigures {
       const views = await this.gapAnalysis.reportsOn(scope, query, missing);
       missing.forEach((asOf, k) => {
         const groups = groupsOfView(views[k], subtree);
-        this.remember(keyOf(asOf), groups);
+        const at = keyOf(asOf);
+        if (at !== null) this.answers.set(at, groups);
         found.set(asOf, groups);
       });
     }
     return dates.map((asOf) => found.get(asOf)!);
   }
 
-  private remember(key: string, groups: ComplianceGroups): void {
-    this.answers.delete(key);
-    this.answers.set(key, { at: Date.now(), groups });
-    while (this.answers.size > MAX_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
-  }
-
-  /** The change counters of what the rules read (one read of a tiny table): never sign-ins or the audit log. */
-  private dataVersion(): Promise<string> {
-    return dataVersion(this.dataSource, COMPLIANCE_TABLES);
-  }
 }
-
-/** How long an answer is kept even if nothing seems to have changed (changes made outside the app). */
-const ANSWER_TTL_MS = 10 * 60_000;
-const MAX_ANSWERS = 500;
 
 function countsOfView(levels: LevelFiguresView[]): LevelCounts {
   return new Map(
