@@ -6,6 +6,8 @@ import helmet from 'helmet';
 import { join } from 'node:path';
 import { installWebSecurity, requireSignedIn, SESSION_COOKIE } from './auth/web-security';
 import { FieldError } from './common/field-error';
+import { requestsAtOnce } from './common/requests-at-once';
+import { AppConfig } from './config/app-config';
 import { FormPageInterceptor } from './common/form-page';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { BEARER_SCHEME, SESSION_COOKIE_SCHEME } from './common/openapi';
@@ -27,6 +29,7 @@ export async function configureApp(app: NestExpressApplication): Promise<NestExp
   app.useStaticAssets(join(root, 'node_modules/govuk-frontend/dist/govuk'), { prefix: '/govuk/', index: false });
   app.useStaticAssets(join(root, 'node_modules/accessible-autocomplete/dist'), { prefix: '/accessible-autocomplete/', index: false });
   app.useStaticAssets(join(root, 'views/static'), { prefix: '/static/' });
+  app.use(requestsAtOnce(app.get(AppConfig).REQUESTS_AT_ONCE));
   await installWebSecurity(app);
   app.setBaseViewsDir(join(root, 'views'));
   app.setViewEngine('hbs');

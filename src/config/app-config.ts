@@ -124,6 +124,17 @@ export class AppConfig {
   @Max(16)
   READ_POOL_SIZE = 2;
 
+  /**
+   * Requests worked on at once; more wait their turn in order of arrival, so that under heavy use
+   * reports and lists are answered in step with quick pages (src/common/requests-at-once.ts).
+   * Health checks are never held. 0: no limit.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  REQUESTS_AT_ONCE = 16;
+
   /** Sign-in attempts allowed per minute from one address. */
   @Type(() => Number)
   @IsInt()
