@@ -11,6 +11,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { setImmediate } from 'node:timers/promises';
 import { DataSource, EntityManager, IsNull, LessThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Scope } from '../auth/scope';
@@ -85,7 +86,7 @@ export interface ImportAnswer {
 
 /** Errors shown in an answer or on a page; the CSV of errors has them all. */
 export const ERRORS_SHOWN = 1000;
-const BATCH_ROWS = 1000;
+const BATCH_ROWS = 500;
 const PREVIEW_KEPT_FOR_MS = 24 * 60 * 60 * 1000;
 
 /** Thrown inside the write transaction to roll it back: rows with errors found while writing. */
@@ -356,6 +357,9 @@ export class ImportsService implements OnApplicationBootstrap {
         if (batch.length === BATCH_ROWS) {
           await processor.batch(batch);
           batch = [];
+          // SQLite's statements block this thread: let other requests in between batches (their
+          // reads run beside the open transaction and see what was last committed).
+          await setImmediate();
         }
       };
       for (const row of choice.ahead) await take(row);
