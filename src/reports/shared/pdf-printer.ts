@@ -3,7 +3,8 @@
  * (through playwright-core) print it on A4. Chromium never signs in or reaches the network: the
  * page's stylesheets, fonts and chart images are answered from disk and memory by request routing.
  */
-import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
+import type { Browser } from 'playwright-core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { projectRoot } from '../../config/project-root';
@@ -53,11 +54,17 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** How long Chromium is kept running after the last PDF, for the next one (starting it takes about half a second of CPU). */
+const BROWSER_IDLE_MS = 60_000;
+
 @Injectable()
-export class PdfPrinter {
+export class PdfPrinter implements OnModuleDestroy {
   private readonly logger = new Logger(PdfPrinter.name);
   /** One print at a time: Chromium is heavy and the machine small. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The running Chromium, started for the first PDF and stopped once idle for BROWSER_IDLE_MS. */
+  private browser: Promise<Browser> | null = null;
+  private idle: NodeJS.Timeout | null = null;
   private readonly root = projectRoot();
   private readonly staticDirs: [string, string][] = [
     ['/assets/', join(this.root, 'node_modules/govuk-frontend/dist/govuk/assets')],
@@ -78,18 +85,55 @@ export class PdfPrinter {
     return run;
   }
 
-  private async printNow(executablePath: string, html: string, options: PrintOptions): Promise<Buffer> {
-    // Loaded on first use: the app starts without it when PDFs are never asked for.
-    const { chromium } = await import('playwright-core');
-    let browser: Awaited<ReturnType<typeof chromium.launch>>;
+  async onModuleDestroy(): Promise<void> {
+    await this.stopBrowser();
+  }
+
+  /** Chromium, started if it is not running (or has stopped). */
+  private async running(executablePath: string): Promise<Browser> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    if (!this.browser) {
+      const starting = (async () => {
+        // Loaded on first use: the app starts without it when PDFs are never asked for.
+        const { chromium } = await import('playwright-core');
+        const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, timeout: 30_000 });
+        browser.on('disconnected', () => {
+          if (this.browser === starting) this.browser = null;
+        });
+        return browser;
+      })();
+      this.browser = starting;
+      starting.catch(() => {
+        if (this.browser === starting) this.browser = null;
+      });
+    }
     try {
-      browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS, timeout: 30_000 });
+      return await this.browser;
     } catch (error) {
       this.logger.error(`Chromium did not start: ${error instanceof Error ? error.message : String(error)}`);
       throw new ServiceUnavailableException(CHROMIUM_MISSING);
     }
+  }
+
+  private async stopBrowser(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    const browser = this.browser;
+    this.browser = null;
+    if (browser) await browser.then((b) => b.close()).catch(() => undefined);
+  }
+
+  private async printNow(executablePath: string, html: string, options: PrintOptions): Promise<Buffer> {
+    let browser = await this.running(executablePath);
+    if (!browser.isConnected()) {
+      // It stopped since the last PDF (it crashed, or was killed): start another.
+      await this.stopBrowser();
+      browser = await this.running(executablePath);
+    }
+    // Each PDF in a context of its own (no cookies, cache or storage shared with the one before).
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: false });
     try {
-      const context = await browser.newContext({ javaScriptEnabled: false, offline: false });
       const page = await context.newPage();
       await page.route('**/*', async (route) => {
         const url = new URL(route.request().url());
@@ -113,7 +157,9 @@ export class PdfPrinter {
       });
       return Buffer.from(pdf);
     } finally {
-      await browser.close().catch(() => undefined);
+      await context.close().catch(() => undefined);
+      this.idle = setTimeout(() => void this.stopBrowser(), BROWSER_IDLE_MS);
+      this.idle.unref();
     }
   }
 
