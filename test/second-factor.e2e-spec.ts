@@ -62,7 +62,8 @@ describeEachDatabase('a second factor for local accounts', (kind) => {
     const status = await agent.get('/account/second-factor').set('Accept', 'text/html').expect(200);
     expect(status.text).toContain('Set up an authenticator app');
     const setUp = await agent.get('/account/second-factor/set-up').set('Accept', 'text/html').expect(200);
-    expect(setUp.text).toMatch(/<img src="data:image\/png;base64,[^"]+" alt="QR code for your authenticator app"/);
+    const qr = /<img src="data:image\/svg\+xml;base64,([^"]+)" alt="QR code for your authenticator app"/.exec(setUp.text);
+    expect(Buffer.from(qr![1], 'base64').toString()).toMatch(/^<svg[^>]*viewBox/);
     const secret = /<code class="app-secret" id="secret">([A-Z2-7]+)<\/code>/.exec(setUp.text)![1];
 
     const wrong = await agent.post('/account/second-factor/set-up').type('form').send({ code: '000000', _csrf: csrfFrom(setUp.text) });
