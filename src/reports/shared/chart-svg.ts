@@ -2,7 +2,11 @@
  * Charts drawn on the server as SVG with Apache ECharts (server-side rendering, no browser), in
  * GOV.UK colours. Pages show them as <img> with alternative text and a data table beside them.
  */
-import * as echarts from 'echarts';
+import type * as ECharts from 'echarts';
+
+/** ECharts, loaded for the first chart: a large library most servers and test suites never draw with. */
+let library: typeof ECharts | null = null;
+const echarts = (): typeof ECharts => (library ??= require('echarts') as typeof ECharts);
 
 /** GOV.UK Frontend brand colours, one per level, distinct in lightness as well as hue. */
 export const LEVEL_COLOURS = ['#1d70b8', '#f47738', '#54319f', '#0f7a52', '#ca357c'];
@@ -26,8 +30,8 @@ export interface ChartSize {
   height?: number;
 }
 
-function render(option: echarts.EChartsOption, size: ChartSize): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width ?? 640, height: size.height ?? 320 });
+function render(option: ECharts.EChartsOption, size: ChartSize): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width: size.width ?? 640, height: size.height ?? 320 });
   try {
     chart.setOption({
       animation: false,
