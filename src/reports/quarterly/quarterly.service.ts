@@ -18,7 +18,7 @@ import { ComplianceFigures, type ComplianceGroups, type LevelCounts } from '../s
 import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree, viewerKey } from '../shared/groups';
 import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, TakeUpRows, takeUpRows } from './quarterly-take-up';
 import { dataVersion, REPORT_TABLES, TAKE_UP_TABLES } from '../../database/data-versions';
-import { RecentResults } from '../shared/recent-results';
+import { keepsFiguresOf, RecentResults } from '../shared/recent-results';
 
 export interface PeriodView {
   year: number;
@@ -240,7 +240,7 @@ export class QuarterlyService {
       },
       impact,
     };
-    this.trends.set(`${viewerKey(scope)}|${root.id}:${year}:${quarter}|${version}`, report.trend);
+    if (keepsFiguresOf(scope)) this.trends.set(`${viewerKey(scope)}|${root.id}:${year}:${quarter}|${version}`, report.trend);
     return report;
   }
 
@@ -249,7 +249,8 @@ export class QuarterlyService {
     const root = await this.organisationFor(scope, query.organisation);
     const { year, quarter } = quarterAsked(query, todayIso());
     const version = await dataVersion(this.dataSource, REPORT_TABLES);
-    return this.trends.get(`${viewerKey(scope)}|${root.id}:${year}:${quarter}|${version}`) ?? (await this.quarterly(scope, query)).trend;
+    const kept = keepsFiguresOf(scope) ? this.trends.get(`${viewerKey(scope)}|${root.id}:${year}:${quarter}|${version}`) : undefined;
+    return kept ?? (await this.quarterly(scope, query)).trend;
   }
 
   /** The year's quarters for the charts (kept for a few minutes after the page works them out). */
@@ -257,7 +258,8 @@ export class QuarterlyService {
     const root = await this.organisationFor(scope, query.organisation);
     const year = query.year ?? quarterOf(todayIso()).year;
     const version = await dataVersion(this.dataSource, REPORT_TABLES);
-    return this.years.get(`${viewerKey(scope)}|${root.id}:${year}|${version}`) ?? (await this.annual(scope, query)).quarters;
+    const kept = keepsFiguresOf(scope) ? this.years.get(`${viewerKey(scope)}|${root.id}:${year}|${version}`) : undefined;
+    return kept ?? (await this.annual(scope, query)).quarters;
   }
 
   @ReadsOffMainThread()
@@ -305,7 +307,7 @@ export class QuarterlyService {
       bySector: groups.sectors.map((s) => ({ sector: s.sector, name: s.name, levels: yearFigures(s.include, (g) => g.bySector.get(s.sector)) })),
       impact,
     };
-    this.years.set(`${viewerKey(scope)}|${root.id}:${year}|${version}`, report.quarters);
+    if (keepsFiguresOf(scope)) this.years.set(`${viewerKey(scope)}|${root.id}:${year}|${version}`, report.quarters);
     return report;
   }
 }

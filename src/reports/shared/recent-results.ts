@@ -33,6 +33,15 @@ export class RecentResults<T> {
 export const FIGURES_TTL_MS = 10 * 60_000;
 
 /**
+ * Whether figures seen by `scope` may be kept at all. A trainer's may not: they count the people
+ * booked on the trainer's sessions, and session trainers are not among the tables with change
+ * counters, so nothing would say when they change.
+ */
+export function keepsFiguresOf(scope: Scope): boolean {
+  return scope.role !== 'trainer';
+}
+
+/**
  * The key under which compliance figures seen by `scope` may be kept, or null when they may not:
  * who asks (managers see fewer people), the parts that name the figure (organisation, date,
  * window) and the change counters of every table the rules read, read now, so a change through
@@ -40,6 +49,6 @@ export const FIGURES_TTL_MS = 10 * 60_000;
  * booked on the trainer's sessions, and bookings and session trainers are not among those tables.
  */
 export async function figuresKey(dataSource: DataSource, scope: Scope, ...parts: (string | number)[]): Promise<string | null> {
-  if (scope.role === 'trainer') return null;
+  if (!keepsFiguresOf(scope)) return null;
   return [viewerKey(scope), ...parts, await dataVersion(dataSource, COMPLIANCE_TABLES)].join('|');
 }
