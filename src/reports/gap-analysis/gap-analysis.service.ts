@@ -167,10 +167,10 @@ export class GapAnalysisService {
 
   private async figures(scope: Scope, ctx: ReportContext): Promise<FigureRow[]> {
     const key = await figuresKey(this.dataSource, scope, ctx.root.id, ctx.asOf, ctx.windowDays);
-    const kept = key === null ? undefined : this.recentFigures.get(key);
+    const kept = this.recentFigures.get(key);
     if (kept) return kept;
     const rows = await ctx.query.figures(ctx.people);
-    if (key !== null) this.recentFigures.set(key, rows);
+    this.recentFigures.set(key, rows);
     return rows;
   }
 

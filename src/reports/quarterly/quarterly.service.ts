@@ -15,10 +15,10 @@ import { ImpactService } from '../impact/impact.service';
 import type { LevelTarget } from '../targets/rag';
 import type { Organisation } from '../../organisations/organisation.entity';
 import { ComplianceFigures, type ComplianceGroups, type LevelCounts } from '../shared/compliance-figures';
-import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree, viewerKey } from '../shared/groups';
+import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree } from '../shared/groups';
 import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, TakeUpRows, takeUpRows } from './quarterly-take-up';
 import { dataVersion, REPORT_TABLES, TAKE_UP_TABLES } from '../../database/data-versions';
-import { keepsFiguresOf, RecentResults } from '../shared/recent-results';
+import { keptKey, RecentResults } from '../shared/recent-results';
 
 export interface PeriodView {
   year: number;
@@ -240,7 +240,7 @@ export class QuarterlyService {
       },
       impact,
     };
-    if (keepsFiguresOf(scope)) this.trends.set(`${viewerKey(scope)}|${root.id}:${year}:${quarter}|${version}`, report.trend);
+    this.trends.set(keptKey(scope, root.id, year, quarter, version), report.trend);
     return report;
   }
 
@@ -249,8 +249,7 @@ export class QuarterlyService {
     const root = await this.organisationFor(scope, query.organisation);
     const { year, quarter } = quarterAsked(query, todayIso());
     const version = await dataVersion(this.dataSource, REPORT_TABLES);
-    const kept = keepsFiguresOf(scope) ? this.trends.get(`${viewerKey(scope)}|${root.id}:${year}:${quarter}|${version}`) : undefined;
-    return kept ?? (await this.quarterly(scope, query)).trend;
+    return this.trends.get(keptKey(scope, root.id, year, quarter, version)) ?? (await this.quarterly(scope, query)).trend;
   }
 
   /** The year's quarters for the charts (kept for a few minutes after the page works them out). */
@@ -258,8 +257,7 @@ export class QuarterlyService {
     const root = await this.organisationFor(scope, query.organisation);
     const year = query.year ?? quarterOf(todayIso()).year;
     const version = await dataVersion(this.dataSource, REPORT_TABLES);
-    const kept = keepsFiguresOf(scope) ? this.years.get(`${viewerKey(scope)}|${root.id}:${year}|${version}`) : undefined;
-    return kept ?? (await this.annual(scope, query)).quarters;
+    return this.years.get(keptKey(scope, root.id, year, version)) ?? (await this.annual(scope, query)).quarters;
   }
 
   @ReadsOffMainThread()
@@ -307,7 +305,7 @@ export class QuarterlyService {
       bySector: groups.sectors.map((s) => ({ sector: s.sector, name: s.name, levels: yearFigures(s.include, (g) => g.bySector.get(s.sector)) })),
       impact,
     };
-    if (keepsFiguresOf(scope)) this.years.set(`${viewerKey(scope)}|${root.id}:${year}|${version}`, report.quarters);
+    this.years.set(keptKey(scope, root.id, year, version), report.quarters);
     return report;
   }
 }

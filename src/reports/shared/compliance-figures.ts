@@ -90,8 +90,7 @@ export class GapAnalysisComplianceFigures extends ComplianceFigures {
     const keyOf = (asOf: IsoDate) => (key === null ? null : `${key}|${asOf}`);
     const found = new Map<IsoDate, ComplianceGroups>();
     for (const asOf of dates) {
-      const k = keyOf(asOf);
-      const kept = k === null ? undefined : this.answers.get(k);
+      const kept = this.answers.get(keyOf(asOf));
       if (kept) found.set(asOf, kept);
     }
     // The dates not kept, worked out together in one pass over the data.
@@ -101,8 +100,7 @@ export class GapAnalysisComplianceFigures extends ComplianceFigures {
       const views = await this.gapAnalysis.reportsOn(scope, query, missing);
       missing.forEach((asOf, k) => {
         const groups = groupsOfView(views[k], subtree);
-        const at = keyOf(asOf);
-        if (at !== null) this.answers.set(at, groups);
+        this.answers.set(keyOf(asOf), groups);
         found.set(asOf, groups);
       });
     }

@@ -6,7 +6,8 @@ import { viewerKey } from './groups';
 /**
  * Results kept for a few minutes, the oldest dropped first beyond `size`. Keys that should stop
  * matching when the data changes carry the change counters of what the result read
- * (src/database/data-versions.ts); the time limit covers changes made outside the app.
+ * (src/database/data-versions.ts); the time limit covers changes made outside the app. A null
+ * key (a result that may not be kept, see keptKey) finds nothing and keeps nothing.
  */
 export class RecentResults<T> {
   private readonly entries = new Map<string, { at: number; value: T }>();
@@ -16,13 +17,15 @@ export class RecentResults<T> {
     private readonly size: number,
   ) {}
 
-  get(key: string): T | undefined {
+  get(key: string | null): T | undefined {
+    if (key === null) return undefined;
     const entry = this.entries.get(key);
     if (!entry || Date.now() - entry.at > this.ttlMs) return undefined;
     return entry.value;
   }
 
-  set(key: string, value: T): void {
+  set(key: string | null, value: T): void {
+    if (key === null) return;
     this.entries.delete(key);
     this.entries.set(key, { at: Date.now(), value });
     while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
@@ -33,22 +36,21 @@ export class RecentResults<T> {
 export const FIGURES_TTL_MS = 10 * 60_000;
 
 /**
- * Whether figures seen by `scope` may be kept at all. A trainer's may not: they count the people
- * booked on the trainer's sessions, and session trainers are not among the tables with change
- * counters, so nothing would say when they change.
+ * The key of a result seen by `scope`: who asks (managers see fewer people) and the parts that
+ * name it, the change counters among them; or null, as a trainer's results may not be kept. They
+ * count the people booked on the trainer's sessions, and session trainers are not among the
+ * tables with change counters, so nothing would say when they change.
  */
-export function keepsFiguresOf(scope: Scope): boolean {
-  return scope.role !== 'trainer';
+export function keptKey(scope: Scope, ...parts: (string | number)[]): string | null {
+  return scope.role === 'trainer' ? null : [viewerKey(scope), ...parts].join('|');
 }
 
 /**
- * The key under which compliance figures seen by `scope` may be kept, or null when they may not:
- * who asks (managers see fewer people), the parts that name the figure (organisation, date,
- * window) and the change counters of every table the rules read, read now, so a change through
- * any server is seen at the next ask. A trainer's figures are never kept: they count the people
- * booked on the trainer's sessions, and bookings and session trainers are not among those tables.
+ * The key of compliance figures seen by `scope` (keptKey): the parts that name the figure
+ * (organisation, date, window) and the change counters of every table the rules read, read now,
+ * so a change through any server is seen at the next ask.
  */
 export async function figuresKey(dataSource: DataSource, scope: Scope, ...parts: (string | number)[]): Promise<string | null> {
-  if (!keepsFiguresOf(scope)) return null;
-  return [viewerKey(scope), ...parts, await dataVersion(dataSource, COMPLIANCE_TABLES)].join('|');
+  const key = keptKey(scope, ...parts);
+  return key === null ? null : `${key}|${await dataVersion(dataSource, COMPLIANCE_TABLES)}`;
 }
