@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { rm } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { setImmediate, setTimeout } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { ScopeService } from '../access/scope.service';
 import { AuditService } from '../audit/audit.service';
@@ -10,6 +9,7 @@ import { Scope } from '../auth/scope';
 import { todayIso } from '../common/dates';
 import { AppConfig } from '../config/app-config';
 import { projectRoot } from '../config/project-root';
+import { letOtherRequestsIn } from '../database/flow-context';
 import { sql } from '../database/sql';
 import { AnonymisedReason, ANONYMISED_FIRST_NAME, ANONYMISED_LAST_NAME, yearsText } from './retention-words';
 import { PeriodsInForce, RetentionPolicyService } from './retention-policy.service';
@@ -172,12 +172,7 @@ export class RetentionService {
       batches++;
       add(totals, counts);
       totals.evidenceFilesDeleted += await this.deleteFiles(files);
-      // Let the server answer what waited for this batch: on SQLite every statement runs on the main
-      // thread, so a batch blocks it. A short timer then an immediate passes through whole turns of
-      // the event loop, its I/O included (an immediate alone can run the next batch before any
-      // request), and leaves a page that needs several queries time to make more than one of them.
-      await setTimeout(BREATHER_MS);
-      await setImmediate();
+      await letOtherRequestsIn(BREATHER_MS);
     }
     const spent = await this.dataSource.transaction((m) => affected(m, 'DELETE FROM sign_in_links WHERE used_at IS NOT NULL OR expires_at < $1', [now.toISOString()]));
     const result: RetentionRunResult = { ...totals, spentSignInLinksPurged: spent, batches, seconds: Number(process.hrtime.bigint() - started) / 1e9 };

@@ -11,7 +11,6 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { setImmediate } from 'node:timers/promises';
 import { DataSource, EntityManager, IsNull, LessThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Scope } from '../auth/scope';
@@ -22,6 +21,7 @@ import { notFound } from '../common/http-errors';
 import { Page, pageOf } from '../common/paging';
 import { AppConfig } from '../config/app-config';
 import { Organisation } from '../organisations/organisation.entity';
+import { letOtherRequestsIn } from '../database/flow-context';
 import { sql } from '../database/sql';
 import { bulkInsert } from './bulk-sql';
 import { CompletionImport } from './completion-import';
@@ -357,9 +357,8 @@ export class ImportsService implements OnApplicationBootstrap {
         if (batch.length === BATCH_ROWS) {
           await processor.batch(batch);
           batch = [];
-          // SQLite's statements block this thread: let other requests in between batches (their
-          // reads run beside the open transaction and see what was last committed).
-          await setImmediate();
+          // Their reads run beside the open transaction and see what was last committed.
+          await letOtherRequestsIn();
         }
       };
       for (const row of choice.ahead) await take(row);
