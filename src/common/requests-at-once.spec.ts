@@ -29,6 +29,22 @@ describe('requestsAtOnce', () => {
     expect(lateStarted).toBe(true);
   });
 
+  it('forgets a request whose client gave up while it waited, so its place is not lost', () => {
+    const limit = requestsAtOnce(1);
+    const started: string[] = [];
+    const calls = ['/a', '/b', '/c'].map((p) => ({ p, ...call(p) }));
+    for (const c of calls) limit(c.req, c.res, () => started.push(c.p));
+    expect(started).toEqual(['/a']);
+    calls[1].close();
+    calls[0].finish();
+    expect(started).toEqual(['/a', '/c']);
+    calls[2].finish();
+    const next = call('/d');
+    let nextStarted = false;
+    limit(next.req, next.res, () => (nextStarted = true));
+    expect(nextStarted).toBe(true);
+  });
+
   it('never holds back a health check, and 0 means no limit', () => {
     const limit = requestsAtOnce(1);
     const started: string[] = [];

@@ -21,17 +21,22 @@ export function requestsAtOnce(limit: number): (req: Request, res: Response, nex
   };
   return (req, res, next) => {
     if (limit <= 0 || req.path.startsWith('/health')) return next();
+    // Listened for from arrival: a client that gives up while waiting leaves the queue, and one
+    // that gives up once admitted frees its place, exactly once.
+    let admitted = false;
+    let over = false;
     const start = () => {
-      let released = false;
-      const done = () => {
-        if (released) return;
-        released = true;
-        release();
-      };
-      res.once('finish', done);
-      res.once('close', done);
+      admitted = true;
       next();
     };
+    const done = () => {
+      if (over) return;
+      over = true;
+      if (admitted) release();
+      else waiting.splice(waiting.indexOf(start), 1);
+    };
+    res.once('finish', done);
+    res.once('close', done);
     if (working < limit) {
       working++;
       start();
