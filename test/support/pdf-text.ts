@@ -13,11 +13,17 @@ const decode = (bytes: Buffer) => [...bytes].map((b) => WIN_ANSI[b] ?? String.fr
 export function pdfText(pdf: Buffer): string {
   const source = pdf.toString('latin1');
   const lines: string[] = [];
-  const streams = /stream\r?\n([\s\S]*?)\r?\nendstream/g;
+  // Each stream is exactly as long as its dictionary's /Length says: searching for "endstream"
+  // instead lost a stream's last byte whenever its compressed data ended in a carriage return (one
+  // in 256), and with it that stream's text.
+  const streams = /<<([^<>]*)>>\s*stream\r?\n/g;
   for (let m = streams.exec(source); m; m = streams.exec(source)) {
+    const length = /\/Length (\d+)(?! \d+ R)/.exec(m[1]);
+    if (!length) continue;
+    const start = m.index + m[0].length;
     let content: string;
     try {
-      content = inflateSync(Buffer.from(m[1], 'latin1')).toString('latin1');
+      content = inflateSync(Buffer.from(source.slice(start, start + Number(length[1])), 'latin1')).toString('latin1');
     } catch {
       continue;
     }
