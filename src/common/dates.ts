@@ -20,8 +20,6 @@ interface DateParts {
   day: number;
 }
 
-const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 const MONTH_NAMES = [
   'January',
   'February',
@@ -43,26 +41,46 @@ function isLeapYear(year: number): boolean {
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function isRealDate({ year, month, day }: DateParts): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
+// The rules work out dates by the million in a report, so these avoid regular expressions and padStart.
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
 }
 
 function toIso({ year, month, day }: DateParts): IsoDate {
   if (year < 0 || year > 9999) throw new RangeError(`year ${year} is outside 0000-9999`);
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+  const y = year < 10 ? `000${year}` : year < 100 ? `00${year}` : year < 1000 ? `0${year}` : `${year}`;
+  return `${y}-${twoDigits(month)}-${twoDigits(day)}`;
+}
+
+/** The digits of s from `from` up to `to` as a number, or -1 if any is not a digit 0-9. */
+function digitsOf(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const digit = s.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/** The parts of exactly `YYYY-MM-DD` naming a real day, or null. */
+function parsedParts(s: string): DateParts | null {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
+  const parts = { year: digitsOf(s, 0, 4), month: digitsOf(s, 5, 7), day: digitsOf(s, 8, 10) };
+  return parts.year >= 0 && isRealDate(parts) ? parts : null;
 }
 
 function partsOf(d: IsoDate): DateParts {
-  if (!isIsoDate(d)) throw new RangeError(`${String(d)} is not a date written YYYY-MM-DD`);
-  const [year, month, day] = d.split('-').map(Number);
-  return { year, month, day };
+  const parts = typeof d === 'string' ? parsedParts(d) : null;
+  if (!parts) throw new RangeError(`${String(d)} is not a date written YYYY-MM-DD`);
+  return parts;
 }
 
 function requireWholeNumber(n: number, what: string): void {
@@ -97,10 +115,7 @@ function partsOfDayNumber(dayNumber: number): DateParts {
 
 /** A real calendar date written exactly `YYYY-MM-DD` (rejects 2025-02-31, 2025-2-3, 25-02-03). */
 export function isIsoDate(s: unknown): s is IsoDate {
-  if (typeof s !== 'string') return false;
-  const match = ISO_PATTERN.exec(s);
-  if (!match) return false;
-  return isRealDate({ year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) });
+  return typeof s === 'string' && parsedParts(s) !== null;
 }
 
 export function addDays(d: IsoDate, n: number): IsoDate {
