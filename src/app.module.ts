@@ -12,6 +12,7 @@ import { ReadPoolModule } from './database/read-pool/read-pool.module';
 import { installSqliteTransactionGate } from './database/sqlite-transaction-gate';
 import { ImportsModule } from './imports/imports.module';
 import { JobsModule } from './jobs/jobs.module';
+import { KeptComplianceModule } from './compliance/kept/kept-compliance.module';
 import { LevelsModule } from './levels/levels.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { loggerParams } from './operations/logging';
@@ -52,6 +53,7 @@ export class AppModule {
         ReadPoolModule,
         ScopeModule,
         JobsModule,
+        KeptComplianceModule,
         NotificationsModule,
         AuditModule,
         AuthModule,

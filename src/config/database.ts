@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { AuditSubscriber } from '../audit/audit.subscriber';
+import { KeptComplianceSubscriber } from '../compliance/kept/compliance-keeper';
 import { ENTITIES } from '../database/entities';
 import { MIGRATIONS } from '../database/migrations';
 import { SnakeNamingStrategy } from '../database/snake-naming.strategy';
@@ -15,7 +16,7 @@ export function databaseOptions(config: AppConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    subscribers: [AuditSubscriber],
+    subscribers: [AuditSubscriber, KeptComplianceSubscriber],
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,

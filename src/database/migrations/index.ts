@@ -16,6 +16,7 @@ import { ReturnsAndSubscriptions1763900001900 } from './1763900001900-returns-an
 import { Retention1763900002000 } from './1763900002000-retention';
 import { AccessLogAndPrivacy1763900002100 } from './1763900002100-access-log-and-privacy';
 import { SearchIndexAndChangeCounters1763900002200 } from './1763900002200-search-index-and-change-counters';
+import { KeptCompliance1763900002300 } from './1763900002300-kept-compliance';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   Retention1763900002000,
   AccessLogAndPrivacy1763900002100,
   SearchIndexAndChangeCounters1763900002200,
+  KeptCompliance1763900002300,
 ];

@@ -31,6 +31,7 @@ import { addDays, IsoDate } from '../../common/dates';
 import type { Framework } from '../../compliance/framework';
 import type { Status } from '../../compliance/rules';
 import { isPostgres, sql } from '../../database/sql';
+import { KeptStatement } from './gap-analysis.kept';
 import { PostgresStatement } from './gap-analysis.postgres';
 import { SqliteStatement } from './gap-analysis.sqlite';
 import {
@@ -69,18 +70,30 @@ export class GapAnalysisQuery {
   private readonly parts: StatementParts;
   private readonly statement: GapStatement;
 
+  private readonly kept: KeptStatement | null;
+
+  /** `kept`: the kept compliance table is up to date (ComplianceKeeper.current), so figures() may read it. */
   constructor(
     private readonly db: Db,
     framework: Framework,
+    options: { kept?: boolean } = {},
   ) {
     this.postgres = isPostgres(db);
     this.parts = new StatementParts(framework, this.postgres);
     this.statement = this.postgres ? new PostgresStatement(this.parts) : new SqliteStatement(this.parts);
+    this.kept = options.kept ? new KeptStatement(framework, this.parts) : null;
   }
 
-  /** Counts of people per child organisation, sector, role mask and statuses: the figures before they are rolled up. */
+  /**
+   * Counts of people per child organisation, sector, roles and statuses: the figures before they
+   * are rolled up. From the kept table, a row has the status of one level (the others null).
+   */
   async figures(scope: PeopleInScope): Promise<FigureRow[]> {
     if (!this.parts.anyoneCanRequire()) return [];
+    if (this.kept) {
+      const statement = this.kept.figures(scope);
+      return statement.rows(await sql<Record<string, unknown>>(this.db, statement.text, statement.values));
+    }
     const params = new Params();
     const p = this.statement.perPerson(scope, params, { names: false });
     const masks = this.parts.maskColumns();
@@ -118,6 +131,12 @@ export class GapAnalysisQuery {
       return dates.map(() => only);
     }
     if (!this.parts.anyoneCanRequire()) return dates.map(() => []);
+    if (this.kept) {
+      // From the kept table each date is one count over the spans covering it: side by side (the read pool's workers).
+      const rows = await Promise.all(distinct.map((asOf) => this.figures({ ...scope, asOf })));
+      const byDate = new Map(distinct.map((d, k) => [d, rows[k]]));
+      return dates.map((d) => byDate.get(d)!);
+    }
     if (distinct.length > DATES_SIDE_BY_SIDE) {
       // Statements of a few dates each, run side by side: the read pool (SQLite) and the connection
       // pool (PostgreSQL) give each its own core, and each stays well within DATES_PER_PASS.

@@ -23,6 +23,7 @@ import {
   LevelFiguresView,
 } from './gap-analysis.dto';
 import { FigureRow, GapAnalysisQuery, PeopleInScope } from './gap-analysis.query';
+import { ComplianceKeeper } from '../../compliance/kept/compliance-keeper';
 import { loadSubtree, Subtree } from '../shared/groups';
 import { FIGURES_TTL_MS, figuresKey, RecentResults } from '../shared/recent-results';
 import { subtreeIds } from '../../access/subtree';
@@ -153,6 +154,7 @@ export class GapAnalysisService {
     private readonly scopes: ScopeService,
     private readonly compliance: ComplianceService,
     private readonly targets: TargetsService,
+    private readonly keeper: ComplianceKeeper,
   ) {}
 
   @ReadsOffMainThread()
@@ -279,10 +281,11 @@ export class GapAnalysisService {
     const root = q.organisation ? await this.scopes.organisation(scope, q.organisation) : await this.scopes.defaultOrganisation(scope);
     const asOf = q.asOf ?? this.compliance.today();
     const windowDays = q.window ?? DEFAULT_WINDOW_DAYS;
-    const [framework, [{ count }], [{ inside }]] = await Promise.all([
+    const [framework, [{ count }], [{ inside }], kept] = await Promise.all([
       this.compliance.framework(),
       sql<{ count: number | string }>(this.dataSource, 'SELECT COUNT(*) AS count FROM organisations'),
       sql<{ inside: number | string }>(this.dataSource, `SELECT COUNT(*) AS inside FROM (${subtreeIds('$1')}) inside`, [root.id]),
+      this.keeper.current(),
     ]);
     const people: PeopleInScope = {
       rootId: root.id,
@@ -291,7 +294,7 @@ export class GapAnalysisService {
       visible: visible && visible.sql !== '1 = 1' ? visible : null,
       mostOfTree: Number(inside) * 2 >= Number(count),
     };
-    return { root, asOf, windowDays, framework, query: new GapAnalysisQuery(this.dataSource, framework), people };
+    return { root, asOf, windowDays, framework, query: new GapAnalysisQuery(this.dataSource, framework, { kept }), people };
   }
 
   private async personViews(ctx: ReportContext, levelIndex: number, rows: { id: number; status: Status }[]): Promise<GapPersonView[]> {

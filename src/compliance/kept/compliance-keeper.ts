@@ -1,0 +1,120 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntitySubscriberInterface, EventSubscriber, TransactionCommitEvent } from 'typeorm';
+import { inOwnFlow, letOtherRequestsIn } from '../../database/flow-context';
+import { IN_TRANSACTION_LIMIT, REFRESH_BATCH, refreshStale, spansAreCurrent } from './kept-spans';
+
+/** The keeper of each data source the app serves: the subscriber refreshes only on those. */
+const keepers = new WeakMap<DataSource, ComplianceKeeper>();
+/** Data sources running or undoing migrations now: their transactions may not have the kept tables yet, or any more. */
+const migrating = new WeakSet<DataSource>();
+const marked = new WeakSet<DataSource>();
+
+/** Marks the data source's migration runs, so their commits are left alone. */
+function markMigrations(dataSource: DataSource): void {
+  if (marked.has(dataSource)) return;
+  marked.add(dataSource);
+  for (const name of ['runMigrations', 'undoLastMigration'] as const) {
+    const original = dataSource[name].bind(dataSource) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(dataSource, {
+      [name]: async (...args: unknown[]) => {
+        migrating.add(dataSource);
+        try {
+          return await original(...args);
+        } finally {
+          migrating.delete(dataSource);
+        }
+      },
+    });
+  }
+}
+
+/**
+ * Refreshes the spans of the people a transaction made stale before it commits, so the kept table
+ * changes with the data it is worked out from. More than IN_TRANSACTION_LIMIT people (an import,
+ * an edit of the framework) are left to the keeper, which tells readers meanwhile to work from the
+ * raw tables.
+ */
+@EventSubscriber()
+export class KeptComplianceSubscriber implements EntitySubscriberInterface {
+  async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
+    const keeper = keepers.get(event.connection);
+    // Also at the end of a nested transaction (a savepoint): harmless, as the outer one still commits or not as a whole.
+    if (!keeper || !event.queryRunner || migrating.has(event.connection)) return;
+    const refreshed = await refreshStale(event.manager, IN_TRANSACTION_LIMIT);
+    if (refreshed === null) keeper.nudgeAfter(event.queryRunner);
+  }
+}
+
+/**
+ * Works through the people left stale (when the server starts, after a bulk write, after seeding),
+ * in batches of their own transactions with pauses for other requests between them. Several
+ * servers may do so at once: each batch takes its turn (kept-spans.refreshStale).
+ */
+@Injectable()
+export class ComplianceKeeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ComplianceKeeper');
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  onApplicationBootstrap(): void {
+    // The migrations that ran as the data source started did so before this.
+    markMigrations(this.dataSource);
+    keepers.set(this.dataSource, this);
+    this.nudge();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    keepers.delete(this.dataSource);
+    await this.running;
+  }
+
+  /** Whether the kept spans may answer now; when not, the keeper is set to work. */
+  async current(): Promise<boolean> {
+    const current = await spansAreCurrent(this.dataSource);
+    if (!current) this.nudge();
+    return current;
+  }
+
+  /** Starts working through the stale people, unless it is already. */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = inOwnFlow(() => this.work())
+      .catch((error: Error) => this.logger.error(`Refreshing kept compliance failed: ${error.message}`))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.nudge();
+        }
+      });
+  }
+
+  /** Nudges once the transaction of this query runner has ended. */
+  nudgeAfter(runner: { isTransactionActive: boolean }): void {
+    const wait = () => (runner.isTransactionActive ? setTimeout(wait, 50).unref() : this.nudge());
+    setTimeout(wait, 0).unref();
+  }
+
+  /** Resolves once no one is stale (for tests, the seeder and the benchmarks). */
+  async settled(): Promise<void> {
+    this.nudge();
+    while (this.running) await this.running;
+  }
+
+  private async work(): Promise<void> {
+    while (!this.stopped) {
+      const refreshed = await this.dataSource.transaction((m) => refreshStale(m, REFRESH_BATCH, { atMost: true }));
+      if (refreshed === 0) return;
+      await letOtherRequestsIn(5);
+    }
+  }
+}
