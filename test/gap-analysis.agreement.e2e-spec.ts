@@ -2,9 +2,10 @@
  * The gap analysis fast path (SQL over the raw tables, and over the kept compliance table) agrees
  * with the reference rules (src/compliance/rules.ts), to the person: random organisation trees,
  * roles, requirements (some scoped, various grace), people (starters, leavers, managers),
- * completions (same-day at several levels, month ends, leap days, future-dated) and levels valid 36, 12 or 1 month or for ever; a random organisation, date and
- * look-ahead; every level of the subtree, each child organisation, sector and role, and the
- * people behind a random figure, with and without a manager's scope. On SQLite and PostgreSQL.
+ * completions (same-day at several levels, month ends, leap days, future-dated) and levels valid
+ * 36, 12 or 1 month or for ever; a random organisation, date and look-ahead; every level of the
+ * subtree, each child organisation, sector and role, and the people behind a random figure, with
+ * and without a manager's scope. On SQLite and PostgreSQL.
  */
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
