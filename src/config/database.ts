@@ -45,7 +45,8 @@ export function databaseOptions(config: AppConfig): DataSourceOptions {
       // Wait for a writer rather than failing at once; NORMAL is safe under WAL and much faster.
       db.pragma('busy_timeout = 5000');
       db.pragma('synchronous = NORMAL');
-      db.pragma('cache_size = -65536');
+      // The writer's page cache (the read pool's connections have their own: read-pool.service.ts).
+      db.pragma('cache_size = -16384');
     },
   };
 }

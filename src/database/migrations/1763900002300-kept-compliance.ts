@@ -52,9 +52,10 @@ export class KeptCompliance1763900002300 implements MigrationInterface {
        )`,
     );
     await queryRunner.query('CREATE INDEX ix_compliance_spans_staff ON compliance_spans (staff_id)');
-    // A date's spans are those ending after it: for today, one per person and level.
+    // A date's spans are those ending after it: for today, one per person and level, and most of
+    // them have not ended (until_on NEVER), so in the order the figures count them by.
     await queryRunner.query(
-      'CREATE INDEX ix_compliance_spans_until ON compliance_spans (until_on, organisation_id, from_on, level_id, met_until, grace_ends, role_ids)',
+      'CREATE INDEX ix_compliance_spans_until ON compliance_spans (until_on, organisation_id, role_ids, level_id, from_on, met_until, grace_ends)',
     );
     await queryRunner.query('CREATE TABLE compliance_stale (staff_id integer PRIMARY KEY)');
     if (postgres) await this.upPostgres(queryRunner);

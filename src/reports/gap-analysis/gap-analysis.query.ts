@@ -81,7 +81,7 @@ export class GapAnalysisQuery {
     this.postgres = isPostgres(db);
     this.parts = new StatementParts(framework, this.postgres);
     this.statement = this.postgres ? new PostgresStatement(this.parts) : new SqliteStatement(this.parts);
-    this.kept = options.kept ? new KeptStatement(framework, this.parts) : null;
+    this.kept = options.kept ? new KeptStatement(framework, this.parts, this.postgres) : null;
   }
 
   /**

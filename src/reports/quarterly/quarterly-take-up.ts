@@ -70,8 +70,10 @@ export function emptyFacts(): TakeUpFacts {
   };
 }
 
+const FACT_KEYS = Object.keys(emptyFacts()) as (keyof TakeUpFacts)[];
+
 export function addFacts(into: TakeUpFacts, more: TakeUpFacts): TakeUpFacts {
-  for (const key of Object.keys(into) as (keyof TakeUpFacts)[]) into[key] += more[key];
+  for (const key of FACT_KEYS) into[key] += more[key];
   return into;
 }
 
@@ -92,28 +94,27 @@ export function figuresOf(f: TakeUpFacts): TakeUpFigures {
 
 /** Take-up facts by period index, level id and organisation id. */
 export class TakeUpRows {
-  private readonly rows = new Map<string, TakeUpFacts>();
+  /** By period and level ("period:level"), then by organisation id: a sum reads only its own period and level. */
+  private readonly rows = new Map<string, Map<number, TakeUpFacts>>();
 
-  private static key(period: number, levelId: number, organisationId: number): string {
-    return `${period}:${levelId}:${organisationId}`;
+  private static key(period: number, levelId: number): string {
+    return `${period}:${levelId}`;
   }
 
   at(period: number, levelId: number, organisationId: number): TakeUpFacts {
-    const key = TakeUpRows.key(period, levelId, organisationId);
-    let facts = this.rows.get(key);
-    if (!facts) {
-      facts = emptyFacts();
-      this.rows.set(key, facts);
-    }
+    const key = TakeUpRows.key(period, levelId);
+    let byOrganisation = this.rows.get(key);
+    if (!byOrganisation) this.rows.set(key, (byOrganisation = new Map()));
+    let facts = byOrganisation.get(organisationId);
+    if (!facts) byOrganisation.set(organisationId, (facts = emptyFacts()));
     return facts;
   }
 
   /** Adds up the rows of one period and level over the organisations `include` accepts. */
   sum(period: number, levelId: number, include: (organisationId: number) => boolean): TakeUpFacts {
     const total = emptyFacts();
-    const prefix = `${period}:${levelId}:`;
-    for (const [key, facts] of this.rows) {
-      if (key.startsWith(prefix) && include(Number(key.slice(prefix.length)))) addFacts(total, facts);
+    for (const [organisationId, facts] of this.rows.get(TakeUpRows.key(period, levelId)) ?? []) {
+      if (include(organisationId)) addFacts(total, facts);
     }
     return total;
   }
