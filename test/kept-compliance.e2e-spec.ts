@@ -459,7 +459,7 @@ describeEachDatabase('kept compliance equals the rules after every change', (kin
     async () => {
       const check = async () => expect(await differences(ds)).toEqual([]);
       await fc.assert(
-        fc.asyncProperty(fc.commands(changes, { maxCommands: 16, size: 'max' }), async (commands) => {
+        fc.asyncProperty(fc.commands(changes, { maxCommands: 12, size: 'max' }), async (commands) => {
           const model = await reset(ds);
           await check();
           await fc.asyncModelRun(() => ({ model, real: { ds, check } }), commands);

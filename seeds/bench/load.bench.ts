@@ -219,12 +219,18 @@ async function loadLevel(base: string, pid: number, workload: Workload, users: n
 interface ImportWait {
   rows: number;
   importSeconds: number;
+  /** After the import answered, until the kept compliance of everyone it touched was worked out again. */
+  keptSeconds: number;
   created: number;
-  health: { polls: number; longestMs: number };
-  staffList: { polls: number; longestMs: number };
+  /** longestMs over the whole time; duringImportMs until the import answered. */
+  health: { polls: number; longestMs: number; duringImportMs: number };
+  staffList: { polls: number; longestMs: number; duringImportMs: number };
 }
 
-/** A completions import into a copy of the database while two reads are asked every 20 ms: how long the slowest waited. */
+/**
+ * A completions import into a copy of the database while two reads are asked every 20 ms, and on
+ * until the kept compliance of the people it touched is worked out again: how long the slowest waited.
+ */
 async function readsDuringImport(ctx: BenchContext, source: string, rows: number): Promise<ImportWait> {
   const dir = mkdtempSync(join(tmpdir(), 'load-bench-'));
   const database = join(dir, 'copy.sqlite');
@@ -241,8 +247,9 @@ async function readsDuringImport(ctx: BenchContext, source: string, rows: number
     const server = await startServer(ctx.serverMain, env);
     try {
       const cookie = await signIn(server.base, 'bench.coordinator@example.gov.uk');
+      let importSeconds = 0;
       const poll = (path: string, headers: Record<string, string>) => {
-        const state = { polls: 0, longestMs: 0, running: true };
+        const state = { polls: 0, longestMs: 0, duringImportMs: 0, running: true };
         const done = (async () => {
           while (state.running) {
             const started = performance.now();
@@ -252,6 +259,7 @@ async function readsDuringImport(ctx: BenchContext, source: string, rows: number
             if (!res.ok) throw new Error(`GET ${path} answered ${res.status} during the import`);
             state.polls++;
             state.longestMs = Math.max(state.longestMs, took);
+            if (importSeconds === 0) state.duringImportMs = Math.max(state.duringImportMs, took);
             await new Promise((r) => setTimeout(r, Math.max(0, POLL_MS - took)));
           }
         })();
@@ -266,11 +274,23 @@ async function readsDuringImport(ctx: BenchContext, source: string, rows: number
       const started = performance.now();
       let res: Response;
       let body: { counts?: { created: number }; message?: unknown };
-      let importSeconds = 0;
+      let keptSeconds = 0;
       try {
         res = await fetch(`${server.base}/api/imports/completions`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } });
         body = (await res.json()) as typeof body;
         importSeconds = (performance.now() - started) / 1000;
+        // The reads go on while the server's keeper works out the kept compliance of everyone the import touched.
+        const kept = new Database(database, { readonly: true });
+        try {
+          // At most two minutes (a server built before the kept table, through BENCH_SERVER, never catches up).
+          const deadline = performance.now() + 120_000;
+          while (performance.now() < deadline && Number((kept.prepare('SELECT COUNT(*) AS n FROM compliance_stale').get() as { n: number }).n) > 0) {
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        } finally {
+          kept.close();
+        }
+        keptSeconds = (performance.now() - started) / 1000 - importSeconds;
       } finally {
         await Promise.allSettled([health.stop(), staffList.stop()]);
       }
@@ -278,7 +298,7 @@ async function readsDuringImport(ctx: BenchContext, source: string, rows: number
       await health.stop();
       await staffList.stop();
       if (!res.ok) throw new Error(`The import answered ${res.status}: ${JSON.stringify(body.message ?? body).slice(0, 300)}`);
-      return { rows, importSeconds, created: body.counts!.created, health: health.state, staffList: staffList.state };
+      return { rows, importSeconds, keptSeconds, created: body.counts!.created, health: health.state, staffList: staffList.state };
     } finally {
       await server.stop();
     }
@@ -355,14 +375,14 @@ export const loadBench: Bench = {
           const met = longest <= TARGET.importWaitMs;
           pass &&= met;
           rows.push([
-            `${name}, during a ${importRows.toLocaleString('en-GB')}-row import (${wait.importSeconds.toFixed(1)} s)`,
+            `${name}, during a ${importRows.toLocaleString('en-GB')}-row import (${wait.importSeconds.toFixed(1)} s, then ${wait.keptSeconds.toFixed(1)} s keeping compliance)`,
             'polls',
             '',
             '',
             '',
             0,
             '',
-            `longest wait: /health/ready ${ms(wait.health.longestMs)} (${wait.health.polls} polls), staff list ${ms(wait.staffList.longestMs)} (${wait.staffList.polls} polls)`,
+            `longest wait: /health/ready ${ms(wait.health.longestMs)} (${wait.health.polls} polls; ${ms(wait.health.duringImportMs)} while the import wrote), staff list ${ms(wait.staffList.longestMs)} (${wait.staffList.polls} polls; ${ms(wait.staffList.duringImportMs)})`,
             `<= ${TARGET.importWaitMs} ms`,
             met ? 'PASS' : 'FAIL',
           ]);

@@ -1,8 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntitySubscriberInterface, EventSubscriber, TransactionCommitEvent } from 'typeorm';
-import { inOwnFlow, letOtherRequestsIn } from '../../database/flow-context';
-import { IN_TRANSACTION_LIMIT, REFRESH_BATCH, refreshStale, spansAreCurrent } from './kept-spans';
+import { flowContext, inOwnFlow, letOtherRequestsIn } from '../../database/flow-context';
+import { IN_TRANSACTION_LIMIT, refreshStale, spansAreCurrent } from './kept-spans';
+
+/**
+ * People per batch of the keeper: on SQLite a batch is written on the main thread, so it stays
+ * short enough for the requests waiting meanwhile (about 20 ms).
+ */
+const KEEPER_BATCH = 100;
 
 /** The keeper of each data source the app serves: the subscriber refreshes only on those. */
 const keepers = new WeakMap<DataSource, ComplianceKeeper>();
@@ -40,7 +46,7 @@ export class KeptComplianceSubscriber implements EntitySubscriberInterface {
   async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
     const keeper = keepers.get(event.connection);
     // Also at the end of a nested transaction (a savepoint): harmless, as the outer one still commits or not as a whole.
-    if (!keeper || !event.queryRunner || migrating.has(event.connection)) return;
+    if (!keeper || !event.queryRunner || migrating.has(event.connection) || keeper.isOwnFlow()) return;
     const refreshed = await refreshStale(event.manager, IN_TRANSACTION_LIMIT);
     if (refreshed === null) keeper.nudgeAfter(event.queryRunner);
   }
@@ -57,6 +63,7 @@ export class ComplianceKeeper implements OnApplicationBootstrap, OnApplicationSh
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private readonly flows = new WeakSet<object>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -110,11 +117,19 @@ export class ComplianceKeeper implements OnApplicationBootstrap, OnApplicationSh
     while (this.running) await this.running;
   }
 
+  /** Whether the current flow is the keeper's own work (its batches are the refresh). */
+  isOwnFlow(): boolean {
+    const flow = flowContext.getStore();
+    return flow !== undefined && this.flows.has(flow);
+  }
+
   private async work(): Promise<void> {
+    const flow = flowContext.getStore();
+    if (flow) this.flows.add(flow);
     while (!this.stopped) {
-      const refreshed = await this.dataSource.transaction((m) => refreshStale(m, REFRESH_BATCH, { atMost: true }));
+      const refreshed = await this.dataSource.transaction((m) => refreshStale(m, KEEPER_BATCH, { atMost: true }));
       if (refreshed === 0) return;
-      await letOtherRequestsIn(5);
+      await letOtherRequestsIn(10);
     }
   }
 }

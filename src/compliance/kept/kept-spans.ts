@@ -13,8 +13,13 @@ import { spansOf } from './spans';
 /** People worked out per batch: the loader's statements stay well within both databases' parameter limits. */
 export const REFRESH_BATCH = 500;
 
-/** A transaction refreshes at most this many stale people before it commits; more are left to the keeper (imports, framework edits). */
-export const IN_TRANSACTION_LIMIT = 2000;
+/**
+ * A transaction refreshes the stale people before it commits while there are at most this many
+ * (a person's edit, a session's register, a small import); more (a large import, an edit of the
+ * framework, a backlog the keeper is working through) are left to the keeper, so no request's
+ * transaction takes on more than about 20 ms of it.
+ */
+export const IN_TRANSACTION_LIMIT = 200;
 
 /** Whether every person's spans are up to date, so the kept table may answer for them. */
 export async function spansAreCurrent(db: DataSource | EntityManager): Promise<boolean> {
