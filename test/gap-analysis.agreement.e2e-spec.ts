@@ -27,14 +27,12 @@ import {
   STATUSES,
   withPct,
 } from '../src/compliance/rules';
-import { loadConfig } from '../src/config/app-config';
-import { databaseOptions } from '../src/config/database';
 import { sql } from '../src/database/sql';
 import { SECTORS } from '../src/organisations/sectors';
 import { GapAnalysisQuery } from '../src/reports/gap-analysis/gap-analysis.query';
 import { rollUp } from '../src/reports/gap-analysis/gap-analysis.service';
 import { loadSubtree } from '../src/reports/shared/groups';
-import { DatabaseKind, describeEachDatabase, freshDatabaseEnv } from './support/app';
+import { DatabaseKind, describeEachDatabase, freshDataSource } from './support/app';
 
 /**
  * Runs per property and database. `npm test` runs these (about 30 s on the 2-core machine, each
@@ -225,10 +223,7 @@ describeEachDatabase('gap analysis fast path agrees with the rules', (kind) => {
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const fresh = await freshDatabaseEnv(kind);
-    drop = fresh.drop;
-    ds = new DataSource({ ...databaseOptions(loadConfig({ ...fresh.env, LOG_LEVEL: 'silent' })), logging: false });
-    await ds.initialize();
+    ({ ds, drop } = await freshDataSource(kind));
   });
 
   afterAll(async () => {

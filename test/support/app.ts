@@ -11,6 +11,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { Scope, UserRole } from '../../src/auth/scope';
 import { loadConfig } from '../../src/config/app-config';
+import { databaseOptions } from '../../src/config/database';
 import { TokensService } from '../../src/users/tokens.service';
 import { UsersService } from '../../src/users/users.service';
 import { onPostgres, POSTGRES_URL } from './postgres';
@@ -76,6 +77,14 @@ export async function freshDatabaseEnv(kind: DatabaseKind): Promise<{ env: Recor
     env: { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schema },
     drop: () => onPostgres(`DROP SCHEMA ${schema} CASCADE`),
   };
+}
+
+/** A fresh, migrated database of the given kind as a plain DataSource (no app), and how to drop it. */
+export async function freshDataSource(kind: DatabaseKind): Promise<{ ds: DataSource; drop: () => Promise<void> }> {
+  const fresh = await freshDatabaseEnv(kind);
+  const ds = new DataSource({ ...databaseOptions(loadConfig({ ...fresh.env, LOG_LEVEL: 'silent' })), logging: false });
+  await ds.initialize();
+  return { ds, drop: fresh.drop };
 }
 
 export async function createTestApp(kind: DatabaseKind = 'sqlite', extraEnv: Record<string, string> = {}): Promise<TestApp> {
