@@ -1,3 +1,4 @@
+import { ComplianceKeeper } from '../src/compliance/kept/compliance-keeper';
 import { Scheduler } from '../src/jobs/scheduler';
 import { OutboxMessage } from '../src/notifications/outbox-message.entity';
 import { OutboxService } from '../src/notifications/outbox.service';
@@ -50,6 +51,18 @@ describeEachDatabase('Metrics', (kind) => {
     expect(text).toContain('tracker_process_resident_memory_bytes');
     // Ids never become labels.
     expect(text).not.toContain(`/api/staff/${id}`);
+  });
+
+  it('say how many people wait for their kept compliance to be brought up to date', async () => {
+    const metric = async () => Number(/^tracker_compliance_stale_people (\d+)$/m.exec((await t.anonymous().get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200)).text)?.[1]);
+    const keeper = t.app.get(ComplianceKeeper);
+    await keeper.settled();
+    expect(await metric()).toBe(0);
+    // As a bulk load outside the tracker leaves them (the triggers mark whoever a change touches).
+    await t.dataSource.query('INSERT INTO compliance_stale (staff_id) VALUES (999001), (999002)');
+    expect(await metric()).toBe(2);
+    await keeper.settled();
+    expect(await metric()).toBe(0);
   });
 
   it('count scheduled job runs and failures, and give the outbox by state', async () => {

@@ -71,6 +71,15 @@ export class Metrics implements OnModuleInit {
       },
     });
     new Gauge({
+      name: 'tracker_compliance_stale_people',
+      help: 'People whose kept compliance is waiting to be brought up to date (read from the database); reports work from the raw tables while it is above 0',
+      registers: [this.registry],
+      async collect() {
+        const [row] = await sql<{ total: number | string }>(db, 'SELECT COUNT(*) AS total FROM compliance_stale').catch(() => [{ total: 0 }]);
+        this.set(Number(row?.total ?? 0));
+      },
+    });
+    new Gauge({
       name: 'tracker_outbox_messages',
       help: 'Email messages in the outbox, by state (read from the database)',
       labelNames: ['state'],
