@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntitySubscriberInterface, EventSubscriber, TransactionCommitEvent } from 'typeorm';
+import { DataSource, EntitySubscriberInterface, EventSubscriber, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { flowContext, inOwnFlow, letOtherRequestsIn } from '../../database/flow-context';
 import { IN_TRANSACTION_LIMIT, refreshStale, spansAreCurrent } from './kept-spans';
 
@@ -43,12 +43,24 @@ function markMigrations(dataSource: DataSource): void {
  */
 @EventSubscriber()
 export class KeptComplianceSubscriber implements EntitySubscriberInterface {
+  /** Query runners whose open transaction leaves people to the keeper: it is set to work once that commits. */
+  private readonly leftToKeeper = new WeakSet<object>();
+
   async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
     const keeper = keepers.get(event.connection);
     // Also at the end of a nested transaction (a savepoint): harmless, as the outer one still commits or not as a whole.
     if (!keeper || !event.queryRunner || migrating.has(event.connection) || keeper.isOwnFlow()) return;
     const refreshed = await refreshStale(event.manager, IN_TRANSACTION_LIMIT);
-    if (refreshed === null) keeper.nudgeAfter(event.queryRunner);
+    if (refreshed === null) this.leftToKeeper.add(event.queryRunner);
+  }
+
+  /** Once the outermost transaction has committed, its stale people are visible to the keeper's own transactions. */
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    if (event.queryRunner && !event.queryRunner.isTransactionActive && this.leftToKeeper.delete(event.queryRunner)) keepers.get(event.connection)?.nudge();
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (event.queryRunner && !event.queryRunner.isTransactionActive) this.leftToKeeper.delete(event.queryRunner);
   }
 }
 
@@ -103,12 +115,6 @@ export class ComplianceKeeper implements OnApplicationBootstrap, OnApplicationSh
           this.nudge();
         }
       });
-  }
-
-  /** Nudges once the transaction of this query runner has ended. */
-  nudgeAfter(runner: { isTransactionActive: boolean }): void {
-    const wait = () => (runner.isTransactionActive ? setTimeout(wait, 50).unref() : this.nudge());
-    setTimeout(wait, 0).unref();
   }
 
   /** Resolves once no one is stale (for tests, the seeder and the benchmarks). */

@@ -6,7 +6,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { isPostgres, sql } from '../../database/sql';
 import { recordsOf } from '../facts';
-import { type Framework, levelFacts, loadFramework, requirementFacts } from '../framework';
+import { levelFacts, loadFramework, requirementFacts } from '../framework';
 import type { Status } from '../rules';
 import { spansOf } from './spans';
 
@@ -40,6 +40,8 @@ export async function refreshStale(m: EntityManager, limit: number, options: { a
   };
   let stale = await staleNow();
   if (stale.length === 0) return 0;
+  // Left to the keeper: no need to wait for the lock.
+  if (stale.length > limit && !options.atMost) return null;
   if (isPostgres(m)) {
     await m.query(`SELECT pg_advisory_xact_lock(hashtext('ptt compliance spans'))`);
     // What is stale now, after any transaction that held the lock committed.
@@ -54,8 +56,8 @@ export async function refreshStale(m: EntityManager, limit: number, options: { a
 }
 
 /** Writes these people's spans afresh (none for those no longer there) and clears them from the stale list. */
-export async function refreshPeople(m: EntityManager, staffIds: number[], framework?: Framework): Promise<void> {
-  const f = framework ?? (await loadFramework(m));
+export async function refreshPeople(m: EntityManager, staffIds: number[]): Promise<void> {
+  const f = await loadFramework(m);
   const levels = levelFacts(f);
   const requirements = requirementFacts(f);
   const levelIdOfRank = new Map(f.levels.map((l) => [l.rank, l.id]));
@@ -89,24 +91,16 @@ export async function refreshPeople(m: EntityManager, staffIds: number[], framew
   }
 }
 
-/** Status codes of the kept status SQL: 1 to 5 in the order of rules.STATUSES. */
-export type StatusCode = (s: Status) => number;
+/** What keptCountsSql counts. */
+export const KEPT_COUNTS = ['people', 'compliant', 'met', 'pending', 'expired'] as const;
 
 /**
- * Rule 4 over a span `k` covering day D, with the window ending on E (placeholders or literals):
- * see spans.ts for why these comparisons are rules.assess.
+ * Rule 4 over spans `k` covering day D, with the window ending on E (placeholders or literals), as
+ * counts over a group of them: how many are compliant, met (compliant or expiring), pending and
+ * expired; the rest are missing (statusCounts). See spans.ts for why these comparisons are
+ * rules.assess. Counting rather than grouping by the status lets the groups follow the index.
  */
-export function keptStatusSql(k: string, D: string, E: string, code: StatusCode): string {
-  return `CASE WHEN ${k}.met_until > ${E} THEN ${code('compliant')} WHEN ${k}.met_until > ${D} THEN ${code('expiring')}
-    WHEN ${D} < ${k}.grace_ends THEN ${code('pending')} WHEN ${k}.met_until IS NOT NULL THEN ${code('expired')} ELSE ${code('missing')} END`;
-}
-
-/**
- * The same comparisons as keptStatusSql, as counts over a group of spans covering day D: how many
- * are compliant, met (compliant or expiring), pending and expired; the rest are missing. Cheaper
- * than grouping by the status, as the groups can then follow the index.
- */
-export function keptCountsSql(k: string, D: string, E: string, postgres: boolean): Record<'people' | 'compliant' | 'met' | 'pending' | 'expired', string> {
+export function keptCountsSql(k: string, D: string, E: string, postgres: boolean): Record<(typeof KEPT_COUNTS)[number], string> {
   const count = (condition: string) => (postgres ? `COUNT(*) FILTER (WHERE ${condition})` : `SUM(${condition})`);
   return {
     people: 'COUNT(*)',
@@ -115,6 +109,12 @@ export function keptCountsSql(k: string, D: string, E: string, postgres: boolean
     pending: count(`${D} < ${k}.grace_ends AND (${k}.met_until IS NULL OR ${k}.met_until <= ${D})`),
     expired: count(`${k}.met_until <= ${D} AND ${D} >= ${k}.grace_ends`),
   };
+}
+
+/** How many of a group have each status, from a row of keptCountsSql's counts. */
+export function statusCounts(row: Record<string, unknown>): Record<Status, number> {
+  const [people, compliant, met, pending, expired] = KEPT_COUNTS.map((name) => Number(row[name] ?? 0));
+  return { compliant, expiring: met - compliant, pending, expired, missing: people - met - pending - expired };
 }
 
 /** The span `k` covers day D. */

@@ -10,7 +10,7 @@
  * - metUntil: the first day none of the completions held by then is valid (the latest lapse
  *   among them; NEVER when one never lapses; null when they hold none);
  * - graceEnds: their start date plus the shortest grace among the requirements.
- * Then on day D with window W (kept-status.ts): compliant when D + W < metUntil, expiring when
+ * Then on day D with window W (kept-spans.keptCountsSql): compliant when D + W < metUntil, expiring when
  * D < metUntil <= D + W, else pending when D < graceEnds, expired when they hold something,
  * missing when not. That is rules.assess exactly: a completion dated on or before D is valid on a
  * day X >= D exactly when X is before its lapse, so "some completion held on D is valid on X" is

@@ -5,7 +5,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * - compliance_spans: per person and level they require, the spans of days on which what they
  *   hold does not change, each with when the cover it gives ends and when their grace ends: the
- *   status on any date and for any window is one comparison of those (kept-status.ts).
+ *   status on any date and for any window is a few comparisons of those (kept-spans.keptCountsSql).
  * - compliance_stale: the people whose spans are out of date. Triggers on every table the rules
  *   read add them in the same statement as the change, so no write can forget to (the
  *   application's writes refresh them before their transaction commits; bulk writes done outside

@@ -6,9 +6,9 @@
  * is stale (ComplianceKeeper.current); the statements over the raw tables answer otherwise. The
  * agreement test holds both to the rules.
  */
-import { keptCountsSql } from '../../compliance/kept/kept-spans';
+import { keptCountsSql, statusCounts } from '../../compliance/kept/kept-spans';
 import { NEVER } from '../../compliance/kept/spans';
-import { type Status, STATUSES } from '../../compliance/rules';
+import { STATUSES } from '../../compliance/rules';
 import type { Framework } from '../../compliance/framework';
 import { addDays } from '../../common/dates';
 import { subtreeIds } from '../../access/subtree';
@@ -49,8 +49,7 @@ export class KeptStatement {
       raw.flatMap((r): FigureRow[] => {
         const i = indexOfLevel.get(Number(r.level_id));
         if (i === undefined) return [];
-        const [people, compliant, met, pending, expired] = ['people', 'compliant', 'met', 'pending', 'expired'].map((name) => Number(r[name] ?? 0));
-        const byStatus: Record<Status, number> = { compliant, expiring: met - compliant, pending, expired, missing: people - met - pending - expired };
+        const byStatus = statusCounts(r);
         const childId = r.child === null ? null : Number(r.child);
         const sector = String(r.sector);
         const roleIds = String(r.role_ids)
