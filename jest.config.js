@@ -23,5 +23,5 @@ module.exports = {
   // two workers, 320 s with three, on an idle machine).
   maxWorkers: 3,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
-  setupFilesAfterEnv: ['<rootDir>/test/support/test-passwords.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/async-storages.ts', '<rootDir>/test/support/test-passwords.ts'],
 };

@@ -1,6 +1,4 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnEn from '@zxcvbn-ts/language-en';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
 
@@ -30,13 +28,18 @@ export function decoy(): Promise<string> {
 }
 
 /**
- * The strength estimator, set up on first use and then shared: building its ranked dictionaries
- * takes about 100 ms. Levenshtein matching stays off: it costs ~250 ms of blocked event loop
- * per check and the dictionary, l33t and pattern matchers already catch common passwords.
+ * The strength estimator, loaded and set up on first use and then shared: its dictionaries are
+ * large, and building their rankings takes about 100 ms. Levenshtein matching stays off: it costs
+ * ~250 ms of blocked event loop per check, and the dictionary, l33t and pattern matchers already
+ * catch common passwords.
  */
 let estimator: ZxcvbnFactory | null = null;
 function strengthEstimator(): ZxcvbnFactory {
-  estimator ??= new ZxcvbnFactory({
+  if (estimator) return estimator;
+  const { ZxcvbnFactory: Factory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+  const zxcvbnCommon = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  const zxcvbnEn = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  estimator = new Factory({
     dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
     graphs: zxcvbnCommon.adjacencyGraphs,
     translations: {

@@ -40,7 +40,9 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export const TEST_PASSWORD = 'correct horse battery staple';
+import { TEST_PASSWORD } from './password';
+
+export { TEST_PASSWORD };
 
 function clientFor(server: Parameters<typeof request>[0], token: string): Client {
   const agent = request(server);

@@ -1,3 +1,5 @@
+import { passwordProblem } from '../../src/users/passwords';
+import { TEST_PASSWORD } from './password';
 import { POSTGRES_URL, postgresReachable } from './postgres';
 
 /**
@@ -5,6 +7,8 @@ import { POSTGRES_URL, postgresReachable } from './postgres';
  * run; on a developer machine without one, those suites are skipped with a warning.
  */
 export default async function globalSetup(): Promise<void> {
+  // The suites' shared password, judged by the real strength estimator once for every suite (test-passwords.ts).
+  process.env.TEST_PASSWORD_PROBLEM = JSON.stringify(passwordProblem(TEST_PASSWORD));
   if (await postgresReachable()) {
     process.env.TEST_POSTGRES = 'on';
     return;
