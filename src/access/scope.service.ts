@@ -32,6 +32,9 @@ export type PersonPurpose = 'see' | 'book' | 'train' | 'manage';
  */
 @Injectable()
 export class ScopeService {
+  /** staffVisible's answers outside transactions, for each request's scope. */
+  private readonly staffAnswers = new WeakMap<Scope, Map<number, Promise<boolean>>>();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** People the scope may see, as a predicate on a staff alias (e.g. 's'). */
@@ -299,9 +302,26 @@ export class ScopeService {
     return root;
   }
 
-  /** Whether the scope may see this person; callers answer 404 when not. */
+  /**
+   * Whether the scope may see this person; callers answer 404 when not. Outside a transaction the
+   * answer is kept for the rest of the request (a scope is made for each request): a record page
+   * asks it of several services.
+   */
   async staffVisible(scope: Scope, staffId: number, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     if (scope.isSystem) return true;
+    if (manager !== this.dataSource.manager) return this.askStaffVisible(scope, staffId, manager);
+    let answers = this.staffAnswers.get(scope);
+    if (!answers) this.staffAnswers.set(scope, (answers = new Map()));
+    let answer = answers.get(staffId);
+    if (!answer) {
+      answer = this.askStaffVisible(scope, staffId, manager);
+      answers.set(staffId, answer);
+      answer.catch(() => answers.delete(staffId));
+    }
+    return answer;
+  }
+
+  private async askStaffVisible(scope: Scope, staffId: number, manager: EntityManager): Promise<boolean> {
     const predicate = this.staffPredicate(scope, 's');
     const found = await manager
       .createQueryBuilder()

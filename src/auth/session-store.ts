@@ -4,9 +4,16 @@ import { WebSession } from './web-session.entity';
 
 type Callback = (error?: unknown, data?: session.SessionData | null) => void;
 
+/** A session's expiry is moved on in the database at most this often (rolling sessions touch it on every request). */
+const TOUCH_EVERY_MS = 60_000;
+/** Sessions whose last written expiry this server remembers. */
+const REMEMBERED_SESSIONS = 10_000;
+
 /** express-session store in the tracker's own database, so every server instance shares sign-ins. */
 export class DatabaseSessionStore extends session.Store {
   private lastSweep = 0;
+  /** The expiry last read or written for each session (ms), so a touch a few seconds later need not write. */
+  private readonly written = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -22,7 +29,11 @@ export class DatabaseSessionStore extends session.Store {
   get(sid: string, callback: Callback): void {
     this.sessions
       .findOneBy({ sid })
-      .then((row) => callback(undefined, row && row.expiresAt > new Date().toISOString() ? (JSON.parse(row.data) as session.SessionData) : null))
+      .then((row) => {
+        const live = row !== null && row.expiresAt > new Date().toISOString();
+        if (live) this.remember(sid, Date.parse(row.expiresAt));
+        callback(undefined, live ? (JSON.parse(row.data) as session.SessionData) : null);
+      })
       .catch((error) => callback(error));
   }
 
@@ -30,24 +41,39 @@ export class DatabaseSessionStore extends session.Store {
     const expiresAt = this.expiry(data);
     this.sessions
       .upsert({ sid, data: JSON.stringify(data), expiresAt, userId: data.userId ?? null }, ['sid'])
+      .then(() => this.remember(sid, Date.parse(expiresAt)))
       .then(() => this.sweep())
       .then(() => callback?.())
       .catch((error) => callback?.(error));
   }
 
-  /** The response does not wait for it: on SQLite a write waits for any open transaction (an import). */
+  /**
+   * Moves the expiry on, unless it was written less than a minute before (so a session may end up
+   * to a minute before its idle time is up, never after). The response does not wait for it: on
+   * SQLite a write waits for any open transaction (an import).
+   */
   touch(sid: string, data: session.SessionData, callback?: () => void): void {
-    void this.sessions
-      .update({ sid }, { expiresAt: this.expiry(data) })
-      .catch(() => undefined);
+    const expiresAt = this.expiry(data);
+    const last = this.written.get(sid);
+    if (last === undefined || Date.parse(expiresAt) - last >= TOUCH_EVERY_MS) {
+      this.remember(sid, Date.parse(expiresAt));
+      void this.sessions.update({ sid }, { expiresAt }).catch(() => this.written.delete(sid));
+    }
     callback?.();
   }
 
   destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.written.delete(sid);
     this.sessions
       .delete({ sid })
       .then(() => callback?.())
       .catch((error) => callback?.(error));
+  }
+
+  private remember(sid: string, expiresAtMs: number): void {
+    this.written.delete(sid);
+    this.written.set(sid, expiresAtMs);
+    if (this.written.size > REMEMBERED_SESSIONS) this.written.delete(this.written.keys().next().value!);
   }
 
   private expiry(data: session.SessionData): string {

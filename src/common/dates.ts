@@ -142,14 +142,17 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
   return dayNumberOf(partsOf(b)) - dayNumberOf(partsOf(a));
 }
 
+/** One formatter a time zone: making an Intl.DateTimeFormat costs far more than using one. */
+const calendarFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date as seen on a calendar in the given zone (`now` is there for tests). */
 export function todayIso(timeZone = 'Europe/London', now: Date = new Date()): IsoDate {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(now);
+  let format = calendarFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    calendarFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(now);
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return toIso({ year: part('year'), month: part('month'), day: part('day') });
 }

@@ -63,8 +63,27 @@ export class ComplianceService {
   async forPerson(scope: Scope, staffId: number, asOf?: IsoDate, windowDays = DEFAULT_WINDOW_DAYS): Promise<PersonComplianceView> {
     this.scopes.assertCanSeePeople(scope);
     if (!(await this.scopes.staffVisible(scope, staffId))) throw notFound('person', staffId);
-    const date = asOf ?? this.today();
+    return this.personView(await this.framework(), staffId, asOf ?? this.today(), windowDays);
+  }
+
+  /**
+   * What views/partials/compliance-status.hbs shows on a person's record ("Status by level"),
+   * or null when the scope may not see the person. Pass it to the view as `complianceStatus`.
+   */
+  async statusSection(scope: Scope, staffId: number, asOf?: IsoDate) {
+    if (!scope.canSeePeople || !(await this.scopes.staffVisible(scope, staffId))) return null;
     const framework = await this.framework();
+    const view = await this.personView(framework, staffId, asOf ?? this.today(), DEFAULT_WINDOW_DAYS);
+    const names = new Map(framework.levels.map((l) => [l.code, l.name]));
+    return {
+      asOf: view.asOf,
+      windowDays: view.windowDays,
+      levels: view.levels.map((l) => ({ ...l, ...displayOf(l), lastLevelName: l.lastCompletion ? (names.get(l.lastCompletion.level) ?? null) : null })),
+    };
+  }
+
+  /** A person's status for every level they require, once they are known to be in scope. */
+  private async personView(framework: Framework, staffId: number, date: IsoDate, windowDays: number): Promise<PersonComplianceView> {
     const [record] = (await recordsOf(this.dataSource.manager, framework, [staffId])).values();
     if (!record) throw notFound('person', staffId);
     return {
@@ -75,21 +94,6 @@ export class ComplianceService {
       levels: this.assessAll(framework, record, date, windowDays)
         .filter((a): a is Assessment => a !== null)
         .map((a) => levelStatusView(framework, a)),
-    };
-  }
-
-  /**
-   * What views/partials/compliance-status.hbs shows on a person's record ("Status by level"),
-   * or null when the scope may not see the person. Pass it to the view as `complianceStatus`.
-   */
-  async statusSection(scope: Scope, staffId: number, asOf?: IsoDate) {
-    if (!scope.canSeePeople || !(await this.scopes.staffVisible(scope, staffId))) return null;
-    const [view, framework] = await Promise.all([this.forPerson(scope, staffId, asOf), this.framework()]);
-    const names = new Map(framework.levels.map((l) => [l.code, l.name]));
-    return {
-      asOf: view.asOf,
-      windowDays: view.windowDays,
-      levels: view.levels.map((l) => ({ ...l, ...displayOf(l), lastLevelName: l.lastCompletion ? (names.get(l.lastCompletion.level) ?? null) : null })),
     };
   }
 

@@ -34,37 +34,46 @@ export interface Framework {
   requirements: FrameworkRequirement[];
 }
 
+type FrameworkRow = {
+  kind: number;
+  id: number;
+  code: string | null;
+  name: string | null;
+  rank: number | null;
+  validity_months: number | null;
+  role_id: number | null;
+  level_id: number | null;
+  organisation_id: number | null;
+  grace_days: number | null;
+};
+
+const NO_NUMBER = 'CAST(NULL AS integer)';
+const NO_TEXT = 'CAST(NULL AS varchar)';
+
+/**
+ * The levels (1), roles (2) and requirements (3) in one statement: nearly every page needs them,
+ * and on PostgreSQL each statement is a round trip and a write to the socket.
+ */
+const FRAMEWORK_SQL = `SELECT kind, id, code, name, rank, validity_months, role_id, level_id, organisation_id, grace_days FROM (
+    SELECT 1 AS kind, id, code, name, rank, validity_months, ${NO_NUMBER} AS role_id, ${NO_NUMBER} AS level_id, ${NO_NUMBER} AS organisation_id, ${NO_NUMBER} AS grace_days FROM levels
+    UNION ALL SELECT 2, id, code, name, ${NO_NUMBER}, ${NO_NUMBER}, ${NO_NUMBER}, ${NO_NUMBER}, ${NO_NUMBER}, ${NO_NUMBER} FROM roles
+    UNION ALL SELECT 3, id, ${NO_TEXT}, ${NO_TEXT}, ${NO_NUMBER}, ${NO_NUMBER}, role_id, level_id, organisation_id, grace_days FROM requirements
+  ) framework ORDER BY kind, rank, id`;
+
+const orNull = (n: number | string | null) => (n === null ? null : Number(n));
+
 /** Loads the levels, roles and requirements the rules need (a few dozen rows). */
 export async function loadFramework(db: DataSource | EntityManager): Promise<Framework> {
-  const [levels, roles, requirements] = await Promise.all([
-    sql<{ id: number; code: string; name: string; rank: number; validity_months: number | null }>(
-      db,
-      'SELECT id, code, name, rank, validity_months FROM levels ORDER BY rank',
-    ),
-    sql<{ id: number; code: string; name: string }>(db, 'SELECT id, code, name FROM roles ORDER BY id'),
-    sql<{ role_id: number; level_id: number; organisation_id: number | null; grace_days: number | null }>(
-      db,
-      'SELECT role_id, level_id, organisation_id, grace_days FROM requirements ORDER BY id',
-    ),
-  ]);
-  return {
-    levels: levels.map((l) => ({
-      id: Number(l.id),
-      code: l.code,
-      name: l.name,
-      rank: Number(l.rank),
-      validityMonths: l.validity_months === null ? null : Number(l.validity_months),
-    })),
-    roles: roles.map((r) => ({ id: Number(r.id), code: r.code, name: r.name })),
-    requirements: requirements.map((r) => ({
-      roleId: Number(r.role_id),
-      levelId: Number(r.level_id),
-      organisationId: r.organisation_id === null ? null : Number(r.organisation_id),
-      graceDays: Number(r.grace_days ?? 0),
-    })),
-  };
+  const rows = await sql<FrameworkRow>(db, FRAMEWORK_SQL);
+  const framework: Framework = { levels: [], roles: [], requirements: [] };
+  for (const r of rows) {
+    const kind = Number(r.kind);
+    if (kind === 1) framework.levels.push({ id: Number(r.id), code: r.code!, name: r.name!, rank: Number(r.rank), validityMonths: orNull(r.validity_months) });
+    else if (kind === 2) framework.roles.push({ id: Number(r.id), code: r.code!, name: r.name! });
+    else framework.requirements.push({ roleId: Number(r.role_id), levelId: Number(r.level_id), organisationId: orNull(r.organisation_id), graceDays: Number(r.grace_days ?? 0) });
+  }
+  return framework;
 }
-
 
 export function levelFacts(framework: Framework): LevelFact[] {
   return framework.levels.map((l) => ({ code: l.code, rank: l.rank, validityMonths: l.validityMonths }));
