@@ -22,6 +22,9 @@ module.exports = {
   // PostgreSQL, SQLite's disk or a child process leaves its core to another (measured: 350 s with
   // two workers, 320 s with three, on an idle machine).
   maxWorkers: 3,
+  // Each suite leaves some of its modules in the worker's heap (1.2 GB by a worker's last suite,
+  // and its garbage collection slower with it): a worker past 800 MB after a suite is started afresh.
+  workerIdleMemoryLimit: '800MB',
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   setupFilesAfterEnv: ['<rootDir>/test/support/async-storages.ts', '<rootDir>/test/support/test-passwords.ts'],
 };
