@@ -71,7 +71,9 @@ export class OrganisationsService {
     const children = new Map<number | null, typeof rows>();
     for (const r of rows) {
       const parent = r.parent_id !== null && ids.has(Number(r.parent_id)) ? Number(r.parent_id) : null;
-      children.set(parent, [...(children.get(parent) ?? []), r]);
+      const siblings = children.get(parent);
+      if (siblings) siblings.push(r);
+      else children.set(parent, [r]);
     }
     const out: OrganisationChoice[] = [];
     const visit = (parent: number | null, indent: number) => {

@@ -92,10 +92,18 @@ export function figuresOf(f: TakeUpFacts): TakeUpFigures {
   };
 }
 
+/** One group of organisations: those `by` maps to `value` (organisations it maps to undefined are in none). */
+export interface TakeUpGroup {
+  by: (organisationId: number) => unknown;
+  value: unknown;
+}
+
 /** Take-up facts by period index, level id and organisation id. */
 export class TakeUpRows {
   /** By period and level ("period:level"), then by organisation id: a sum reads only its own period and level. */
   private readonly rows = new Map<string, Map<number, TakeUpFacts>>();
+  /** Sums already made: by period and level, then grouping, then group. */
+  private readonly grouped = new Map<string, Map<TakeUpGroup['by'], Map<unknown, TakeUpFacts>>>();
 
   private static key(period: number, levelId: number): string {
     return `${period}:${levelId}`;
@@ -110,13 +118,33 @@ export class TakeUpRows {
     return facts;
   }
 
-  /** Adds up the rows of one period and level over the organisations `include` accepts. */
-  sum(period: number, levelId: number, include: (organisationId: number) => boolean): TakeUpFacts {
-    const total = emptyFacts();
-    for (const [organisationId, facts] of this.rows.get(TakeUpRows.key(period, levelId)) ?? []) {
-      if (include(organisationId)) addFacts(total, facts);
+  /**
+   * Adds up the rows of one period and level: over every organisation (`group` null), or over those
+   * in one group of a grouping (each organisation's child of the root, or its sector). A grouping's
+   * sums are all made in one pass and kept, so a report of thousands of groups reads each row once.
+   */
+  sum(period: number, levelId: number, group: TakeUpGroup | null): TakeUpFacts {
+    const key = TakeUpRows.key(period, levelId);
+    const byOrganisation = this.rows.get(key);
+    if (group === null) {
+      const total = emptyFacts();
+      for (const facts of byOrganisation?.values() ?? []) addFacts(total, facts);
+      return total;
     }
-    return total;
+    let groupings = this.grouped.get(key);
+    if (!groupings) this.grouped.set(key, (groupings = new Map()));
+    let sums = groupings.get(group.by);
+    if (!sums) {
+      groupings.set(group.by, (sums = new Map()));
+      for (const [organisationId, facts] of byOrganisation ?? []) {
+        const value = group.by(organisationId);
+        if (value === undefined) continue;
+        let into = sums.get(value);
+        if (!into) sums.set(value, (into = emptyFacts()));
+        addFacts(into, facts);
+      }
+    }
+    return { ...(sums.get(group.value) ?? emptyFacts()) };
   }
 }
 

@@ -16,7 +16,7 @@ import type { LevelTarget } from '../targets/rag';
 import type { Organisation } from '../../organisations/organisation.entity';
 import { ComplianceFigures, type ComplianceGroups, type LevelCounts } from '../shared/compliance-figures';
 import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree } from '../shared/groups';
-import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, TakeUpRows, takeUpRows } from './quarterly-take-up';
+import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, type TakeUpGroup, TakeUpRows, takeUpRows } from './quarterly-take-up';
 import { dataVersion, REPORT_TABLES, TAKE_UP_TABLES } from '../../database/data-versions';
 import { keptKey, RecentResults } from '../shared/recent-results';
 
@@ -202,10 +202,10 @@ export class QuarterlyService {
     const before = compliance[this_ - 1];
 
     const groups = groupsOf(subtree);
-    const levelFigures = (include: (organisationId: number) => boolean, pick: (g: ComplianceGroups) => LevelCounts | undefined) =>
+    const levelFigures = (include: TakeUpGroup | null, pick: (g: ComplianceGroups) => LevelCounts | undefined) =>
       levels.map((l) => figuresFor(l, rows.sum(this_, l.id, include), pick(at), pick(before)));
 
-    const feedbackTotal = levels.reduce((sum, l) => addAll(sum, rows.sum(this_, l.id, () => true)), null as TakeUpFacts | null)!;
+    const feedbackTotal = levels.reduce((sum, l) => addAll(sum, rows.sum(this_, l.id, null)), null as TakeUpFacts | null)!;
     const levelCode = new Map(levels.map((l) => [l.id, l.code]));
 
     const report: QuarterlyReport = {
@@ -215,7 +215,7 @@ export class QuarterlyService {
       previousPeriod: periodView(quarters[this_ - 1]),
       ended: quarters[this_].end < today,
       asOf: today,
-      levels: levelFigures(() => true, (g) => g.total),
+      levels: levelFigures(null, (g) => g.total),
       byOrganisation: groups.organisations
         .map((o) => ({ ...o, levels: levelFigures(o.include, (g) => g.byOrganisation.get(o.id)) }))
         .filter((o) => !o.direct || hasAnything(o.levels))
@@ -225,7 +225,7 @@ export class QuarterlyService {
         period: periodView(q),
         label: quarterLabel(q),
         levels: levels.map((l) => {
-          const f = rows.sum(i, l.id, () => true);
+          const f = rows.sum(i, l.id, null);
           return { level: l.code, completions: f.completions, peopleTrained: f.peopleTrained, compliancePctAtEnd: compliance[i].total.get(l.code)?.compliancePct ?? null };
         }),
       })),
@@ -280,7 +280,7 @@ export class QuarterlyService {
       Promise.all(quarters.map(async (q) => ({ ...(await this.impact.totals(root.id, year, q.quarter, m)), label: quarterLabel(q) }))),
     ]);
     const groups = groupsOf(subtree);
-    const yearFigures = (include: (organisationId: number) => boolean, pick: (g: ComplianceGroups) => LevelCounts | undefined) =>
+    const yearFigures = (include: TakeUpGroup | null, pick: (g: ComplianceGroups) => LevelCounts | undefined) =>
       levels.map((l) => figuresFor(l, yearRows.sum(0, l.id, include), pick(compliance[4]), pick(compliance[0])));
 
     const report: AnnualReport = {
@@ -295,9 +295,9 @@ export class QuarterlyService {
         period: periodView(q),
         label: quarterLabel(q),
         ended: q.end < today,
-        levels: levels.map((l) => figuresFor(l, byQuarter.sum(i, l.id, () => true), compliance[i + 1].total, compliance[i].total)),
+        levels: levels.map((l) => figuresFor(l, byQuarter.sum(i, l.id, null), compliance[i + 1].total, compliance[i].total)),
       })),
-      totals: yearFigures(() => true, (g) => g.total),
+      totals: yearFigures(null, (g) => g.total),
       byOrganisation: groups.organisations
         .map((o) => ({ ...o, levels: yearFigures(o.include, (g) => g.byOrganisation.get(o.id)) }))
         .filter((o) => !o.direct || hasAnything(o.levels))
@@ -343,7 +343,10 @@ function summaryOf(subtree: Subtree): OrganisationSummary {
 
 /** The child organisations (and the root itself, for what sits directly in it) and the sectors present in the subtree. */
 function groupsOf(subtree: Subtree) {
-  const inGroup = (groupId: number) => (organisationId: number) => subtree.groupOf.get(organisationId) === groupId;
+  // Two groupings, each made once, so a grouping's sums are made together (TakeUpRows.sum).
+  const byGroup = (organisationId: number) => subtree.groupOf.get(organisationId);
+  const bySector = (organisationId: number) => subtree.organisations.get(organisationId)?.sector;
+  const inGroup = (groupId: number): TakeUpGroup => ({ by: byGroup, value: groupId });
   const organisations = [
     ...subtree.children.map((o) => ({ id: o.id, code: o.code, name: o.name, sector: o.sector, sectorName: sectorName(o.sector), direct: false, include: inGroup(o.id) })),
     {
@@ -359,7 +362,7 @@ function groupsOf(subtree: Subtree) {
   const present = new Set([...subtree.organisations.values()].map((o) => o.sector));
   const sectors = sectorsInOrder()
     .filter((s) => present.has(s.sector))
-    .map(({ sector, name }) => ({ sector, name, include: (organisationId: number) => subtree.organisations.get(organisationId)?.sector === sector }));
+    .map(({ sector, name }) => ({ sector, name, include: { by: bySector, value: sector } as TakeUpGroup }));
   return { organisations, sectors };
 }
 
