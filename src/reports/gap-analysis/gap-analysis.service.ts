@@ -25,7 +25,7 @@ import {
 import { FigureRow, GapAnalysisQuery, PeopleInScope } from './gap-analysis.query';
 import { ComplianceKeeper } from '../../compliance/kept/compliance-keeper';
 import { loadSubtree, Subtree } from '../shared/groups';
-import { FIGURES_TTL_MS, figuresKey, RecentResults } from '../shared/recent-results';
+import { FIGURES_TTL_MS, figuresKey, KEPT_ROWS, RecentResults } from '../shared/recent-results';
 import { subtreeIds } from '../../access/subtree';
 import { levelTargets } from '../targets/rag';
 import { type TargetBook, TargetsService } from '../targets/targets.service';
@@ -145,9 +145,10 @@ export class GapAnalysisService {
   /**
    * The figures of recent reports, kept while nothing they read has changed (figuresKey): a page
    * is viewed again and again, and by several people, between changes to the data. Targets,
-   * names and the tree are read afresh on each view.
+   * names and the tree are read afresh on each view. At most KEPT_ROWS rows in all: at 500,000
+   * people one date's figures are some 40,000 rows.
    */
-  private readonly recentFigures = new RecentResults<FigureRow[]>(FIGURES_TTL_MS, 200);
+  private readonly recentFigures = new RecentResults<FigureRow[]>(FIGURES_TTL_MS, 200, { of: (rows) => rows.length, most: KEPT_ROWS });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

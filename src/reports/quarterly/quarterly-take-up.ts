@@ -105,6 +105,13 @@ export class TakeUpRows {
   /** Sums already made: by period and level, then grouping, then group. */
   private readonly grouped = new Map<string, Map<TakeUpGroup['by'], Map<unknown, TakeUpFacts>>>();
 
+  /** How many rows (a period, level and organisation each) it holds. */
+  get size(): number {
+    let rows = 0;
+    for (const byOrganisation of this.rows.values()) rows += byOrganisation.size;
+    return rows;
+  }
+
   private static key(period: number, levelId: number): string {
     return `${period}:${levelId}`;
   }

@@ -18,7 +18,7 @@ import { ComplianceFigures, type ComplianceGroups, type LevelCounts } from '../s
 import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree } from '../shared/groups';
 import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, type TakeUpGroup, TakeUpRows, takeUpRows } from './quarterly-take-up';
 import { dataVersion, REPORT_TABLES, TAKE_UP_TABLES } from '../../database/data-versions';
-import { keptKey, RecentResults } from '../shared/recent-results';
+import { KEPT_ROWS, keptKey, RecentResults } from '../shared/recent-results';
 
 export interface PeriodView {
   year: number;
@@ -151,7 +151,7 @@ export class QuarterlyService {
   private readonly trends = new RecentResults<TrendPoint[]>(5 * 60_000, 200);
   private readonly years = new RecentResults<AnnualQuarter[]>(5 * 60_000, 200);
   /** Take-up rows by organisation and periods, kept like compliance figures: keyed on the change counters of what they read. */
-  private readonly takeUps = new RecentResults<TakeUpRows>(10 * 60_000, 200);
+  private readonly takeUps = new RecentResults<TakeUpRows>(10 * 60_000, 200, { of: (rows) => rows.size, most: KEPT_ROWS });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

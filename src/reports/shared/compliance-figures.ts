@@ -35,7 +35,7 @@ import { factsOfSubtree, loadLevelFacts, loadRequirementFacts, type PersonFacts 
 import { GapAnalysisQueryDto, type GapAnalysisView, type LevelFiguresView } from '../gap-analysis/gap-analysis.dto';
 import { GapAnalysisService } from '../gap-analysis/gap-analysis.service';
 import type { Subtree } from './groups';
-import { FIGURES_TTL_MS, figuresKey, RecentResults } from './recent-results';
+import { FIGURES_TTL_MS, figuresKey, KEPT_ROWS, RecentResults } from './recent-results';
 import { organisationPathsUnder } from '../../access/organisation-tree';
 import { subtreeIds } from '../../access/subtree';
 
@@ -76,7 +76,7 @@ export abstract class ComplianceFigures {
  */
 @Injectable()
 export class GapAnalysisComplianceFigures extends ComplianceFigures {
-  private readonly answers = new RecentResults<ComplianceGroups>(FIGURES_TTL_MS, 500);
+  private readonly answers = new RecentResults<ComplianceGroups>(FIGURES_TTL_MS, 500, { of: (g) => 1 + g.byOrganisation.size + g.bySector.size + g.byRole.size, most: KEPT_ROWS });
 
   constructor(
     private readonly gapAnalysis: GapAnalysisService,

@@ -4,17 +4,21 @@ import { COMPLIANCE_TABLES, dataVersion } from '../../database/data-versions';
 import { viewerKey } from './groups';
 
 /**
- * Results kept for a few minutes, the oldest dropped first beyond `size`. Keys that should stop
- * matching when the data changes carry the change counters of what the result read
- * (src/database/data-versions.ts); the time limit covers changes made outside the app. A null
- * key (a result that may not be kept, see keptKey) finds nothing and keeps nothing.
+ * Results kept for a few minutes, the oldest dropped first beyond `size` results, and, when they
+ * are weighed (by their rows), beyond `rows.most` rows in all: a large partnership's results are
+ * large, and the memory they hold stays bounded. Keys that should stop matching when the data
+ * changes carry the change counters of what the result read (src/database/data-versions.ts); the
+ * time limit covers changes made outside the app. A null key (a result that may not be kept, see
+ * keptKey) finds nothing and keeps nothing.
  */
 export class RecentResults<T> {
-  private readonly entries = new Map<string, { at: number; value: T }>();
+  private readonly entries = new Map<string, { at: number; value: T; rows: number }>();
+  private rowsKept = 0;
 
   constructor(
     private readonly ttlMs: number,
     private readonly size: number,
+    private readonly rows: { of: (value: T) => number; most: number } = { of: () => 0, most: Infinity },
   ) {}
 
   get(key: string | null): T | undefined {
@@ -26,11 +30,25 @@ export class RecentResults<T> {
 
   set(key: string | null, value: T): void {
     if (key === null) return;
+    this.drop(key);
+    const rows = this.rows.of(value);
+    // A result larger than everything allowed is not kept at all.
+    if (rows > this.rows.most) return;
+    this.entries.set(key, { at: Date.now(), value, rows });
+    this.rowsKept += rows;
+    while (this.entries.size > this.size || this.rowsKept > this.rows.most) this.drop(this.entries.keys().next().value!);
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
     this.entries.delete(key);
-    this.entries.set(key, { at: Date.now(), value });
-    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+    this.rowsKept -= entry.rows;
   }
 }
+
+/** The rows a cache of report results holds at most (a few tens of megabytes), whatever the partnership's size. */
+export const KEPT_ROWS = 200_000;
 
 /** How long compliance figures are kept even if nothing seems to have changed. */
 export const FIGURES_TTL_MS = 10 * 60_000;
