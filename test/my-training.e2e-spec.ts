@@ -284,7 +284,8 @@ describeEachDatabase('my training: sign-in links, a person’s own record, booki
           .expect(201)
       ).body.id as number;
       await admin.post(`/api/sessions/${session}/bookings`).send({ employeeRefs: ['ANN', 'BOB'] }).expect(201);
-      await t.app.get(SessionMessages).dayBeforeReminders();
+      // In the morning: day-before reminders are not sent in the night, whatever time the suite runs.
+      await t.app.get(SessionMessages).dayBeforeReminders(new Date(`${today}T10:00:00Z`));
       const reminders = async (email: string) => (await outbox(email)).filter((m) => m.kind === 'session-reminder');
       expect((await reminders('ann@example.org')).length).toBe(0);
       expect((await reminders('bob@example.org')).length).toBe(1);
