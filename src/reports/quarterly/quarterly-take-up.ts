@@ -92,18 +92,10 @@ export function figuresOf(f: TakeUpFacts): TakeUpFigures {
   };
 }
 
-/** One group of organisations: those `by` maps to `value` (organisations it maps to undefined are in none). */
-export interface TakeUpGroup {
-  by: (organisationId: number) => unknown;
-  value: unknown;
-}
-
 /** Take-up facts by period index, level id and organisation id. */
 export class TakeUpRows {
   /** By period and level ("period:level"), then by organisation id: a sum reads only its own period and level. */
   private readonly rows = new Map<string, Map<number, TakeUpFacts>>();
-  /** Sums already made: by period and level, then grouping, then group. */
-  private readonly grouped = new Map<string, Map<TakeUpGroup['by'], Map<unknown, TakeUpFacts>>>();
 
   /** How many rows (a period, level and organisation each) it holds. */
   get size(): number {
@@ -125,34 +117,49 @@ export class TakeUpRows {
     return facts;
   }
 
-  /**
-   * Adds up the rows of one period and level: over every organisation (`group` null), or over those
-   * in one group of a grouping (each organisation's child of the root, or its sector). A grouping's
-   * sums are all made in one pass and kept, so a report of thousands of groups reads each row once.
-   */
-  sum(period: number, levelId: number, group: TakeUpGroup | null): TakeUpFacts {
-    const key = TakeUpRows.key(period, levelId);
-    const byOrganisation = this.rows.get(key);
-    if (group === null) {
-      const total = emptyFacts();
-      for (const facts of byOrganisation?.values() ?? []) addFacts(total, facts);
-      return total;
-    }
-    let groupings = this.grouped.get(key);
-    if (!groupings) this.grouped.set(key, (groupings = new Map()));
-    let sums = groupings.get(group.by);
-    if (!sums) {
-      groupings.set(group.by, (sums = new Map()));
-      for (const [organisationId, facts] of byOrganisation ?? []) {
-        const value = group.by(organisationId);
-        if (value === undefined) continue;
-        let into = sums.get(value);
-        if (!into) sums.set(value, (into = emptyFacts()));
-        addFacts(into, facts);
-      }
-    }
-    return { ...(sums.get(group.value) ?? emptyFacts()) };
+  /** Adds up the rows of one period and level over every organisation. */
+  sum(period: number, levelId: number): TakeUpFacts {
+    const total = emptyFacts();
+    for (const facts of this.rows.get(TakeUpRows.key(period, levelId))?.values() ?? []) addFacts(total, facts);
+    return total;
   }
+
+  /** Adds up the rows of one period and level by group, in one pass: `by` names each organisation's group (undefined: none). */
+  sumsBy(period: number, levelId: number, by: (organisationId: number) => unknown): Map<unknown, TakeUpFacts> {
+    const sums = new Map<unknown, TakeUpFacts>();
+    for (const [organisationId, facts] of this.rows.get(TakeUpRows.key(period, levelId)) ?? []) {
+      const group = by(organisationId);
+      if (group === undefined) continue;
+      let into = sums.get(group);
+      if (!into) sums.set(group, (into = emptyFacts()));
+      addFacts(into, facts);
+    }
+    return sums;
+  }
+}
+
+/** One group of organisations: those `by` maps to `value`. */
+export interface TakeUpGroup {
+  by: (organisationId: number) => unknown;
+  value: unknown;
+}
+
+/**
+ * Sums of take-up rows for one report: over every organisation (group null) or over one group.
+ * Each grouping's sums are made once, in one pass, so a report of thousands of groups reads each
+ * row once. Made for each report, not kept with the rows (which are kept between reports).
+ */
+export function takeUpSums(rows: TakeUpRows): (period: number, levelId: number, group: TakeUpGroup | null) => TakeUpFacts {
+  const made = new Map<TakeUpGroup['by'], Map<string, Map<unknown, TakeUpFacts>>>();
+  return (period, levelId, group) => {
+    if (group === null) return rows.sum(period, levelId);
+    let byPeriodLevel = made.get(group.by);
+    if (!byPeriodLevel) made.set(group.by, (byPeriodLevel = new Map()));
+    const key = `${period}:${levelId}`;
+    let sums = byPeriodLevel.get(key);
+    if (!sums) byPeriodLevel.set(key, (sums = rows.sumsBy(period, levelId, group.by)));
+    return { ...(sums.get(group.value) ?? emptyFacts()) };
+  };
 }
 
 /**

@@ -16,7 +16,7 @@ import type { LevelTarget } from '../targets/rag';
 import type { Organisation } from '../../organisations/organisation.entity';
 import { ComplianceFigures, type ComplianceGroups, type LevelCounts } from '../shared/compliance-figures';
 import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree } from '../shared/groups';
-import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, type TakeUpGroup, TakeUpRows, takeUpRows } from './quarterly-take-up';
+import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, type TakeUpGroup, TakeUpRows, takeUpRows, takeUpSums } from './quarterly-take-up';
 import { dataVersion, REPORT_TABLES, TAKE_UP_TABLES } from '../../database/data-versions';
 import { KEPT_ROWS, keptKey, RecentResults } from '../shared/recent-results';
 
@@ -202,10 +202,11 @@ export class QuarterlyService {
     const before = compliance[this_ - 1];
 
     const groups = groupsOf(subtree);
+    const sum = takeUpSums(rows);
     const levelFigures = (include: TakeUpGroup | null, pick: (g: ComplianceGroups) => LevelCounts | undefined) =>
-      levels.map((l) => figuresFor(l, rows.sum(this_, l.id, include), pick(at), pick(before)));
+      levels.map((l) => figuresFor(l, sum(this_, l.id, include), pick(at), pick(before)));
 
-    const feedbackTotal = levels.reduce((sum, l) => addAll(sum, rows.sum(this_, l.id, null)), null as TakeUpFacts | null)!;
+    const feedbackTotal = levels.reduce((total, l) => addAll(total, rows.sum(this_, l.id)), null as TakeUpFacts | null)!;
     const levelCode = new Map(levels.map((l) => [l.id, l.code]));
 
     const report: QuarterlyReport = {
@@ -225,7 +226,7 @@ export class QuarterlyService {
         period: periodView(q),
         label: quarterLabel(q),
         levels: levels.map((l) => {
-          const f = rows.sum(i, l.id, null);
+          const f = rows.sum(i, l.id);
           return { level: l.code, completions: f.completions, peopleTrained: f.peopleTrained, compliancePctAtEnd: compliance[i].total.get(l.code)?.compliancePct ?? null };
         }),
       })),
@@ -280,8 +281,9 @@ export class QuarterlyService {
       Promise.all(quarters.map(async (q) => ({ ...(await this.impact.totals(root.id, year, q.quarter, m)), label: quarterLabel(q) }))),
     ]);
     const groups = groupsOf(subtree);
+    const yearSum = takeUpSums(yearRows);
     const yearFigures = (include: TakeUpGroup | null, pick: (g: ComplianceGroups) => LevelCounts | undefined) =>
-      levels.map((l) => figuresFor(l, yearRows.sum(0, l.id, include), pick(compliance[4]), pick(compliance[0])));
+      levels.map((l) => figuresFor(l, yearSum(0, l.id, include), pick(compliance[4]), pick(compliance[0])));
 
     const report: AnnualReport = {
       organisation: summaryOf(subtree),
@@ -295,7 +297,7 @@ export class QuarterlyService {
         period: periodView(q),
         label: quarterLabel(q),
         ended: q.end < today,
-        levels: levels.map((l) => figuresFor(l, byQuarter.sum(i, l.id, null), compliance[i + 1].total, compliance[i].total)),
+        levels: levels.map((l) => figuresFor(l, byQuarter.sum(i, l.id), compliance[i + 1].total, compliance[i].total)),
       })),
       totals: yearFigures(null, (g) => g.total),
       byOrganisation: groups.organisations
@@ -343,7 +345,7 @@ function summaryOf(subtree: Subtree): OrganisationSummary {
 
 /** The child organisations (and the root itself, for what sits directly in it) and the sectors present in the subtree. */
 function groupsOf(subtree: Subtree) {
-  // Two groupings, each made once, so a grouping's sums are made together (TakeUpRows.sum).
+  // Two groupings, each made once, so a grouping's sums are made together (takeUpSums).
   const byGroup = (organisationId: number) => subtree.groupOf.get(organisationId);
   const bySector = (organisationId: number) => subtree.organisations.get(organisationId)?.sector;
   const inGroup = (groupId: number): TakeUpGroup => ({ by: byGroup, value: groupId });
