@@ -11,7 +11,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { organisationPathsOfStaff, organisationPathsUnder } from '../access/organisation-tree';
 import { subtreeIds } from '../access/subtree';
 import type { IsoDate } from '../common/dates';
-import { sql } from '../database/sql';
+import { paddedList, sql } from '../database/sql';
 import { type Framework, levelFacts, loadFramework, requirementFacts } from './framework';
 import type { CompletionFact, LevelFact, PersonFact, RequirementFact } from './rules';
 
@@ -53,7 +53,8 @@ export async function recordsOf(m: EntityManager, framework: Framework, staffIds
   const roleCode = new Map(framework.roles.map((r) => [r.id, r.code]));
   const rankOf = new Map(framework.levels.map((l) => [l.id, l.rank]));
   for (let from = 0; from < staffIds.length; from += CHUNK) {
-    const ids = staffIds.slice(from, from + CHUNK);
+    // Padded to a few lengths of IN list (sql.ts, "Statement shapes").
+    const ids = paddedList(staffIds.slice(from, from + CHUNK));
     const list = ids.map((_, i) => `$${i + 1}`).join(', ');
     const people = await sql<{
       id: number;

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { sql } from '../database/sql';
+import { inStatements, sql } from '../database/sql';
 
 // SQLite binds at most 32,766 parameters a statement and PostgreSQL 65,535: stay well under both.
 const MAX_PARAMS = 30_000;
@@ -9,7 +9,7 @@ function rowsPerStatement(columns: number): number {
   return Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / columns)));
 }
 
-/** Multi-row INSERTs, a statement per few hundred rows; with `returning`, the rows that came back. */
+/** Multi-row INSERTs, a statement per few hundred rows (in a few lengths: sql.ts, "Statement shapes"); with `returning`, the rows that came back. */
 export async function bulkInsert<T = Record<string, unknown>>(
   m: EntityManager,
   table: string,
@@ -18,9 +18,7 @@ export async function bulkInsert<T = Record<string, unknown>>(
   returning?: string,
 ): Promise<T[]> {
   const out: T[] = [];
-  const size = rowsPerStatement(columns.length);
-  for (let start = 0; start < rows.length; start += size) {
-    const slice = rows.slice(start, start + size);
+  for (const slice of inStatements(rows, rowsPerStatement(columns.length))) {
     const params: unknown[] = [];
     const values = slice.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`);
     const text = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}${returning ? ` RETURNING ${returning}` : ''}`;
@@ -37,15 +35,13 @@ export interface UpdateColumn {
 
 /**
  * Updates many rows by id in a few statements (UPDATE ... FROM a VALUES list, which SQLite 3.33+
- * and PostgreSQL both run). Each row is [id, ...values in the order of `columns`].
+ * and PostgreSQL both run), in a few lengths as bulkInsert. Each row is [id, ...values in the order of `columns`].
  */
 export async function bulkUpdate(m: EntityManager, table: string, columns: UpdateColumn[], rows: unknown[][], touch = true): Promise<void> {
-  const size = rowsPerStatement(columns.length + 1);
   const names = ['id', ...columns.map((c) => c.name)];
   // PostgreSQL types VALUES parameters as text: integers need a cast to compare and assign.
   const integer = [true, ...columns.map((c) => Boolean(c.integer))];
-  for (let start = 0; start < rows.length; start += size) {
-    const slice = rows.slice(start, start + size);
+  for (const slice of inStatements(rows, rowsPerStatement(columns.length + 1))) {
     const params: unknown[] = [];
     const values = slice.map(
       (row) => `(${row.map((v, i) => (params.push(v), integer[i] ? `CAST($${params.length} AS integer)` : `$${params.length}`)).join(', ')})`,

@@ -4,7 +4,7 @@
  * rules' facts, and written in the transaction that made them stale.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { isPostgres, sql } from '../../database/sql';
+import { inStatements, isPostgres, paddedList, sql } from '../../database/sql';
 import { recordsOf } from '../facts';
 import { levelFacts, loadFramework, requirementFacts } from '../framework';
 import type { Status } from '../rules';
@@ -76,10 +76,11 @@ export async function refreshPeople(m: EntityManager, staffIds: number[]): Promi
         rows.push([person.id, levelIdOfRank.get(span.levelRank), person.organisationId, roleIds, span.fromOn, span.untilOn, span.metUntil, span.graceEnds]);
       }
     }
-    const list = ids.map((_, i) => `$${i + 1}`).join(', ');
-    await sql(m, `DELETE FROM compliance_spans WHERE staff_id IN (${list})`, ids);
-    for (let k = 0; k < rows.length; k += REFRESH_BATCH) {
-      const some = rows.slice(k, k + REFRESH_BATCH);
+    // A few statement lengths only, however many people and spans (sql.ts, "Statement shapes").
+    const padded = paddedList(ids);
+    const list = padded.map((_, i) => `$${i + 1}`).join(', ');
+    await sql(m, `DELETE FROM compliance_spans WHERE staff_id IN (${list})`, padded);
+    for (const some of inStatements(rows, REFRESH_BATCH)) {
       const values = some.map((_, r) => `(${Array.from({ length: 8 }, (__, c) => `$${r * 8 + c + 1}`).join(', ')})`).join(', ');
       await sql(
         m,
@@ -87,7 +88,7 @@ export async function refreshPeople(m: EntityManager, staffIds: number[]): Promi
         some.flat(),
       );
     }
-    await sql(m, `DELETE FROM compliance_stale WHERE staff_id IN (${list})`, ids);
+    await sql(m, `DELETE FROM compliance_stale WHERE staff_id IN (${list})`, padded);
   }
 }
 

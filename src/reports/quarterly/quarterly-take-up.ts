@@ -1,15 +1,17 @@
 /**
  * Take-up figures of DOMAIN.md ("Report definitions", quarterly take-up) as set-based SQL that
- * runs on SQLite and PostgreSQL. Three queries cover any run of periods at once; each answers per
- * period, level and organisation, so the same rows add up to the whole subtree, each child
- * organisation and each sector (a person belongs to one organisation, a session to one host, so
- * distinct people and sessions add up exactly).
+ * runs on SQLite and PostgreSQL. Three queries cover any run of periods at once; each counts per
+ * period, level and organisation, then adds those up per place (the child of the report's root
+ * the organisation is under, and its sector), so the same rows add up to the whole subtree, each
+ * child organisation and each sector (a person belongs to one organisation, a session to one host,
+ * so distinct people and sessions add up exactly). Only those few hundred sums leave the database:
+ * at 500,000 people, rows per organisation were some 90,000 a quarterly report.
  */
 import type { EntityManager } from 'typeorm';
 import type { IsoDate } from '../../common/dates';
 import { sql } from '../../database/sql';
 import { meanOf } from '../shared/groups';
-import { subtreeIds } from '../../access/subtree';
+import { ancestorAt, subtreeIds } from '../../access/subtree';
 
 export interface Period {
   start: IsoDate;
@@ -92,15 +94,24 @@ export function figuresOf(f: TakeUpFacts): TakeUpFigures {
   };
 }
 
-/** Take-up facts by period index, level id and organisation id. */
-export class TakeUpRows {
-  /** By period and level ("period:level"), then by organisation id: a sum reads only its own period and level. */
-  private readonly rows = new Map<string, Map<number, TakeUpFacts>>();
+/**
+ * Where take-up is counted: the child of the report's root an organisation is under (the root's
+ * own id for the root itself) and the organisation's sector.
+ */
+export interface TakeUpPlace {
+  child: number;
+  sector: string;
+}
 
-  /** How many rows (a period, level and organisation each) it holds. */
+/** Take-up facts by period index, level id and place. */
+export class TakeUpRows {
+  /** By period and level ("period:level"), then by place: a sum reads only its own period and level. */
+  private readonly rows = new Map<string, Map<string, { place: TakeUpPlace; facts: TakeUpFacts }>>();
+
+  /** How many rows (a period, level and place each) it holds. */
   get size(): number {
     let rows = 0;
-    for (const byOrganisation of this.rows.values()) rows += byOrganisation.size;
+    for (const byPlace of this.rows.values()) rows += byPlace.size;
     return rows;
   }
 
@@ -108,27 +119,28 @@ export class TakeUpRows {
     return `${period}:${levelId}`;
   }
 
-  at(period: number, levelId: number, organisationId: number): TakeUpFacts {
+  at(period: number, levelId: number, place: TakeUpPlace): TakeUpFacts {
     const key = TakeUpRows.key(period, levelId);
-    let byOrganisation = this.rows.get(key);
-    if (!byOrganisation) this.rows.set(key, (byOrganisation = new Map()));
-    let facts = byOrganisation.get(organisationId);
-    if (!facts) byOrganisation.set(organisationId, (facts = emptyFacts()));
-    return facts;
+    let byPlace = this.rows.get(key);
+    if (!byPlace) this.rows.set(key, (byPlace = new Map()));
+    const placeKey = `${place.child}|${place.sector}`;
+    let row = byPlace.get(placeKey);
+    if (!row) byPlace.set(placeKey, (row = { place, facts: emptyFacts() }));
+    return row.facts;
   }
 
-  /** Adds up the rows of one period and level over every organisation. */
+  /** Adds up the rows of one period and level over every place. */
   sum(period: number, levelId: number): TakeUpFacts {
     const total = emptyFacts();
-    for (const facts of this.rows.get(TakeUpRows.key(period, levelId))?.values() ?? []) addFacts(total, facts);
+    for (const { facts } of this.rows.get(TakeUpRows.key(period, levelId))?.values() ?? []) addFacts(total, facts);
     return total;
   }
 
-  /** Adds up the rows of one period and level by group, in one pass: `by` names each organisation's group (undefined: none). */
-  sumsBy(period: number, levelId: number, by: (organisationId: number) => unknown): Map<unknown, TakeUpFacts> {
+  /** Adds up the rows of one period and level by group, in one pass: `by` names each place's group (undefined: none). */
+  sumsBy(period: number, levelId: number, by: (place: TakeUpPlace) => unknown): Map<unknown, TakeUpFacts> {
     const sums = new Map<unknown, TakeUpFacts>();
-    for (const [organisationId, facts] of this.rows.get(TakeUpRows.key(period, levelId)) ?? []) {
-      const group = by(organisationId);
+    for (const { place, facts } of this.rows.get(TakeUpRows.key(period, levelId))?.values() ?? []) {
+      const group = by(place);
       if (group === undefined) continue;
       let into = sums.get(group);
       if (!into) sums.set(group, (into = emptyFacts()));
@@ -138,9 +150,9 @@ export class TakeUpRows {
   }
 }
 
-/** One group of organisations: those `by` maps to `value`. */
+/** One group of places: those `by` maps to `value`. */
 export interface TakeUpGroup {
-  by: (organisationId: number) => unknown;
+  by: (place: TakeUpPlace) => unknown;
   value: unknown;
 }
 
@@ -176,12 +188,21 @@ export async function takeUpRows(m: EntityManager, rootId: number, periods: Peri
   const bucket = (column: string) =>
     periods.length === 1 ? '0' : `CASE ${periods.map((_, i) => `WHEN ${column} <= $${i + 4} THEN ${i}`).join(' ')} END`;
   const subtree = subtreeIds('$1');
+  // A query's rows per organisation `q`, added up per place: the child of the root `q` is under (NULL for the root) and its sector.
+  const child = ancestorAt('q.organisation_id', 'og.depth - (SELECT ro.depth FROM organisations ro WHERE ro.id = $1) - 1');
+  const perPlace = (perOrganisation: string, sums: string[]) =>
+    `SELECT q.period, q.level_id, ${child} AS child, og.sector, ${sums.map((c) => `SUM(q.${c}) AS ${c}`).join(', ')}
+     FROM (${perOrganisation}) q JOIN organisations og ON og.id = q.organisation_id
+     GROUP BY q.period, q.level_id, 3, og.sector`;
+  type Place = { child: number | string | null; sector: string };
+  const placeOf = (r: Place): TakeUpPlace => ({ child: r.child === null ? rootId : Number(r.child), sector: String(r.sector) });
 
   // Completions at each level in the period by people of the subtree; a person is a refresher when
   // they held a completion at that rank or above dated before their first one at the level in the period.
-  const people = await sql<{ period: number; level_id: number; organisation_id: number; completions: number; people_trained: number; refresher: number }>(
+  const people = await sql<Place & { period: number; level_id: number; completions: number; people_trained: number; refresher: number }>(
     m,
-    `SELECT f.period, f.level_id, f.organisation_id,
+    perPlace(
+      `SELECT f.period, f.level_id, f.organisation_id,
             SUM(f.n) AS completions,
             COUNT(*) AS people_trained,
             SUM(CASE WHEN EXISTS (
@@ -198,10 +219,12 @@ export async function takeUpRows(m: EntityManager, rootId: number, periods: Peri
        GROUP BY x.period, x.staff_id, x.level_id, x.organisation_id
      ) f JOIN levels l ON l.id = f.level_id
      GROUP BY f.period, f.level_id, f.organisation_id`,
+      ['completions', 'people_trained', 'refresher'],
+    ),
     params,
   );
   for (const r of people) {
-    const facts = out.at(Number(r.period), Number(r.level_id), Number(r.organisation_id));
+    const facts = out.at(Number(r.period), Number(r.level_id), placeOf(r));
     facts.completions += Number(r.completions);
     facts.peopleTrained += Number(r.people_trained);
     facts.refresher += Number(r.refresher);
@@ -215,40 +238,45 @@ export async function takeUpRows(m: EntityManager, rootId: number, periods: Peri
       AND ts.host_organisation_id IN (${subtree})`;
 
   // Places booked leave out cancellations, the waiting list and walk-ins; walk-ins count as attended.
-  const sessions = await sql<{ period: number; level_id: number; organisation_id: number; sessions: number; booked: number; attended: number; no_shows: number }>(
+  const sessions = await sql<Place & { period: number; level_id: number; sessions: number; booked: number; attended: number; no_shows: number }>(
     m,
-    `SELECT d.period, d.level_id, d.organisation_id,
+    perPlace(
+      `SELECT d.period, d.level_id, d.organisation_id,
             COUNT(DISTINCT d.id) AS sessions,
             SUM(CASE WHEN b.status = 'booked' AND NOT b.walk_in THEN 1 ELSE 0 END) AS booked,
             SUM(CASE WHEN b.status = 'booked' AND b.attendance = 'attended' THEN 1 ELSE 0 END) AS attended,
             SUM(CASE WHEN b.status = 'booked' AND b.attendance = 'no_show' THEN 1 ELSE 0 END) AS no_shows
      FROM (${deliveredSessions}) d LEFT JOIN bookings b ON b.session_id = d.id
      GROUP BY d.period, d.level_id, d.organisation_id`,
+      ['sessions', 'booked', 'attended', 'no_shows'],
+    ),
     params,
   );
   for (const r of sessions) {
-    const facts = out.at(Number(r.period), Number(r.level_id), Number(r.organisation_id));
+    const facts = out.at(Number(r.period), Number(r.level_id), placeOf(r));
     facts.sessionsDelivered += Number(r.sessions);
     facts.placesBooked += Number(r.booked ?? 0);
     facts.attended += Number(r.attended ?? 0);
     facts.noShows += Number(r.no_shows ?? 0);
   }
 
-  const feedback = await sql<{
-    period: number;
-    level_id: number;
-    organisation_id: number;
-    responses: number;
-    rating_sum: number;
-    recognise_pairs: number;
-    recognise_before: number | null;
-    recognise_after: number | null;
-    refer_pairs: number;
-    refer_before: number | null;
-    refer_after: number | null;
-  }>(
+  const feedback = await sql<
+    Place & {
+      period: number;
+      level_id: number;
+      responses: number;
+      rating_sum: number;
+      recognise_pairs: number;
+      recognise_before: number | null;
+      recognise_after: number | null;
+      refer_pairs: number;
+      refer_before: number | null;
+      refer_after: number | null;
+    }
+  >(
     m,
-    `SELECT d.period, d.level_id, d.organisation_id,
+    perPlace(
+      `SELECT d.period, d.level_id, d.organisation_id,
             COUNT(*) AS responses,
             SUM(f.overall_rating) AS rating_sum,
             SUM(CASE WHEN f.recognise_before IS NOT NULL AND f.recognise_after IS NOT NULL THEN 1 ELSE 0 END) AS recognise_pairs,
@@ -259,10 +287,12 @@ export async function takeUpRows(m: EntityManager, rootId: number, periods: Peri
             SUM(CASE WHEN f.refer_before IS NOT NULL AND f.refer_after IS NOT NULL THEN f.refer_after ELSE 0 END) AS refer_after
      FROM (${deliveredSessions}) d JOIN session_feedback f ON f.session_id = d.id
      GROUP BY d.period, d.level_id, d.organisation_id`,
+      ['responses', 'rating_sum', 'recognise_pairs', 'recognise_before', 'recognise_after', 'refer_pairs', 'refer_before', 'refer_after'],
+    ),
     params,
   );
   for (const r of feedback) {
-    const facts = out.at(Number(r.period), Number(r.level_id), Number(r.organisation_id));
+    const facts = out.at(Number(r.period), Number(r.level_id), placeOf(r));
     facts.feedbackCount += Number(r.responses);
     facts.ratingSum += Number(r.rating_sum ?? 0);
     facts.recognisePairs += Number(r.recognise_pairs ?? 0);

@@ -16,7 +16,7 @@ import type { LevelTarget } from '../targets/rag';
 import type { Organisation } from '../../organisations/organisation.entity';
 import { ComplianceFigures, type ComplianceGroups, type LevelCounts } from '../shared/compliance-figures';
 import { type LevelRef, loadLevels, loadSubtree, meanOf, sectorName, sectorsInOrder, type Subtree } from '../shared/groups';
-import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, type TakeUpGroup, TakeUpRows, takeUpRows, takeUpSums } from './quarterly-take-up';
+import { feedbackComments, figuresOf, type Period, type TakeUpFacts, type TakeUpFigures, type TakeUpGroup, type TakeUpPlace, TakeUpRows, takeUpRows, takeUpSums } from './quarterly-take-up';
 import { dataVersion, REPORT_TABLES, TAKE_UP_TABLES } from '../../database/data-versions';
 import { KEPT_ROWS, keptKey, RecentResults } from '../shared/recent-results';
 
@@ -150,7 +150,7 @@ export function lastEndedQuarter(today: string = todayIso()): { year: number; qu
 export class QuarterlyService {
   private readonly trends = new RecentResults<TrendPoint[]>(5 * 60_000, 200);
   private readonly years = new RecentResults<AnnualQuarter[]>(5 * 60_000, 200);
-  /** Take-up rows by organisation and periods, kept like compliance figures: keyed on the change counters of what they read. */
+  /** Take-up rows by place and periods, kept like compliance figures: keyed on the change counters of what they read. */
   private readonly takeUps = new RecentResults<TakeUpRows>(10 * 60_000, 200, { of: (rows) => rows.size, most: KEPT_ROWS });
 
   constructor(
@@ -345,9 +345,9 @@ function summaryOf(subtree: Subtree): OrganisationSummary {
 
 /** The child organisations (and the root itself, for what sits directly in it) and the sectors present in the subtree. */
 function groupsOf(subtree: Subtree) {
-  // Two groupings, each made once, so a grouping's sums are made together (takeUpSums).
-  const byGroup = (organisationId: number) => subtree.groupOf.get(organisationId);
-  const bySector = (organisationId: number) => subtree.organisations.get(organisationId)?.sector;
+  // Two groupings of the take-up rows' places, each made once, so a grouping's sums are made together (takeUpSums).
+  const byGroup = (place: TakeUpPlace) => place.child;
+  const bySector = (place: TakeUpPlace) => place.sector;
   const inGroup = (groupId: number): TakeUpGroup => ({ by: byGroup, value: groupId });
   const organisations = [
     ...subtree.children.map((o) => ({ id: o.id, code: o.code, name: o.name, sector: o.sector, sectorName: sectorName(o.sector), direct: false, include: inGroup(o.id) })),
