@@ -27,6 +27,7 @@ import { loadConfig } from '../../src/config/app-config';
 import { TokensService } from '../../src/users/tokens.service';
 import { UsersService } from '../../src/users/users.service';
 import { generatePartnership } from '../generator';
+import { serverNodeOptions } from './support';
 
 export interface ImportsBenchContext {
   /** People in the generated database (default 50,000). */
@@ -89,7 +90,7 @@ export async function importsBench(ctx: ImportsBenchContext = {}): Promise<Impor
 
     const startServer = async () => {
       const port = await freePort();
-      const child = spawn(process.execPath, [main], {
+      const child = spawn(process.execPath, [...serverNodeOptions(main), main], {
         env: { ...process.env, PORT: String(port), DATABASE_PATH: database, DATABASE_URL: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn', SCHEDULER: 'off' },
         stdio: ['ignore', 'ignore', 'inherit'],
       });

@@ -3,6 +3,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { projectRoot } from '../../src/config/project-root';
 
 export async function freePort(): Promise<number> {
   const probe = createServer();
@@ -19,10 +21,21 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
+/**
+ * Node's options for the built server `main` as `npm run start:prod` of its project gives them
+ * (its package.json: a BENCH_SERVER build gets its own), so the benches measure the server as it
+ * is run: `--max-old-space-size`, which also sets how far V8 lets the heap grow between full
+ * collections (README, Configuration).
+ */
+export function serverNodeOptions(main: string): string[] {
+  const scripts = (JSON.parse(readFileSync(join(projectRoot(dirname(resolve(main))), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  return (scripts['start:prod'] ?? '').split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 /** Starts the built server (dist/src/main.js) on its own port with the given environment, and waits for /health. */
 export async function startServer(main: string, env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...serverNodeOptions(main), main], {
     // No scheduled jobs: a reminder run in the background would be timed with the reports.
     env: { ...process.env, DATABASE_URL: '', DATABASE_SCHEMA: '', SEED_DEMO: 'false', LOG_LEVEL: 'warn', SCHEDULER: 'off', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
