@@ -68,6 +68,25 @@ describe('a trainer books a person and takes the register in a real browser', ()
     await page.waitForURL(`${base}${next}`);
   }
 
+  it('keeps what was typed before the person box became an autocomplete, and suggests for it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    // Hold the picker's script back until the trainer has typed, as on a slow connection.
+    let typed!: () => void;
+    const typedAlready = new Promise<void>((resolve) => (typed = resolve));
+    await page.route('**/static/person-picker.js', async (route) => {
+      await typedAlready;
+      await route.continue();
+    });
+    await signIn(page, `/sessions/${sessionId}`);
+    const box = page.getByLabel('Person 1', { exact: true });
+    await box.pressSequentially('be', { delay: 20 });
+    typed();
+    await page.getByRole('option', { name: /Ben Cole \(E2\)/ }).waitFor();
+    await page.keyboard.type('n');
+    expect(await page.getByLabel('Person 1', { exact: true }).inputValue()).toBe('ben');
+    await page.close();
+  });
+
   it('books people from the session page, the last of them onto the waiting list', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const problems: string[] = [];

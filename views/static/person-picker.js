@@ -34,12 +34,16 @@ function enhance(input) {
   input.parentNode.insertBefore(wrapper, input);
   const { id, name, value } = input;
   const error = input.classList.contains('govuk-input--error');
+  // Someone may already be typing when the script arrives: keep their place in the new box.
+  const typing = document.activeElement === input;
+  const caret = input.selectionStart;
   input.remove();
   window.accessibleAutocomplete({
     element: wrapper,
     id,
     name,
-    defaultValue: value,
+    // What was typed already is put back below, as typing, so that it is searched for.
+    defaultValue: typing ? '' : value,
     minLength: 2,
     // Over the page rather than in it: closing the menu must not move the buttons under the pointer.
     displayMenu: 'overlay',
@@ -52,7 +56,16 @@ function enhance(input) {
     tNoResults: () => 'No one found: check the spelling, or type their employee reference',
   });
   const created = document.getElementById(id);
-  if (created) created.dataset.personPickerReady = 'true';
+  if (!created) return;
+  created.dataset.personPickerReady = 'true';
+  if (typing) {
+    created.focus();
+    created.value = value;
+    created.dispatchEvent(new Event('input', { bubbles: true }));
+    // The autocomplete selects all of its text when it gains focus, once it has drawn: put the caret back after that.
+    const at = caret ?? value.length;
+    setTimeout(() => created.setSelectionRange(at, at), 0);
+  }
 }
 
 /** "Add another": blank rows beyond the first are hidden until asked for; more rows are added as needed. */
