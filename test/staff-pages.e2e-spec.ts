@@ -126,6 +126,26 @@ describeEachDatabase('staff and organisation pages', (kind) => {
       expect(leavers.text).toMatch(/<option value="leavers" selected>/);
     });
 
+    it('offers every organisation in tree order, indented, and an organisation added or renamed at once', async () => {
+      const options = async () =>
+        [...(await t.http().get('/staff').expect(200)).text.matchAll(/<option value="([A-Z][A-Z-]*)"[^>]*>([^<]*)<\/option>/g)].map(([, code, text]) => `${code}:${text.replace(/\u00a0/g, '.')}`);
+      const before = await options();
+      expect(before.slice(0, 4)).toEqual([
+        'WPP:Warwickshire Prevent Partnership (WPP)',
+        'NHS-SWFT:...South Warwickshire NHS Trust (NHS-SWFT)',
+        'WCC:...Warwickshire County Council (WCC)',
+        'WCC-CYP:......Children and Young People (WCC-CYP)',
+      ]);
+      await organisation('WCC-ADULTS', 'Adult Social Care', 'local_authority', 'WCC');
+      expect(await options()).toContain('WCC-ADULTS:......Adult Social Care (WCC-ADULTS)');
+      await t.http().patch('/api/organisations/WCC-ADULTS').send({ name: 'Adults and Communities' }).expect(200);
+      const after = await options();
+      expect(after).toContain('WCC-ADULTS:......Adults and Communities (WCC-ADULTS)');
+      expect(after.indexOf('WCC-ADULTS:......Adults and Communities (WCC-ADULTS)')).toBe(after.indexOf('WCC:...Warwickshire County Council (WCC)') + 1);
+      await t.http().delete('/api/organisations/WCC-ADULTS').expect(204);
+      expect(await options()).toEqual(before);
+    });
+
     it('pages through results with the GOV.UK pagination, keeping the filters', async () => {
       const first = await t.http().get('/staff?status=all&pageSize=2').expect(200);
       expect(visibleText(first.text)).toContain('Showing 1 to 2 of 4 people');

@@ -6,8 +6,7 @@ import { CurrentScope } from '../auth/current-scope.decorator';
 import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import { NamedAccessLog } from '../data-protection/named-access-log.service';
-import { Organisation } from '../organisations/organisation.entity';
-import { OrganisationsService } from '../organisations/organisations.service';
+import { type OrganisationInOrder, OrganisationsService } from '../organisations/organisations.service';
 import { RolesService } from '../roles/roles.service';
 import { CreateStaffDto, StaffQuery } from './dto/staff.dto';
 import { DateParts, dateParts, list, pagination, partsOfIso, text } from './page-forms';
@@ -193,9 +192,8 @@ export class StaffPagesController {
   }
 
 
-  private visibleOrganisations(scope: Scope): Promise<Organisation[]> {
-    const root = scope.rootOrganisationId;
-    return this.organisations.list(root === null ? undefined : [root]);
+  private visibleOrganisations(scope: Scope): Promise<OrganisationInOrder[]> {
+    return this.organisations.inTreeOrder(scope.rootOrganisationId);
   }
 
   private async renderForm(
@@ -249,11 +247,10 @@ function formValues(form: PostedForm): StaffFormValues {
 }
 
 /** Select options in tree order, indented so the hierarchy reads in the list. */
-export function organisationOptions(organisations: Organisation[], selected: string) {
-  const top = Math.min(...organisations.map((o) => o.depth));
+export function organisationOptions(organisations: OrganisationInOrder[], selected: string) {
   return organisations.map((o) => ({
     value: o.code,
-    text: `${'\u00a0\u00a0\u00a0'.repeat(o.depth - top)}${o.name} (${o.code})`,
+    text: `${'\u00a0\u00a0\u00a0'.repeat(o.depth)}${o.name} (${o.code})`,
     selected: o.code === selected,
   }));
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ComplianceModule } from '../../compliance/compliance.module';
+import { OrganisationsModule } from '../../organisations/organisations.module';
 import { RolesModule } from '../../roles/roles.module';
 import { TargetsModule } from '../targets/targets.module';
 import { ComplianceFigures, GapAnalysisComplianceFigures } from '../shared/compliance-figures';
@@ -9,7 +10,7 @@ import { GapAnalysisService } from './gap-analysis.service';
 
 /** The gap analysis, and the compliance figures other reports take from its fast path. */
 @Module({
-  imports: [ComplianceModule, RolesModule, TargetsModule],
+  imports: [ComplianceModule, OrganisationsModule, RolesModule, TargetsModule],
   controllers: [GapAnalysisController, GapAnalysisPagesController],
   providers: [GapAnalysisService, { provide: ComplianceFigures, useClass: GapAnalysisComplianceFigures }],
   exports: [GapAnalysisService, ComplianceFigures],

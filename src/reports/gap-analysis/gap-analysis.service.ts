@@ -25,6 +25,7 @@ import {
 import { FigureRow, GapAnalysisQuery, PeopleInScope } from './gap-analysis.query';
 import { ComplianceKeeper } from '../../compliance/kept/compliance-keeper';
 import { loadSubtree, Subtree } from '../shared/groups';
+import { OrganisationsService } from '../../organisations/organisations.service';
 import { FIGURES_TTL_MS, figuresKey, KEPT_ROWS, RecentResults } from '../shared/recent-results';
 import { subtreeIds } from '../../access/subtree';
 import { levelTargets } from '../targets/rag';
@@ -156,6 +157,7 @@ export class GapAnalysisService {
     private readonly compliance: ComplianceService,
     private readonly targets: TargetsService,
     private readonly keeper: ComplianceKeeper,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   @ReadsOffMainThread()
@@ -256,26 +258,7 @@ export class GapAnalysisService {
 
   /** Organisations the scope may pick for a report, in tree order, with their depth for indenting. */
   async organisationChoices(scope: Scope): Promise<{ code: string; name: string; depth: number }[]> {
-    const root = scope.rootOrganisationId;
-    const rows = await sql<{ code: string; name: string; depth: number; path: string }>(
-      this.dataSource,
-      root === null
-        ? 'SELECT code, name, depth, path FROM organisations'
-        : `SELECT o.code, o.name, o.depth, o.path FROM organisations o WHERE o.id IN (${subtreeIds('$1')})`,
-      root === null ? [] : [root],
-    );
-    const base = rows.length ? Math.min(...rows.map((r) => Number(r.depth))) : 0;
-    // Sort by the names along the path so children follow their parent.
-    const nameOf = new Map<string, string>();
-    for (const r of rows) nameOf.set(r.path, r.name);
-    const key = (path: string) => {
-      const ids = path.split('/').filter(Boolean);
-      return ids.map((_, i) => (nameOf.get(`/${ids.slice(0, i + 1).join('/')}/`) ?? '').toLowerCase()).join('\u0000');
-    };
-    return rows
-      .map((r) => ({ code: r.code, name: r.name, depth: Number(r.depth) - base, key: key(r.path) }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .map(({ code, name, depth }) => ({ code, name, depth }));
+    return this.organisations.inTreeOrder(scope.rootOrganisationId);
   }
 
   private async context(scope: Scope, q: { organisation?: string; asOf?: string; window?: number }, visible: Predicate | null): Promise<ReportContext> {
