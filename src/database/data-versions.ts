@@ -22,6 +22,8 @@ export type VersionedTable =
 export const COMPLIANCE_TABLES: VersionedTable[] = ['completions', 'staff', 'staff_roles', 'requirements', 'levels', 'roles', 'organisations', 'organisation_closure'];
 
 /** What quarterly take-up reads: completions by people of the subtree, and the sessions hosted in it. */
+/** What the organisation tree in order reads (the pickers listing every organisation). */
+export const TREE_TABLES: VersionedTable[] = ['organisations', 'organisation_closure'];
 export const TAKE_UP_TABLES: VersionedTable[] = ['completions', 'staff', 'levels', 'organisation_closure', 'training_sessions', 'bookings', 'session_feedback'];
 
 /** Everything a report's figures read: compliance and take-up together (the quarterly report's charts). */

@@ -9,7 +9,7 @@ import { addToTree, ancestorIdsOf, ancestorsNearestFirst, organisationsNear, reh
 import type { Scope } from '../auth/scope';
 import { Organisation } from './organisation.entity';
 import { subtreeIds, subtreesIds } from '../access/subtree';
-import { dataVersion } from '../database/data-versions';
+import { dataVersion, TREE_TABLES } from '../database/data-versions';
 
 /** One option of an organisation picker. */
 export interface OrganisationChoice {
@@ -65,7 +65,7 @@ export class OrganisationsService {
    */
   async inTreeOrder(rootId: number | null): Promise<OrganisationInOrder[]> {
     const m = this.dataSource.manager;
-    const version = await dataVersion(m, ['organisations', 'organisation_closure']);
+    const version = await dataVersion(m, TREE_TABLES);
     const kept = this.treeOrders.get(rootId);
     if (kept?.version === version) return kept.ordered;
     const rows = await sql<{ id: number; parent_id: number | null; code: string; name: string; depth: number }>(
