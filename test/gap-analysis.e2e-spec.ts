@@ -273,4 +273,17 @@ describeEachDatabase('gap analysis API and pages', (kind) => {
     await t.http().post(`/api/sessions/${session.body.id}/bookings`).send({ employeeRef: 'a3', organisationCode: 'WCC' }).expect(201);
     expect(await figures(trainer)).toMatchObject({ required: 2, pending: 1 });
   });
+
+  it('offers the top of the partnership and two levels below in its picker, and a deeper organisation when it is the one shown', async () => {
+    await t.http().post('/api/organisations').send({ code: 'WCC-T-N', name: 'North locality', sector: 'local_authority', parentCode: 'WCC-T' }).expect(201);
+    const options = (html: string) => [...html.matchAll(/<option value="([^"]+)"( selected)?>/g)].map((m) => `${m[1]}${m[2] ? '*' : ''}`);
+    const top = await t.http().get('/reports/gap-analysis?organisation=WPP').expect(200);
+    expect(options(top.text)).toEqual(['WPP*', 'SCH', 'WCC', 'WCC-T']);
+    expect(top.text).toContain('Early help team</option>');
+    const deep = await t.http().get('/reports/gap-analysis?organisation=WCC-T-N').expect(200);
+    expect(options(deep.text)).toEqual(['WPP', 'SCH', 'WCC', 'WCC-T', 'WCC-T-N*']);
+    // A manager of the council is offered the council and what is below it, never the school.
+    const manager = await t.as('manager', 'WCC');
+    expect(options((await manager.get('/reports/gap-analysis').expect(200)).text)).toEqual(['WCC*', 'WCC-T', 'WCC-T-N']);
+  });
 });

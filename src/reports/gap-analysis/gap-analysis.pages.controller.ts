@@ -9,6 +9,7 @@ import { CurrentScope } from '../../auth/current-scope.decorator';
 import { Scope } from '../../auth/scope';
 import { displayOf } from '../../compliance/compliance.service';
 import { Status, STATUSES } from '../../compliance/rules';
+import { OrganisationsService } from '../../organisations/organisations.service';
 import { SECTOR_NAMES } from '../../organisations/sectors';
 import { RolesService } from '../../roles/roles.service';
 import { pagination } from '../../staff/page-forms';
@@ -45,6 +46,7 @@ export class GapAnalysisPagesController {
     private readonly gapAnalysis: GapAnalysisService,
     private readonly roles: RolesService,
     private readonly accessLog: NamedAccessLog,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   @Get()
@@ -57,7 +59,7 @@ export class GapAnalysisPagesController {
       res.send(gapAnalysisCsv(report));
       return;
     }
-    const [choices, levelNames] = await Promise.all([this.gapAnalysis.organisationChoices(scope), this.gapAnalysis.levelNames()]);
+    const [choices, levelNames] = await Promise.all([this.organisations.choices(scope, report.organisation), this.gapAnalysis.levelNames()]);
     const base = { organisation: report.organisation.code, asOf: report.asOf, window: report.windowDays };
     const canSeePeople = scope.canSeePeople;
     const peopleHref = (extra: Record<string, string | undefined>, level: string, statuses: Status[]) =>
@@ -114,11 +116,8 @@ export class GapAnalysisPagesController {
       ...form.errors,
       asOfParts: dateBoxes(raw, 'asOf', form.refused('asOf'), report.asOf),
       windowText: form.refused('window') ? form.typed.window : String(report.windowDays),
-      organisationOptions: choices.map((c) => ({
-        value: c.code,
-        text: `${'– '.repeat(c.depth)}${c.name} (${c.code})`,
-        selected: c.code === report.organisation.code,
-      })),
+      // The top of the scope and two levels below, as on the other reports (a deeper one is reached from the table's links).
+      organisationOptions: choices.map((c) => ({ value: c.code, text: c.label, selected: c.code === report.organisation.code })),
       report,
       levelHeadings: report.levels.map((l) => levelLabel(l.level, levelNames)),
       levels,

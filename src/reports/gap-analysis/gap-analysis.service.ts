@@ -25,7 +25,6 @@ import {
 import { FigureRow, GapAnalysisQuery, PeopleInScope } from './gap-analysis.query';
 import { ComplianceKeeper } from '../../compliance/kept/compliance-keeper';
 import { loadSubtree, Subtree } from '../shared/groups';
-import { OrganisationsService } from '../../organisations/organisations.service';
 import { FIGURES_TTL_MS, figuresKey, KEPT_ROWS, RecentResults } from '../shared/recent-results';
 import { subtreeIds } from '../../access/subtree';
 import { levelTargets } from '../targets/rag';
@@ -157,7 +156,6 @@ export class GapAnalysisService {
     private readonly compliance: ComplianceService,
     private readonly targets: TargetsService,
     private readonly keeper: ComplianceKeeper,
-    private readonly organisations: OrganisationsService,
   ) {}
 
   @ReadsOffMainThread()
@@ -254,11 +252,6 @@ export class GapAnalysisService {
 
   async levelNames(): Promise<Map<string, string>> {
     return new Map((await this.compliance.framework()).levels.map((l) => [l.code, l.name]));
-  }
-
-  /** Organisations the scope may pick for a report, in tree order, with their depth for indenting. */
-  async organisationChoices(scope: Scope): Promise<{ code: string; name: string; depth: number }[]> {
-    return this.organisations.inTreeOrder(scope.rootOrganisationId);
   }
 
   private async context(scope: Scope, q: { organisation?: string; asOf?: string; window?: number }, visible: Predicate | null): Promise<ReportContext> {
