@@ -21,9 +21,10 @@ export type VersionedTable =
 /** What the compliance rules read (DOMAIN.md rules 1-5): people, their roles and organisation, completions, the framework. */
 export const COMPLIANCE_TABLES: VersionedTable[] = ['completions', 'staff', 'staff_roles', 'requirements', 'levels', 'roles', 'organisations', 'organisation_closure'];
 
-/** What quarterly take-up reads: completions by people of the subtree, and the sessions hosted in it. */
 /** What the organisation tree in order reads (the pickers listing every organisation). */
 export const TREE_TABLES: VersionedTable[] = ['organisations', 'organisation_closure'];
+
+/** What quarterly take-up reads: completions by people of the subtree, and the sessions hosted in it. */
 export const TAKE_UP_TABLES: VersionedTable[] = ['completions', 'staff', 'levels', 'organisation_closure', 'training_sessions', 'bookings', 'session_feedback'];
 
 /** Everything a report's figures read: compliance and take-up together (the quarterly report's charts). */

@@ -26,7 +26,7 @@ export interface OrganisationInOrder {
   depth: number;
 }
 
-/** Roots whose tree order is kept (organisationsInOrder). */
+/** Roots whose tree order is kept (inTreeOrder). */
 const TREE_ORDERS_KEPT = 50;
 
 export interface OrganisationNode extends OrganisationView {
@@ -58,7 +58,7 @@ export class OrganisationsService {
 
   /**
    * Every organisation under `rootId` (every one for null) in tree order, with its depth below the
-   * top: what the pickers listing them all offer (the staff list and form, the gap analysis). One
+   * top: what the pickers listing them all offer (the staff list and form). One
    * statement, kept while the organisations and their tree are unchanged (their change counters,
    * read on every call, so a change through any server shows at once): at 7,409 organisations the
    * staff list had read them all as entities and put them in order on every view.
@@ -75,9 +75,9 @@ export class OrganisationsService {
         : `SELECT id, parent_id, code, name, depth FROM organisations WHERE id IN (${subtreeIds('$1')})`,
       rootId === null ? [] : [rootId],
     );
-    const sorted = sortAsTree(rows.map((r) => ({ id: Number(r.id), parentId: r.parent_id === null ? null : Number(r.parent_id), code: r.code, name: r.name, depth: Number(r.depth) })));
+    const sorted = rowsInTreeOrder(rows);
     const top = Math.min(...sorted.map((o) => o.depth));
-    const ordered = sorted.map((o) => ({ id: o.id, code: o.code, name: o.name, depth: o.depth - top }));
+    const ordered = sorted.map((o) => ({ ...o, depth: o.depth - top }));
     this.treeOrders.delete(rootId);
     this.treeOrders.set(rootId, { version, ordered });
     while (this.treeOrders.size > TREE_ORDERS_KEPT) this.treeOrders.delete(this.treeOrders.keys().next().value!);
@@ -109,23 +109,8 @@ export class OrganisationsService {
         ? [scope.rootOrganisationId]
         : (await sql<{ id: number }>(m, 'SELECT id FROM organisations WHERE parent_id IS NULL')).map((r) => Number(r.id));
     if (tops.length === 0) return [];
-    const rows = await organisationsNear(m, tops, 2);
-    const ids = new Set(rows.map((r) => Number(r.id)));
-    const children = new Map<number | null, typeof rows>();
-    for (const r of rows) {
-      const parent = r.parent_id !== null && ids.has(Number(r.parent_id)) ? Number(r.parent_id) : null;
-      const siblings = children.get(parent);
-      if (siblings) siblings.push(r);
-      else children.set(parent, [r]);
-    }
-    const out: OrganisationChoice[] = [];
-    const visit = (parent: number | null, indent: number) => {
-      for (const r of (children.get(parent) ?? []).sort((a, b) => a.name.localeCompare(b.name))) {
-        out.push({ code: r.code, label: `${'\u2003'.repeat(indent)}${r.name}` });
-        visit(Number(r.id), indent + 1);
-      }
-    };
-    visit(null, 0);
+    // Depth is below the scope's top, which is how far each is indented.
+    const out: OrganisationChoice[] = rowsInTreeOrder(await organisationsNear(m, tops, 2)).map((o) => ({ code: o.code, label: `${'\u2003'.repeat(o.depth)}${o.name}` }));
     if (current && !out.some((o) => o.code === current.code)) out.push({ code: current.code, label: current.name });
     return out;
   }
@@ -268,6 +253,13 @@ export class OrganisationsService {
 
 export function toView(o: Organisation, parentCode: string | null): OrganisationView {
   return { code: o.code, name: o.name, sector: o.sector, parentCode, isEmployer: o.isEmployer, depth: o.depth };
+}
+
+/** Organisation rows as SQL gives them (id, parent_id, code, name, depth), in tree order. */
+function rowsInTreeOrder(rows: { id: number; parent_id: number | null; code: string; name: string; depth: number }[]): OrganisationInOrder[] {
+  return sortAsTree(rows.map((r) => ({ id: Number(r.id), parentId: r.parent_id === null ? null : Number(r.parent_id), code: r.code, name: r.name, depth: Number(r.depth) }))).map(
+    ({ id, code, name, depth }) => ({ id, code, name, depth }),
+  );
 }
 
 /** Depth-first order, siblings by name: the order a tree page reads in. */
