@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -8,6 +9,7 @@ import { DataSource, QueryFailedError, QueryResult } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { sql, sqlitePlaceholders } from '../sql';
 import { ReadsBeside, sqliteGateOf } from '../sqlite-transaction-gate';
+import type { CheckpointAnswer, CheckpointWorkerData } from './checkpoint-worker';
 import type { ReadAnswer, ReadJob, ReadWorkerData } from './read-worker';
 import { readsOffMainThread } from './reads-off-main-thread';
 
@@ -24,6 +26,10 @@ const BATCHES_IN_FLIGHT = 4;
 const CACHE_KIB = 8 * 1024;
 /** A worker holds one batch of rows at a time; a runaway one stops alone rather than the server. */
 const WORKER_HEAP_MB = 512;
+/** How often the checkpoint thread copies the write-ahead log into the database file (checkpoint-worker.ts). */
+const CHECKPOINT_MS = 1000;
+/** SQLite's own threshold for the main connection's automatic checkpoints, in pages, when the checkpoint thread is not running. */
+const AUTOCHECKPOINT_PAGES = 1000;
 /** Statements remembered: whether each only reads, and the prepared ones of this thread's connection. */
 const KEPT = 500;
 
@@ -101,10 +107,10 @@ function rowObjects(columns: string[], rows: unknown[][]): Record<string, unknow
  * The worker's source: the compiled file under dist/, or under jest (and `node -r swc-register`)
  * the TypeScript itself, compiled in the thread by @swc/core as the tests compile everything else.
  */
-function workerScript(): { script: string; evaluated: boolean } {
-  const built = join(__dirname, 'read-worker.js');
+function workerScript(name: 'read-worker' | 'checkpoint-worker'): { script: string; evaluated: boolean } {
+  const built = join(__dirname, `${name}.js`);
   if (existsSync(built)) return { script: built, evaluated: false };
-  const source = join(__dirname, 'read-worker.ts');
+  const source = join(__dirname, `${name}.ts`);
   const swc = require.resolve('@swc/core', { paths: [__dirname] });
   const script = `
     const { transformSync } = require(${JSON.stringify(swc)});
@@ -133,6 +139,9 @@ function sqliteFile(dataSource: DataSource): string | null {
  *
  * A worker that stops (a crash, out of memory) fails the query it was running with an error,
  * answered 500 like any other, and is replaced.
+ *
+ * One more thread checkpoints the write-ahead log (checkpoint-worker.ts), so the main connection
+ * no longer does so on the commits that pass SQLite's threshold.
  */
 @Injectable()
 export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBeside {
@@ -148,6 +157,7 @@ export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBesid
   private readonly readOnly = new Map<string, boolean>();
   private nextId = 1;
   private stopping = false;
+  private checkpointer: Worker | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -176,6 +186,7 @@ export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBesid
     // Start-up fails loudly when a worker cannot open the database.
     await Promise.all(this.threads.map((t) => t.started));
     gate.readsBeside = this;
+    await this.startCheckpointer();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -183,6 +194,7 @@ export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBesid
     const gate = sqliteGateOf(this.dataSource);
     if (gate) gate.readsBeside = null;
     for (const job of this.queue.splice(0)) job.fail(new Error('The server is stopping'));
+    await this.stopCheckpointer();
     await Promise.all(this.threads.map((t) => t.worker.terminate()));
     this.threads = [];
     this.here?.close();
@@ -303,8 +315,50 @@ export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBesid
     }
   }
 
+  /**
+   * Starts the checkpoint thread, then turns the main connection's automatic checkpoints off. If
+   * the thread stops, they are turned on again: the log never grows without a checkpoint.
+   */
+  private async startCheckpointer(): Promise<void> {
+    const { script, evaluated } = workerScript('checkpoint-worker');
+    const workerData: CheckpointWorkerData = { file: this.file!, everyMs: CHECKPOINT_MS };
+    const worker = new Worker(script, { eval: evaluated, workerData, resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 2 } });
+    worker.unref();
+    let error: Error | null = null;
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (answer: CheckpointAnswer) => {
+        if ('ready' in answer) resolve();
+        else this.logger.warn(`A checkpoint of the write-ahead log failed: ${answer.error}`);
+      });
+      worker.on('error', (e) => (error = e));
+      worker.on('exit', (code) => {
+        reject(new Error(`The checkpoint thread could not start: ${error?.message ?? `it exited with code ${code}`}`));
+        if (this.checkpointer !== worker) return;
+        this.checkpointer = null;
+        this.logger.error(`The checkpoint thread stopped (${error?.message ?? `code ${code}`}); the main connection checkpoints again`);
+        void this.dataSource.query(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
+      });
+    });
+    await ready;
+    this.checkpointer = worker;
+    await this.dataSource.query('PRAGMA wal_autocheckpoint = 0');
+  }
+
+  private async stopCheckpointer(): Promise<void> {
+    const worker = this.checkpointer;
+    if (!worker) return;
+    this.checkpointer = null;
+    const exited = once(worker, 'exit');
+    worker.postMessage('stop');
+    const late = setTimeout(() => void worker.terminate(), 2000);
+    await exited;
+    clearTimeout(late);
+    // Whatever the log still holds is copied back when the last connection closes, as SQLite always does.
+    if (this.dataSource.isInitialized) await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
+  }
+
   private startThread(): ReadThread {
-    const { script, evaluated } = workerScript();
+    const { script, evaluated } = workerScript('read-worker');
     const control = new Int32Array(new SharedArrayBuffer(8));
     const workerData: ReadWorkerData = { file: this.file!, cacheKib: CACHE_KIB, rowsPerBatch: ROWS_PER_BATCH, control: control.buffer as SharedArrayBuffer };
     const worker = new Worker(script, { eval: evaluated, workerData, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 4 } });

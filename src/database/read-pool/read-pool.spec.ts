@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -122,6 +122,22 @@ describe('ReadPool on SQLite', () => {
     expect(await notes()).toEqual(['before']);
   });
 
+  it('copies committed writes from the write-ahead log into the database file on a thread of its own', async () => {
+    // The main connection no longer checkpoints on its commits (which would block the event loop).
+    expect(await dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
+    const before = statSync(file).size;
+    // About 1,300 pages of 4 KiB, more than SQLite's threshold of 1,000, in one commit.
+    await dataSource.query(
+      `INSERT INTO notes SELECT 'filler ' || i || printf('%.1000c', 'x') FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i FROM n)`,
+    );
+    // Only a checkpoint makes the database file itself grow; the thread runs one every second.
+    const deadline = Date.now() + 20_000;
+    while (statSync(file).size < before + 4_000_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(statSync(file).size).toBeGreaterThanOrEqual(before + 4_000_000);
+    await dataSource.query(`DELETE FROM notes WHERE text <> 'before'`);
+    expect(await notes()).toEqual(['before']);
+  });
+
   it('a worker that dies fails the query it was running, and is replaced', async () => {
     const posted = jest.spyOn(Worker.prototype, 'postMessage').mockImplementationOnce(function (this: Worker) {
       void this.terminate();
@@ -143,6 +159,8 @@ describe('ReadPool turned off', () => {
     const posted = jest.spyOn(Worker.prototype, 'postMessage');
     expect(pool.size).toBe(0);
     expect(await pool.query('SELECT $1 AS one', [1])).toEqual([{ one: 1 }]);
+    // Nor is there a checkpoint thread: the main connection checkpoints as SQLite does by default.
+    expect(await dataSource.query('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 1000 }]);
     expect(posted).not.toHaveBeenCalled();
     posted.mockRestore();
     await pool.onApplicationShutdown();
