@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import { join } from 'node:path';
 import { installWebSecurity, requireSignedIn, SESSION_COOKIE } from './auth/web-security';
 import { FieldError } from './common/field-error';
-import { requestsAtOnce } from './common/requests-at-once';
+import { countRequestsBeingAnswered, requestsAtOnce } from './common/requests-at-once';
 import { AppConfig } from './config/app-config';
 import { FormPageInterceptor } from './common/form-page';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -18,6 +18,7 @@ import { projectRoot } from './config/project-root';
 /** Everything main.ts and the tests both need: views, assets, validation, errors, headers, docs. */
 export async function configureApp(app: NestExpressApplication): Promise<NestExpressApplication> {
   const root = projectRoot();
+  app.use(countRequestsBeingAnswered());
   app.use(
     helmet({
       contentSecurityPolicy: {

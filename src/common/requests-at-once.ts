@@ -1,4 +1,18 @@
 import type { NextFunction, Request, Response } from 'express';
+import { answeringRequest } from '../database/flow-context';
+
+/**
+ * Counts every request from its arrival until it is answered or its client leaves, so long work
+ * (an import, the keeper of kept compliance) gives way to them between its batches
+ * (letOtherRequestsIn).
+ */
+export function countRequestsBeingAnswered(): (req: Request, res: Response, next: NextFunction) => void {
+  return (_req, res, next) =>
+    answeringRequest(next, (answered) => {
+      res.once('finish', answered);
+      res.once('close', answered);
+    });
+}
 
 /**
  * At most `limit` requests worked on at once; the rest wait their turn, first come first served.

@@ -12,14 +12,56 @@ export function inOwnFlow<T>(fn: () => T): T {
   return flowContext.run({}, fn);
 }
 
+/** A request being answered, as its flows know it: over once its answer is sent or its client left. */
+interface RequestMark {
+  over: boolean;
+}
+const requestOfFlow = new AsyncLocalStorage<RequestMark>();
+let requestsBeingAnswered = 0;
+/** When each flow of long work last came back from letOtherRequestsIn: how long its batch has run since. */
+const lastReturned = new WeakMap<object, number>();
+const OUTSIDE_ANY_FLOW = {};
+/** The longest long work waits for the requests in one go, however long its batch ran. */
+const YIELD_AT_MOST_MS = 200;
+
 /**
- * Between the batches of long work (an import, a retention run): lets the server answer the
- * requests that waited. On SQLite every statement runs on the main thread, so a batch blocks it.
- * An immediate passes one turn of the event loop, its I/O included, but a request that needs
- * several queries makes only one of them before the next batch; a pause before it (`pauseMs`)
- * leaves it time to make more.
+ * Runs `next` (the rest of an HTTP request's handling) as a request being answered, which long
+ * work gives way to (letOtherRequestsIn); `whenOver` is given, before `next` runs, the function
+ * that marks it answered (any number of calls count once).
+ */
+export function answeringRequest(next: () => void, whenOver: (answered: () => void) => void): void {
+  const mark: RequestMark = { over: false };
+  requestsBeingAnswered++;
+  whenOver(() => {
+    if (mark.over) return;
+    mark.over = true;
+    requestsBeingAnswered--;
+  });
+  requestOfFlow.run(mark, next);
+}
+
+/**
+ * Between the batches of long work (an import, a retention run, the keeper of kept compliance):
+ * lets the server answer the requests that waited. On SQLite every write runs on the main thread,
+ * so a batch blocks it; and a request that needs several turns of the event loop (its session,
+ * its reads, its page) would otherwise meet a batch between each. So this waits while any other
+ * request is being answered, until they all are, but no longer than the batch itself ran (and at
+ * most YIELD_AT_MOST_MS): requests come first, and long work still gets at least half the thread
+ * however busy the server is. A pause before it (`pauseMs`) leaves time for requests to arrive.
  */
 export async function letOtherRequestsIn(pauseMs = 0): Promise<void> {
+  const flow = flowContext.getStore() ?? OUTSIDE_ANY_FLOW;
+  const ran = performance.now() - (lastReturned.get(flow) ?? performance.now());
   if (pauseMs > 0) await setTimeout(pauseMs);
   await setImmediate();
+  const own = requestOfFlow.getStore();
+  const mine = own && !own.over ? 1 : 0;
+  const until = performance.now() + Math.min(ran, YIELD_AT_MOST_MS);
+  while (requestsBeingAnswered > mine && performance.now() < until) await setTimeout(1);
+  lastReturned.set(flow, performance.now());
+}
+
+/** How many requests are being answered now (for tests). */
+export function requestsInProgress(): number {
+  return requestsBeingAnswered;
 }
