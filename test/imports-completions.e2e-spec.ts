@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { addDays, todayIso } from '../src/common/dates';
 import { sql } from '../src/database/sql';
+import { CompletionImport } from '../src/imports/completion-import';
 import { createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { organisation, person, role } from './support/builders';
 
@@ -60,6 +61,26 @@ describeEachDatabase('completion imports', (kind) => {
     ]);
     expect(await completions('E3')).toMatchObject([{ level: 'L1', completed_on: '2024-05-02', evidence: 'Certificate 77' }]);
     expect(await completions('E2')).toMatchObject([{ level: 'L2', completed_on: '2024-05-03' }]);
+  });
+
+  it('finds everyone in scope however many statements its lookups of people take', async () => {
+    // The people are read in slices by id; here two at a time, so the five take three.
+    const sliced = jest.replaceProperty(CompletionImport, 'peoplePerSlice', 2);
+    try {
+      const file = csv(
+        'employee_ref,email,level_code,completed_on,organisation_code',
+        'E1,,L3,2023-01-09,',
+        'E2,,L3,2023-01-09,',
+        ',ben.cole@example.gov.uk,L3,2023-01-09,',
+        'SAME,,L3,2023-01-09,WCC',
+        'SAME,,L3,2023-01-09,NHS',
+      );
+      const res = await upload('/api/imports/completions', file).expect(201);
+      expect(res.body.counts).toMatchObject({ rows: 5, created: 5, errorRows: 0 });
+      for (const ref of ['E1', 'E2', 'E3']) expect(await completions(ref)).toContainEqual(expect.objectContaining({ level: 'L3', completed_on: '2023-01-09' }));
+    } finally {
+      sliced.restore();
+    }
   });
 
   it('skips and counts duplicates, in the database and within the file', async () => {

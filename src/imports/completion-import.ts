@@ -1,3 +1,4 @@
+import { letOtherRequestsIn } from '../database/flow-context';
 import { sql } from '../database/sql';
 import { bulkInsert, placeholders, selectIn } from './bulk-sql';
 import { courseKey } from './course-mapping.entity';
@@ -26,6 +27,8 @@ interface CompletionDraft {
  * A completion already recorded, or given twice in the file, is skipped and counted as a duplicate.
  */
 export class CompletionImport implements RowProcessor {
+  /** People read into the lookups per statement (smaller in a test, to try the slicing). */
+  static peoplePerSlice = 5000;
   private orgs: OrganisationIndex;
   private levels: Map<string, number>;
   private courses: Map<string, number>;
@@ -52,25 +55,43 @@ export class CompletionImport implements RowProcessor {
     this.courses = new Map(courses.map((c) => [c.name_key, Number(c.level_id)]));
     if (organisation) this.employerOfImport = this.orgs.employer(organisation.id);
 
-    // One query for everyone the scope sees (tens of thousands of small rows), not one per row.
+    // Everyone the scope sees (tens of thousands of small rows) in a few statements, not one per
+    // row; in slices by id, letting other requests in between, as on SQLite each is read on the
+    // main thread (50,000 people at once held every request up for 180 ms). The slices are of
+    // the one snapshot: the import's transaction has begun.
     const visible = scopes.staffPredicate(scope, 's');
-    const query = m.createQueryBuilder().select(['s.id AS id', 's.employee_ref AS ref', 's.employer_id AS employer']).from('staff', 's').where(visible.sql, visible.params);
     const withEmail = reader.has('email');
-    if (withEmail) query.addSelect('s.email', 'email');
-    if (this.employerOfImport !== null) query.andWhere('s.employer_id = :employer', { employer: this.employerOfImport });
-    const people = await query.getRawMany<{ id: number; ref: string; employer: number; email?: string | null }>();
-    for (const p of people) {
-      const id = Number(p.id);
-      const employer = Number(p.employer);
-      this.byEmployerRef.set(`${employer}|${p.ref}`, id);
-      this.byRef.set(p.ref, this.byRef.has(p.ref) ? AMBIGUOUS : id);
-      if (p.ref.startsWith('0') && /^\d+$/.test(p.ref)) this.zeroLed.set(p.ref.replace(/^0+/, ''), p.ref);
-      if (withEmail && p.email) {
-        const email = p.email.toLowerCase();
-        const key = `${employer}|${email}`;
-        this.byEmployerEmail.set(key, this.byEmployerEmail.has(key) ? AMBIGUOUS : id);
-        this.byEmail.set(email, this.byEmail.has(email) ? AMBIGUOUS : id);
-      }
+    for (let after = 0; ; ) {
+      const query = m
+        .createQueryBuilder()
+        .select(['s.id AS id', 's.employee_ref AS ref', 's.employer_id AS employer'])
+        .from('staff', 's')
+        .where(visible.sql, visible.params)
+        .andWhere('s.id > :after', { after })
+        .orderBy('s.id')
+        .limit(CompletionImport.peoplePerSlice);
+      if (withEmail) query.addSelect('s.email', 'email');
+      if (this.employerOfImport !== null) query.andWhere('s.employer_id = :employer', { employer: this.employerOfImport });
+      const people = await query.getRawMany<{ id: number; ref: string; employer: number; email?: string | null }>();
+      for (const p of people) this.know(p, withEmail);
+      if (people.length < CompletionImport.peoplePerSlice) break;
+      after = Number(people[people.length - 1].id);
+      await letOtherRequestsIn();
+    }
+  }
+
+  /** Adds a person the import may name to the lookups. */
+  private know(p: { id: number; ref: string; employer: number; email?: string | null }, withEmail: boolean): void {
+    const id = Number(p.id);
+    const employer = Number(p.employer);
+    this.byEmployerRef.set(`${employer}|${p.ref}`, id);
+    this.byRef.set(p.ref, this.byRef.has(p.ref) ? AMBIGUOUS : id);
+    if (p.ref.startsWith('0') && /^\d+$/.test(p.ref)) this.zeroLed.set(p.ref.replace(/^0+/, ''), p.ref);
+    if (withEmail && p.email) {
+      const email = p.email.toLowerCase();
+      const key = `${employer}|${email}`;
+      this.byEmployerEmail.set(key, this.byEmployerEmail.has(key) ? AMBIGUOUS : id);
+      this.byEmail.set(email, this.byEmail.has(email) ? AMBIGUOUS : id);
     }
   }
 
