@@ -434,7 +434,7 @@ describeEachDatabase('kept compliance equals the rules after every change', (kin
 
   afterAll(async () => {
     if (process.env.KEPT_STATS) console.log(kind, tally);
-    await keeper?.onApplicationShutdown();
+    await keeper?.beforeApplicationShutdown();
     await ds?.destroy();
     await drop?.();
   });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntitySubscriberInterface, EventSubscriber, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
 import { flowContext, inOwnFlow, letOtherRequestsIn } from '../../database/flow-context';
@@ -70,7 +70,7 @@ export class KeptComplianceSubscriber implements EntitySubscriberInterface {
  * servers may do so at once: each batch takes its turn (kept-spans.refreshStale).
  */
 @Injectable()
-export class ComplianceKeeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ComplianceKeeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ComplianceKeeper');
   private running: Promise<void> | null = null;
   private again = false;
@@ -86,7 +86,11 @@ export class ComplianceKeeper implements OnApplicationBootstrap, OnApplicationSh
     this.nudge();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before any module's shutdown, so the batch under way commits or rolls back before the
+   * database connections close (in onApplicationShutdown it could be cut off: "Connection terminated").
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     keepers.delete(this.dataSource);
     await this.running;
