@@ -35,7 +35,7 @@ import { loadConfig } from '../../src/config/app-config';
 import { User } from '../../src/users/user.entity';
 import { UsersService } from '../../src/users/users.service';
 import type { Bench, BenchContext, BenchResult } from '../bench';
-import { benchToken, Case, envFor, floor, prepare, WINDOW_DAYS } from './gap-analysis.bench';
+import { benchToken, Case, envFor, floor, keptBuilt, prepare, staleCount, WINDOW_DAYS } from './gap-analysis.bench';
 import { writeCompletionsFile } from './imports.bench';
 import { median, RssSampler, startServer } from './support';
 
@@ -331,6 +331,19 @@ export const loadBench: Bench = {
         const env = { ...envFor(c, ctx.cacheDir), LOGIN_RATE_LIMIT: '1000' };
         ctx.log(`load: ${database}, ${staff.toLocaleString('en-GB')} people: bench accounts`);
         const workload = await prepareWorkload(env);
+        // Measured once the kept compliance is up to date, as a server in use keeps it: after the
+        // generator (or a run stopped part-way) a server works it out first, reports meanwhile
+        // answering from the raw tables while the keeper writes.
+        const stale = await staleCount(c, env);
+        if (stale > 0) {
+          const server = await startServer(ctx.serverMain, env);
+          try {
+            ctx.log(`load: ${database}, ${staff.toLocaleString('en-GB')} people: the server works out the kept compliance of ${stale.toLocaleString('en-GB')} people first`);
+            ctx.log(`load: done in ${(await keptBuilt(c, env)).toFixed(1)} s`);
+          } finally {
+            await server.stop();
+          }
+        }
         const name = `${database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${staff.toLocaleString('en-GB')} people`;
         const figures: LevelFigures[] = [];
         for (const users of levels) {
