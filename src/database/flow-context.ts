@@ -51,7 +51,8 @@ export function answeringRequest(next: () => void, whenOver: (answered: () => vo
  */
 export async function letOtherRequestsIn(pauseMs = 0): Promise<void> {
   const flow = flowContext.getStore() ?? OUTSIDE_ANY_FLOW;
-  const ran = performance.now() - (lastReturned.get(flow) ?? performance.now());
+  const last = lastReturned.get(flow);
+  const ran = last === undefined ? 0 : performance.now() - last;
   if (pauseMs > 0) await setTimeout(pauseMs);
   await setImmediate();
   const own = requestOfFlow.getStore();

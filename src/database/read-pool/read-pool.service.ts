@@ -336,7 +336,7 @@ export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBesid
         if (this.checkpointer !== worker) return;
         this.checkpointer = null;
         this.logger.error(`The checkpoint thread stopped (${error?.message ?? `code ${code}`}); the main connection checkpoints again`);
-        void this.dataSource.query(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
+        void this.mainConnectionCheckpoints();
       });
     });
     await ready;
@@ -354,6 +354,11 @@ export class ReadPool implements OnModuleInit, OnApplicationShutdown, ReadsBesid
     await exited;
     clearTimeout(late);
     // Whatever the log still holds is copied back when the last connection closes, as SQLite always does.
+    await this.mainConnectionCheckpoints();
+  }
+
+  /** The main connection's automatic checkpoints back on, as SQLite has them by default. */
+  private async mainConnectionCheckpoints(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.query(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`).catch(() => undefined);
   }
 
