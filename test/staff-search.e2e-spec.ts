@@ -42,11 +42,12 @@ function expected(q: string): string[] {
 
 describeEachDatabase('the staff search', (kind) => {
   let t: TestApp;
-  const refs = async (q: string, client = () => t.http()) =>
+  /** The references found, in the order listed. */
+  const listed = async (q: string, client = () => t.http()) =>
     ((await client().get('/api/staff').query({ search: q, status: 'all', pageSize: 100 }).expect(200)).body as StaffPage).items
       .map((p) => p.employeeRef)
-      .filter((r) => !r.startsWith('BULK'))
-      .sort();
+      .filter((r) => !r.startsWith('BULK'));
+  const refs = async (q: string, client = () => t.http()) => (await listed(q, client)).sort();
 
   beforeAll(async () => {
     t = await createTestApp(kind);
@@ -91,6 +92,16 @@ describeEachDatabase('the staff search', (kind) => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('lists what it finds in the order of the whole list, by last name and then first name', async () => {
+    const everyone = await listed('');
+    // Cole, Elsewhere, Emile, Khan, O'Brien-Smith, Smith.
+    expect(everyone).toEqual(['BC-102', 'EL-201', 'ZE-105', 'AK-101', 'JS-104', 'MS-103']);
+    for (const q of ['-10', 'ami', 'mith', 'example', 'a']) {
+      const found = new Set(expected(q));
+      expect(await listed(q)).toEqual(everyone.filter((r) => found.has(r)));
+    }
   });
 
   it('keeps up with changes: a new name is found, the old one and a deleted person are not', async () => {

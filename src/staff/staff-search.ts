@@ -15,11 +15,16 @@ export const SUBSTRING_MIN_CHARS = 3;
 
 const PREFIX_COLUMNS = ['first_name', 'last_name', 'email', 'employee_ref'];
 
+/** Whether the search text is matched anywhere in a field (rather than at the start of each). */
+export function matchesAnywhere(text: string | undefined): boolean {
+  return [...(text?.trim() ?? '')].length >= SUBSTRING_MIN_CHARS;
+}
+
 /** Narrows `qb` (staff as `alias`) to the people the search text matches; blank text changes nothing. */
 export function whereSearchMatches(qb: WhereExpressionBuilder, alias: string, text: string | undefined, postgres: boolean): void {
   const search = text?.trim().toLowerCase() ?? '';
   if (!search) return;
-  if ([...search].length >= SUBSTRING_MIN_CHARS) {
+  if (matchesAnywhere(search)) {
     if (postgres) {
       qb.andWhere(
         `(LOWER(${alias}.first_name || ' ' || ${alias}.last_name) LIKE :searchAnywhere

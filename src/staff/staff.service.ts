@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { todayIso } from '../common/dates';
 import { isUniqueViolation } from '../common/db-errors';
 import { FieldError } from '../common/field-error';
@@ -21,7 +21,7 @@ import { StaffRuleRole } from '../imports/role-rule.entity';
 import { ReadsOffMainThread } from '../database/read-pool/reads-off-main-thread';
 import { anonymisedNote } from '../data-protection/retention-words';
 import { isPostgres } from '../database/sql';
-import { whereSearchMatches } from './staff-search';
+import { matchesAnywhere, whereSearchMatches } from './staff-search';
 
 /** The staff list counts this many people at most ("more than 1,000 people"), or to the end of the page asked for. */
 export const COUNT_CAP = 1000;
@@ -41,32 +41,44 @@ export class StaffService {
   async list(scope: Scope, query: StaffQuery): Promise<Page<StaffView>> {
     this.scopes.assertCanSeePeople(scope);
     const visible = this.scopes.staffPredicate(scope, 's');
-    const qb = this.dataSource
-      .getRepository(Staff)
-      .createQueryBuilder('s')
-      .innerJoinAndSelect('s.organisation', 'o')
-      .leftJoinAndSelect('s.manager', 'm')
-      .where(visible.sql, visible.params);
-    if (query.organisation) {
-      const root = await this.scopes.organisation(scope, query.organisation);
-      qb.andWhere(`s.organisation_id IN (${subtreeIds(':root')})`, { root: root.id });
-    }
-    if (query.role) {
-      const role = await this.roles.getByCode(query.role);
-      qb.andWhere('EXISTS (SELECT 1 FROM staff_roles sr WHERE sr.staff_id = s.id AND sr.role_id = :roleId)', { roleId: role.id });
-    }
+    const root = query.organisation ? await this.scopes.organisation(scope, query.organisation) : null;
+    const role = query.role ? await this.roles.getByCode(query.role) : null;
     const today = todayIso();
-    if (query.status === 'current') qb.andWhere('(s.end_date IS NULL OR s.end_date >= :today)', { today });
-    if (query.status === 'leavers') qb.andWhere('s.end_date < :today', { today });
-    whereSearchMatches(qb, 's', query.search, isPostgres(this.dataSource));
+    /** Narrows `qb` (staff as s) to the people the list shows: those the scope may see, filtered. */
+    const filtered = <T extends ObjectLiteral>(qb: SelectQueryBuilder<T>) => {
+      qb.andWhere(visible.sql, visible.params);
+      if (root) qb.andWhere(`s.organisation_id IN (${subtreeIds(':root')})`, { root: root.id });
+      if (role) qb.andWhere('EXISTS (SELECT 1 FROM staff_roles sr WHERE sr.staff_id = s.id AND sr.role_id = :roleId)', { roleId: role.id });
+      if (query.status === 'current') qb.andWhere('(s.end_date IS NULL OR s.end_date >= :today)', { today });
+      if (query.status === 'leavers') qb.andWhere('s.end_date < :today', { today });
+      whereSearchMatches(qb, 's', query.search, isPostgres(this.dataSource));
+      return qb;
+    };
+    const staffAs = () => this.dataSource.getRepository(Staff).createQueryBuilder('s');
     // Counted only so far (COUNT_CAP, or past this page): a full count of a large partnership costs more than the page.
     const countUpTo = Math.max(COUNT_CAP, query.page * query.pageSize);
-    const [countSql, countParams] = qb.clone().select('1', 'one').orderBy().limit(countUpTo + 1).getQueryAndParameters();
+    const [countSql, countParams] = filtered(staffAs().select('1', 'one')).limit(countUpTo + 1).getQueryAndParameters();
     const [{ n }] = await this.dataSource.query(`SELECT COUNT(*) AS n FROM (${countSql}) upto`, countParams);
-    qb.orderBy('s.last_name', 'ASC').addOrderBy('s.first_name', 'ASC').addOrderBy('s.id', 'ASC');
+
+    const page = staffAs().innerJoinAndSelect('s.organisation', 'o').leftJoinAndSelect('s.manager', 'm');
+    if (matchesAnywhere(query.search)) {
+      // Text matched anywhere is usually rare, and often rare in a way that follows the list's
+      // order (a surname): walking the list in order until a page of matches turns up then reads
+      // most of the table, and PostgreSQL's planner chooses to. So the matches (found through the
+      // search index) are set apart first, and only they are put in order.
+      const matches = filtered(staffAs().select('s.id', 'id').addSelect('s.last_name', 'last_name').addSelect('s.first_name', 'first_name'));
+      page
+        .addCommonTableExpression(matches, 'staff_matches', { materialized: true })
+        .innerJoin('staff_matches', 'sm', 'sm.id = s.id')
+        .orderBy('sm.last_name', 'ASC')
+        .addOrderBy('sm.first_name', 'ASC')
+        .addOrderBy('sm.id', 'ASC');
+    } else {
+      filtered(page).orderBy('s.last_name', 'ASC').addOrderBy('s.first_name', 'ASC').addOrderBy('s.id', 'ASC');
+    }
     // Every join is to one row, so LIMIT and OFFSET apply to people directly.
-    qb.offset((query.page - 1) * query.pageSize).limit(query.pageSize);
-    const staff = await qb.getMany();
+    page.offset((query.page - 1) * query.pageSize).limit(query.pageSize);
+    const staff = await page.getMany();
     await this.attachRoles(staff);
     return cappedPageOf(staff.map(staffView), Number(n), countUpTo, query);
   }
