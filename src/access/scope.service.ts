@@ -94,8 +94,13 @@ export class ScopeService {
    * teams). To 'see' a session, any session on which someone the scope may see is booked or
    * waiting is open too (a manager's person booked by a coordinator elsewhere), so it never
    * answers 404 to them. Trainers see the sessions they train whatever the purpose.
+   *
+   * `booking` names a bookings alias and a staff alias for its person, where the query reads
+   * bookings: a place booked or waited for by someone the scope may see then opens its session at
+   * once, before the question is asked of the session's other bookings (which, on PostgreSQL,
+   * gathers every visible person's bookings).
    */
-  sessionPredicate(scope: Scope, alias: string, purpose: SessionPurpose = 'manage'): Predicate {
+  sessionPredicate(scope: Scope, alias: string, purpose: SessionPurpose = 'manage', booking?: { alias: string; person: string }): Predicate {
     const actor = scope.actor;
     if (!actor) return { sql: '1 = 1', params: {} };
     const inSubtree =
@@ -114,7 +119,10 @@ export class ScopeService {
       const people = this.staffPredicate(scope, 'sc_bs');
       const theirPeopleBooked = `${alias}.id IN (SELECT sc_bb.session_id FROM bookings sc_bb JOIN staff sc_bs ON sc_bs.id = sc_bb.staff_id
                  WHERE sc_bb.status IN ('booked', 'waiting') AND ${people.sql})`;
-      return { sql: `(${inSubtree} OR ${above} OR ${theirPeopleBooked})`, params: { ...params, ...people.params } };
+      const thisPlace = booking
+        ? `(${booking.alias}.status IN ('booked', 'waiting') AND ${this.staffPredicate(scope, booking.person).sql}) OR `
+        : '';
+      return { sql: `(${inSubtree} OR ${above} OR ${thisPlace}${theirPeopleBooked})`, params: { ...params, ...people.params } };
     }
     return { sql: inSubtree, params };
   }

@@ -5,7 +5,8 @@ import { Scope } from '../auth/scope';
 import { ScopeService } from '../access/scope.service';
 import type { IsoDate } from '../common/dates';
 import { ReadsOffMainThread } from '../database/read-pool/reads-off-main-thread';
-import { sql } from '../database/sql';
+import { paddedList, sql } from '../database/sql';
+import { Staff } from '../staff/staff.entity';
 import { ComplianceService, displayOf, levelStatusView, LevelStatusView } from './compliance.service';
 import { recordsOf } from './facts';
 import { DEFAULT_WINDOW_DAYS, Status } from './rules';
@@ -35,6 +36,9 @@ export interface TeamView {
  * "My team" for a manager: everyone below them in the manager chain, in post on the date, with
  * their status for every level they require (reference rules), most urgent first.
  */
+/** People of a team checked against the scope in one statement. */
+const TEAM_CHUNK = 500;
+
 @Injectable()
 export class MyTeamService {
   constructor(
@@ -53,14 +57,32 @@ export class MyTeamService {
     const me = scope.actor?.staffId ?? null;
     if (me === null) return { linked: false, asOf: date, windowDays, levels, members: [], summary };
 
-    const visible = this.scopes.staffPredicate(scope, 's');
-    const names: Record<string, unknown> = { ...visible.params };
-    const text = `WITH RECURSIVE team(id) AS (
+    // Who reports to them, however far down, first; then those of them the scope may see who are
+    // current. In one statement the planner cannot tell how few the team are, and reads everyone.
+    const team = (
+      await sql<{ id: number }>(
+        this.dataSource,
+        `WITH RECURSIVE team(id) AS (
           SELECT id FROM staff WHERE manager_id = $1
           UNION SELECT t.id FROM staff t JOIN team ON t.manager_id = team.id)
-        SELECT s.id FROM staff s JOIN team ON team.id = s.id
-        WHERE s.start_date <= $2 AND (s.end_date IS NULL OR s.end_date >= $2) AND (${visible.sql.replace(/:(\w+)/g, (w, n: string) => (n in names ? `$${3 + Object.keys(names).indexOf(n)}` : w))})`;
-    const ids = (await sql<{ id: number }>(this.dataSource, text, [me, date, ...Object.values(names)])).map((r) => Number(r.id));
+        SELECT id FROM team`,
+        [me],
+      )
+    ).map((r) => Number(r.id));
+    const visible = this.scopes.staffPredicate(scope, 's');
+    const ids: number[] = [];
+    for (let from = 0; from < team.length; from += TEAM_CHUNK) {
+      const rows = await this.dataSource
+        .getRepository(Staff)
+        .createQueryBuilder('s')
+        .select('s.id', 'id')
+        // Padded to a few lengths of IN list (sql.ts, "Statement shapes").
+        .where('s.id IN (:...some)', { some: paddedList(team.slice(from, from + TEAM_CHUNK)) })
+        .andWhere('s.start_date <= :date AND (s.end_date IS NULL OR s.end_date >= :date)', { date })
+        .andWhere(visible.sql, visible.params)
+        .getRawMany<{ id: number }>();
+      ids.push(...rows.map((r) => Number(r.id)));
+    }
     const records = await recordsOf(this.dataSource.manager, framework, ids);
 
     const members = [...records.values()].map((record): TeamMemberView & { firstDue: IsoDate | null } => {

@@ -185,7 +185,7 @@ export class BookingsService {
   private async bookingsOfPeople(scope: Scope, staffIds: number[], upcomingOnly: boolean): Promise<Map<number, PersonBookingView[]>> {
     const out = new Map<number, PersonBookingView[]>();
     if (staffIds.length === 0) return out;
-    const visible = this.scopes.sessionPredicate(scope, 'ts', 'see');
+    const visible = this.scopes.sessionPredicate(scope, 'ts', 'see', { alias: 'b', person: 'bp' });
     const today = todayIso();
     const rows: Booking[] = [];
     for (let i = 0; i < staffIds.length; i += 500) {
@@ -195,6 +195,7 @@ export class BookingsService {
         .innerJoinAndSelect('b.session', 'ts')
         .innerJoinAndSelect('ts.level', 'l')
         .innerJoinAndSelect('ts.hostOrganisation', 'o')
+        .innerJoin('b.staff', 'bp')
         .where('b.staff_id IN (:...staffIds)', { staffIds: staffIds.slice(i, i + 500) })
         .andWhere(visible.sql, visible.params);
       if (upcomingOnly) {
