@@ -11,6 +11,7 @@ import { ScopeService } from '../access/scope.service';
 import { ALLOW_KEY, PARTNERSHIP_WIDE_KEY, PUBLIC_KEY } from './allow.decorator';
 import { needsCsrfCheck } from './csrf';
 import { ROLE_NAMES, Scope, UserRole } from './scope';
+import { signedInAccount } from './session-store';
 import { SignInRequiredException } from './sign-in-required.exception';
 import { PERSON, personScopeOf } from '../my-training/person-session';
 
@@ -73,7 +74,7 @@ export class AuthGuard implements CanActivate {
   private async sessionUser(req: TrackerRequest): Promise<User | null> {
     const userId = req.session?.userId;
     if (!userId) return null;
-    const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
+    const user = signedInAccount(userId) ?? (await this.dataSource.getRepository(User).findOneBy({ id: userId }));
     if (!user || user.disabled) {
       delete req.session.userId;
       return null;

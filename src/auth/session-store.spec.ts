@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { DatabaseSessionStore } from './session-store';
+import { answeringRequest } from '../database/flow-context';
+import { DatabaseSessionStore, signedInAccount } from './session-store';
 import { WebSession } from './web-session.entity';
 
 /** A DataSource whose WebSession repository only counts the writes the store makes. */
@@ -9,7 +10,16 @@ function fakeDatabase() {
     update: async (where: { sid: string }, set: { expiresAt: string }) => void updates.push({ sid: where.sid, expiresAt: set.expiresAt }),
     upsert: async () => undefined,
     delete: async () => undefined,
-    findOneBy: async ({ sid }: { sid: string }) => ({ sid, data: '{}', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), userId: 1 }),
+    // get(): the session read with its account, as one query.
+    createQueryBuilder: () => {
+      let sid = '';
+      const query = {
+        leftJoinAndMapOne: () => query,
+        where: (_sql: string, params: { sid: string }) => ((sid = params.sid), query),
+        getOne: async () => ({ sid, data: '{"userId":1}', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), userId: 1, account: { id: 1, email: 'a@example.gov.uk' } }),
+      };
+      return query;
+    },
   };
   const dataSource = { getRepository: (entity: unknown) => (entity === WebSession ? repository : null) } as unknown as DataSource;
   return { dataSource, updates };
@@ -47,5 +57,20 @@ describe('DatabaseSessionStore.touch (rolling sessions)', () => {
     await new Promise((resolve) => store.destroy('s1', resolve));
     store.touch('s1', cookieEnding(Date.now() + 3_600_000));
     expect(updates).toHaveLength(1);
+  });
+});
+
+describe('DatabaseSessionStore.get', () => {
+  it("leaves the session's account for the same request's guard to take once, and for no other request", async () => {
+    const { dataSource } = fakeDatabase();
+    const store = new DatabaseSessionStore(dataSource, 3_600_000);
+    const inRequest = <T>(fn: () => Promise<T>) => new Promise<T>((resolve) => answeringRequest(() => void fn().then(resolve), () => undefined, true));
+    const taken = await inRequest(async () => {
+      await new Promise((resolve) => store.get('s1', resolve));
+      return [signedInAccount(1)?.email, signedInAccount(1)];
+    });
+    expect(taken).toEqual(['a@example.gov.uk', undefined]);
+    await new Promise((resolve) => store.get('s1', resolve));
+    expect(await inRequest(async () => signedInAccount(1))).toBeUndefined();
   });
 });

@@ -1,6 +1,15 @@
 import session from 'express-session';
 import { DataSource, EntityManager, LessThan, Not } from 'typeorm';
+import { leaveForLaterInRequest, takeFromEarlierInRequest } from '../database/flow-context';
+import { User } from '../users/user.entity';
 import { WebSession } from './web-session.entity';
+
+const accountKey = (userId: number) => `signed-in account ${userId}`;
+
+/** The account this request's session was read with just now (DatabaseSessionStore.get), if it was. */
+export function signedInAccount(userId: number): User | undefined {
+  return takeFromEarlierInRequest<User>(accountKey(userId));
+}
 
 type Callback = (error?: unknown, data?: session.SessionData | null) => void;
 
@@ -26,12 +35,21 @@ export class DatabaseSessionStore extends session.Store {
     return this.dataSource.getRepository(WebSession);
   }
 
+  /**
+   * The session, read with its account in one statement: the account is left for the guard to
+   * take (signedInAccount), which would otherwise read it straight after.
+   */
   get(sid: string, callback: Callback): void {
     this.sessions
-      .findOneBy({ sid })
+      .createQueryBuilder('ws')
+      .leftJoinAndMapOne('ws.account', User, 'u', 'u.id = ws.user_id')
+      .where('ws.sid = :sid', { sid })
+      .getOne()
       .then((row) => {
         const live = row !== null && row.expiresAt > new Date().toISOString();
         if (live) this.remember(sid, Date.parse(row.expiresAt));
+        const account = (row as (WebSession & { account?: User }) | null)?.account;
+        if (live && account) leaveForLaterInRequest(accountKey(account.id), account);
         callback(undefined, live ? (JSON.parse(row.data) as session.SessionData) : null);
       })
       .catch((error) => callback(error));

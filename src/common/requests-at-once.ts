@@ -4,14 +4,18 @@ import { answeringRequest } from '../database/flow-context';
 /**
  * Counts every request from its arrival until it is answered or its client leaves, so long work
  * (an import, the keeper of kept compliance) gives way to them between its batches
- * (letOtherRequestsIn).
+ * (letOtherRequestsIn); a GET or HEAD makes its reads of the framework once (readOncePerRequest).
  */
 export function countRequestsBeingAnswered(): (req: Request, res: Response, next: NextFunction) => void {
-  return (_req, res, next) =>
-    answeringRequest(next, (answered) => {
-      res.once('finish', answered);
-      res.once('close', answered);
-    });
+  return (req, res, next) =>
+    answeringRequest(
+      next,
+      (answered) => {
+        res.once('finish', answered);
+        res.once('close', answered);
+      },
+      req.method === 'GET' || req.method === 'HEAD',
+    );
 }
 
 /**

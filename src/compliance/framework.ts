@@ -2,7 +2,8 @@
  * The framework the compliance rules are applied with: levels, roles and requirements, as plain
  * rows (a few dozen), and their translation into the facts src/compliance/rules.ts works on.
  */
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { readOncePerRequest } from '../database/flow-context';
 import { sql } from '../database/sql';
 import type { LevelFact, RequirementFact } from './rules';
 
@@ -62,8 +63,16 @@ const FRAMEWORK_SQL = `SELECT kind, id, code, name, rank, validity_months, role_
 
 const orNull = (n: number | string | null) => (n === null ? null : Number(n));
 
-/** Loads the levels, roles and requirements the rules need (a few dozen rows). */
-export async function loadFramework(db: DataSource | EntityManager): Promise<Framework> {
+/**
+ * Loads the levels, roles and requirements the rules need (a few dozen rows): once for a whole
+ * page (readOncePerRequest), unless asked inside a transaction, which must see its own changes.
+ */
+export function loadFramework(db: DataSource | EntityManager): Promise<Framework> {
+  const inTransaction = db instanceof EntityManager && db.queryRunner !== undefined;
+  return inTransaction ? readFramework(db) : readOncePerRequest('framework', () => readFramework(db));
+}
+
+async function readFramework(db: DataSource | EntityManager): Promise<Framework> {
   const rows = await sql<FrameworkRow>(db, FRAMEWORK_SQL);
   const framework: Framework = { levels: [], roles: [], requirements: [] };
   for (const r of rows) {

@@ -1,4 +1,4 @@
-import { answeringRequest, inOwnFlow, letOtherRequestsIn, requestsInProgress } from './flow-context';
+import { answeringRequest, inOwnFlow, letOtherRequestsIn, readOncePerRequest, requestsInProgress } from './flow-context';
 
 /** Keeps the main thread busy for `ms`, as a batch of an import written on SQLite does. */
 function batch(ms: number): void {
@@ -66,5 +66,36 @@ describe('letOtherRequestsIn', () => {
     own();
     never!();
     expect(events).toEqual(['own request: no wait', 'went on after its batch time']);
+  });
+});
+
+describe('readOncePerRequest', () => {
+  /** Runs fn as a request, a GET (changes nothing) or not, and answers it when fn is done. */
+  const asRequest = <T>(changesNothing: boolean, fn: () => Promise<T>) =>
+    new Promise<T>((resolve) => answeringRequest(() => void fn().then(resolve), () => undefined, changesNothing));
+
+  it('reads once for a whole GET, however often and however at once it is asked', async () => {
+    let reads = 0;
+    const read = () => readOncePerRequest('levels', async () => ++reads);
+    expect(await asRequest(true, async () => [...(await Promise.all([read(), read()])), await read()])).toEqual([1, 1, 1]);
+    // The next request reads afresh.
+    expect(await asRequest(true, read)).toBe(2);
+  });
+
+  it('reads each time in a request that may change things, and outside any request', async () => {
+    let reads = 0;
+    const read = () => readOncePerRequest('levels', async () => ++reads);
+    expect(await asRequest(false, async () => [await read(), await read()])).toEqual([1, 2]);
+    expect([await read(), await read()]).toEqual([3, 4]);
+  });
+
+  it('forgets a read that failed, so the next asking tries again', async () => {
+    let reads = 0;
+    const read = () =>
+      readOncePerRequest('levels', async () => {
+        if (++reads === 1) throw new Error('the database went away');
+        return reads;
+      });
+    expect(await asRequest(true, async () => [await read().catch((e: Error) => e.message), await read()])).toEqual(['the database went away', 2]);
   });
 });

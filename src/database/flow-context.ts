@@ -15,6 +15,10 @@ export function inOwnFlow<T>(fn: () => T): T {
 /** A request being answered, as its flows know it: over once its answer is sent or its client left. */
 interface RequestMark {
   over: boolean;
+  /** Reads made once for the whole request, for one that changes nothing (GET, HEAD); null otherwise. */
+  readOnce: Map<string, Promise<unknown>> | null;
+  /** What one step of the request found for a later one to take (readFoundAlready). */
+  found: Map<string, unknown>;
 }
 const requestOfFlow = new AsyncLocalStorage<RequestMark>();
 let requestsBeingAnswered = 0;
@@ -27,10 +31,11 @@ const YIELD_AT_MOST_MS = 200;
 /**
  * Runs `next` (the rest of an HTTP request's handling) as a request being answered, which long
  * work gives way to (letOtherRequestsIn); `whenOver` is given, before `next` runs, the function
- * that marks it answered (any number of calls count once).
+ * that marks it answered (any number of calls count once). `changesNothing` (a GET or HEAD) lets
+ * its reads of what seldom changes be made once for the whole request (readOncePerRequest).
  */
-export function answeringRequest(next: () => void, whenOver: (answered: () => void) => void): void {
-  const mark: RequestMark = { over: false };
+export function answeringRequest(next: () => void, whenOver: (answered: () => void) => void, changesNothing = false): void {
+  const mark: RequestMark = { over: false, readOnce: changesNothing ? new Map() : null, found: new Map() };
   requestsBeingAnswered++;
   whenOver(() => {
     if (mark.over) return;
@@ -65,4 +70,34 @@ export async function letOtherRequestsIn(pauseMs = 0): Promise<void> {
 /** How many requests are being answered now (for tests). */
 export function requestsInProgress(): number {
   return requestsBeingAnswered;
+}
+
+/**
+ * `read()`, made once for the whole of a request that changes nothing (a GET: a page asks for the
+ * framework from several places, and on PostgreSQL each statement is a round trip): every later
+ * call with the same key in that request shares the first one's answer. Anywhere else (a form
+ * being sent, a job, a transaction) it reads each time, so a change is seen by the next read.
+ */
+export function readOncePerRequest<T>(key: string, read: () => Promise<T>): Promise<T> {
+  const memo = requestOfFlow.getStore()?.readOnce;
+  if (!memo) return read();
+  const known = memo.get(key) as Promise<T> | undefined;
+  if (known) return known;
+  const reading = read();
+  memo.set(key, reading);
+  reading.catch(() => memo.delete(key));
+  return reading;
+}
+
+/** Leaves what one step of the request read (the account, with its session) for a later step to take. */
+export function leaveForLaterInRequest(key: string, value: unknown): void {
+  requestOfFlow.getStore()?.found.set(key, value);
+}
+
+/** What an earlier step of this request left under `key` (taken once), or undefined. */
+export function takeFromEarlierInRequest<T>(key: string): T | undefined {
+  const found = requestOfFlow.getStore()?.found;
+  const value = found?.get(key) as T | undefined;
+  found?.delete(key);
+  return value;
 }

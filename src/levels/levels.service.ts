@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { notFound, unknownCode } from '../common/http-errors';
+import { readOncePerRequest } from '../database/flow-context';
 import { LevelView, UpdateLevelDto } from './dto/level.dto';
 import { Level } from './level.entity';
 
@@ -9,8 +10,10 @@ import { Level } from './level.entity';
 export class LevelsService {
   constructor(@InjectRepository(Level) private readonly levels: Repository<Level>) {}
 
-  list(): Promise<Level[]> {
-    return this.levels.find({ order: { rank: 'ASC' } });
+  /** The levels by rank: read once for a whole page (readOncePerRequest), each caller given its own copies. */
+  async list(): Promise<Level[]> {
+    const levels = await readOncePerRequest('levels', () => this.levels.find({ order: { rank: 'ASC' } }));
+    return levels.map((l) => Object.assign(new Level(), l));
   }
 
   async getByCode(code: string): Promise<Level> {

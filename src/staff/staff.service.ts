@@ -109,7 +109,14 @@ export class StaffService {
   }
 
   async get(id: number, manager: EntityManager = this.dataSource.manager): Promise<Staff> {
-    const person = await manager.findOne(Staff, { where: { id }, relations: { organisation: true, manager: true, roles: true } });
+    // One statement: findOne with a list relation first finds the distinct ids, then reads them.
+    const person = await manager
+      .createQueryBuilder(Staff, 's')
+      .innerJoinAndSelect('s.organisation', 'o')
+      .leftJoinAndSelect('s.manager', 'm')
+      .leftJoinAndSelect('s.roles', 'r')
+      .where('s.id = :id', { id })
+      .getOne();
     if (!person) throw notFound('person', id);
     return person;
   }

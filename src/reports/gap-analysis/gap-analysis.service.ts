@@ -258,10 +258,13 @@ export class GapAnalysisService {
     const root = q.organisation ? await this.scopes.organisation(scope, q.organisation) : await this.scopes.defaultOrganisation(scope);
     const asOf = q.asOf ?? this.compliance.today();
     const windowDays = q.window ?? DEFAULT_WINDOW_DAYS;
-    const [framework, [{ count }], [{ inside }], kept] = await Promise.all([
+    const [framework, [{ count, inside }], kept] = await Promise.all([
       this.compliance.framework(),
-      sql<{ count: number | string }>(this.dataSource, 'SELECT COUNT(*) AS count FROM organisations'),
-      sql<{ inside: number | string }>(this.dataSource, `SELECT COUNT(*) AS inside FROM (${subtreeIds('$1')}) inside`, [root.id]),
+      sql<{ count: number | string; inside: number | string }>(
+        this.dataSource,
+        `SELECT (SELECT COUNT(*) FROM organisations) AS count, (SELECT COUNT(*) FROM (${subtreeIds('$1')}) inside) AS inside`,
+        [root.id],
+      ),
       this.keeper.current(),
     ]);
     const people: PeopleInScope = {
