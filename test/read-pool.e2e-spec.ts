@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { addDays } from '../src/common/dates';
 import { PooledQuery, ReadPool } from '../src/database/read-pool/read-pool.service';
 import { StaffImport } from '../src/imports/staff-import';
+import { WAL_SIZE_LIMIT_BYTES } from '../src/config/database';
 import { createTestApp, describeEachDatabase, TestApp } from './support/app';
 import { organisation, requirement, role } from './support/builders';
 
@@ -87,6 +88,10 @@ describeEachDatabase('Reads beside the writer', (kind) => {
   });
 
   if (kind === 'sqlite') {
+    it('cuts the write-ahead log back to 64 MB after a checkpoint, so a large import does not leave it at its largest', async () => {
+      expect(await t.dataSource.query('PRAGMA journal_size_limit')).toEqual([{ journal_size_limit: WAL_SIZE_LIMIT_BYTES }]);
+    });
+
     it('keeps the event loop free while the gap analysis statement runs: /health/live is answered meanwhile', async () => {
       const pool = t.app.get(ReadPool);
       expect(pool.size).toBe(2);
