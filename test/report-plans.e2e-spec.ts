@@ -65,6 +65,11 @@ function sequentialScans(node: PlanNode): string[] {
     await t?.close();
   });
 
+  it("run with PostgreSQL's JIT compiling off on every connection, which cost seconds a report", async () => {
+    const answers = await Promise.all(Array.from({ length: 3 }, () => t.dataSource.query('SHOW jit')));
+    expect(answers).toEqual(Array.from({ length: 3 }, () => [{ jit: 'off' }]));
+  });
+
   it('find a sequential scan of completions where no index serves (the check can fail)', async () => {
     expect(await scansOf('SELECT COUNT(*) FROM completions WHERE evidence = $1', ['certificate'])).toEqual(['completions']);
     expect(await scansOf('SELECT COUNT(*) FROM completions WHERE level_id = $1 AND completed_on <= $2', [1, '2025-06-30'])).toEqual([]);

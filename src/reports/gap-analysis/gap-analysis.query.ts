@@ -180,13 +180,12 @@ export class GapAnalysisQuery {
   }
 
   /**
-   * PostgreSQL would spend longer compiling this statement (JIT) than running it, and its hash
-   * aggregates of one row per person want more than the default 4 MB; both only for this statement.
+   * On PostgreSQL the hash aggregates of one row per person want more than the default 4 MB of
+   * memory: given it for this statement only (JIT compiling is off for every connection).
    */
   private async run<T>(text: string, values: unknown[]): Promise<T[]> {
     if (!this.postgres) return sql<T>(this.db, text, values);
     return this.db.transaction(async (m) => {
-      await m.query('SET LOCAL jit = off');
       await m.query("SET LOCAL work_mem = '64MB'");
       return sql<T>(m, text, values);
     });

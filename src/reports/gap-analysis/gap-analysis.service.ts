@@ -170,11 +170,7 @@ export class GapAnalysisService {
 
   private async figures(scope: Scope, ctx: ReportContext): Promise<FigureRow[]> {
     const key = await figuresKey(this.dataSource, scope, ctx.root.id, ctx.asOf, ctx.windowDays);
-    const kept = this.recentFigures.get(key);
-    if (kept) return kept;
-    const rows = await ctx.query.figures(ctx.people);
-    this.recentFigures.set(key, rows);
-    return rows;
+    return this.recentFigures.kept(key, () => ctx.query.figures(ctx.people));
   }
 
   /**

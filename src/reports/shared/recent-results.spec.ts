@@ -35,4 +35,29 @@ describe('RecentResults', () => {
       jest.useRealTimers();
     }
   });
+
+  it('works a result out once for everyone who asks while it is being worked out, and keeps it', async () => {
+    const kept = new RecentResults<string>(60_000, 10);
+    let made = 0;
+    let finish!: (v: string) => void;
+    const make = () => {
+      made++;
+      return new Promise<string>((resolve) => (finish = resolve));
+    };
+    const asked = [kept.kept('a', make), kept.kept('a', make), kept.kept('a', make)];
+    finish('A');
+    expect(await Promise.all(asked)).toEqual(['A', 'A', 'A']);
+    expect(await kept.kept('a', make)).toBe('A');
+    expect(made).toBe(1);
+  });
+
+  it('keeps nothing that failed: the next asker works it out again', async () => {
+    const kept = new RecentResults<string>(60_000, 10);
+    await expect(kept.kept('a', () => Promise.reject(new Error('the database went away')))).rejects.toThrow('the database went away');
+    expect(await kept.kept('a', async () => 'A')).toBe('A');
+    // A null key (a trainer's result) is worked out every time.
+    let made = 0;
+    await kept.kept(null, async () => String(++made));
+    expect(await kept.kept(null, async () => String(++made))).toBe('2');
+  });
 });

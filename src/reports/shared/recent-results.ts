@@ -13,6 +13,8 @@ import { viewerKey } from './groups';
  */
 export class RecentResults<T> {
   private readonly entries = new Map<string, { at: number; value: T; rows: number }>();
+  /** Results being worked out now, by key, for askers who arrive meanwhile (kept()). */
+  private readonly coming = new Map<string, Promise<T>>();
   private rowsKept = 0;
 
   constructor(
@@ -26,6 +28,32 @@ export class RecentResults<T> {
     const entry = this.entries.get(key);
     if (!entry || Date.now() - entry.at > this.ttlMs) return undefined;
     return entry.value;
+  }
+
+  /**
+   * The result kept under `key`, or `make()`'s, kept for the next asker. Those who ask while it is
+   * being worked out share that one working out: after a change, a page many people have open is
+   * worked out once, not once by each of them at the same time.
+   */
+  async kept(key: string | null, make: () => Promise<T>): Promise<T> {
+    if (key === null) return make();
+    const known = this.get(key);
+    if (known !== undefined) return known;
+    const coming = this.coming.get(key);
+    if (coming) return coming;
+    const making = make().then(
+      (value) => {
+        this.coming.delete(key);
+        this.set(key, value);
+        return value;
+      },
+      (error: unknown) => {
+        this.coming.delete(key);
+        throw error;
+      },
+    );
+    this.coming.set(key, making);
+    return making;
   }
 
   set(key: string | null, value: T): void {
