@@ -119,10 +119,9 @@ export class ScopeService {
       const people = this.staffPredicate(scope, 'sc_bs');
       const theirPeopleBooked = `${alias}.id IN (SELECT sc_bb.session_id FROM bookings sc_bb JOIN staff sc_bs ON sc_bs.id = sc_bb.staff_id
                  WHERE sc_bb.status IN ('booked', 'waiting') AND ${people.sql})`;
-      const thisPlace = booking
-        ? `(${booking.alias}.status IN ('booked', 'waiting') AND ${this.staffPredicate(scope, booking.person).sql}) OR `
-        : '';
-      return { sql: `(${inSubtree} OR ${above} OR ${thisPlace}${theirPeopleBooked})`, params: { ...params, ...people.params } };
+      const person = booking ? this.staffPredicate(scope, booking.person) : null;
+      const thisPlace = booking && person ? `(${booking.alias}.status IN ('booked', 'waiting') AND ${person.sql}) OR ` : '';
+      return { sql: `(${inSubtree} OR ${above} OR ${thisPlace}${theirPeopleBooked})`, params: { ...params, ...people.params, ...person?.params } };
     }
     return { sql: inSubtree, params };
   }

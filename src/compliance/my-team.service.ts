@@ -32,13 +32,13 @@ export interface TeamView {
   summary: Record<Status, number>;
 }
 
+/** People of a team checked against the scope in one statement. */
+const TEAM_CHUNK = 500;
+
 /**
  * "My team" for a manager: everyone below them in the manager chain, in post on the date, with
  * their status for every level they require (reference rules), most urgent first.
  */
-/** People of a team checked against the scope in one statement. */
-const TEAM_CHUNK = 500;
-
 @Injectable()
 export class MyTeamService {
   constructor(
