@@ -80,20 +80,6 @@ export async function rehang(m: EntityManager, rootId: number, subtree: number[]
   );
 }
 
-/** Each person's organisation path from the top of the tree down, by staff id. */
-export async function organisationPathsOfStaff(m: EntityManager, staffIds: number[]): Promise<Map<number, number[]>> {
-  const paths = new Map<number, number[]>();
-  if (staffIds.length === 0) return paths;
-  const rows = await sql<{ id: number; ancestor_id: number }>(
-    m,
-    `SELECT s.id, oc.ancestor_id FROM staff s JOIN ${ancestorRows('oc', 's.organisation_id')}
-     WHERE s.id IN (${staffIds.map((_, i) => `$${i + 1}`).join(', ')}) ORDER BY s.id, oc.depth DESC`,
-    staffIds,
-  );
-  for (const r of rows) paths.set(Number(r.id), [...(paths.get(Number(r.id)) ?? []), Number(r.ancestor_id)]);
-  return paths;
-}
-
 /** The path from the top of the tree down to each organisation of the subtree under `rootId`, by organisation id. */
 export async function organisationPathsUnder(m: EntityManager, rootId: number): Promise<Map<number, number[]>> {
   const rows = await sql<{ descendant_id: number; ancestor_id: number }>(
@@ -124,3 +110,12 @@ export function organisationsNear(
 
 /** A figure that changes whenever the tree does, for caches keyed on the data. */
 export const TREE_FINGERPRINT_SQL = '(SELECT COUNT(*) FROM organisation_closure)';
+
+/**
+ * Each person's organisation and those above it, as rows (staff_id, ancestor, depth below it) of
+ * a statement's table source: for the people whose ids are `list` (placeholders or values).
+ * Ordered by depth descending, the path runs from the top of the tree down.
+ */
+export function organisationPathRowsOfStaff(list: string): string {
+  return `SELECT s.id AS staff_id, oc.ancestor_id AS ancestor, oc.depth AS depth FROM staff s JOIN ${ancestorRows('oc', 's.organisation_id')} WHERE s.id IN (${list})`;
+}

@@ -8,7 +8,7 @@
  * apply the rules person by person), in four statements whatever its size.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { organisationPathsOfStaff, organisationPathsUnder } from '../access/organisation-tree';
+import { organisationPathRowsOfStaff, organisationPathsUnder } from '../access/organisation-tree';
 import { subtreeIds } from '../access/subtree';
 import type { IsoDate } from '../common/dates';
 import { paddedList, sql } from '../database/sql';
@@ -42,6 +42,44 @@ export async function loadRequirementFacts(db: DataSource | EntityManager): Prom
 }
 
 const CHUNK = 500;
+const NO_NUMBER = 'CAST(NULL AS integer)';
+const NO_TEXT = 'CAST(NULL AS varchar)';
+
+/** One row of recordsOf's statement: a person (1), a role (2), a completion (3) or an organisation above them (4). */
+interface FactRow {
+  kind: number;
+  staff_id: number;
+  /** The person's organisation, the role, the level, or the organisation above. */
+  ref_id: number;
+  depth: number | null;
+  employee_ref: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  /** The person's start date, or the completion's date. */
+  on_date: IsoDate | null;
+  end_date: IsoDate | null;
+  code: string | null;
+  name: string | null;
+}
+
+/**
+ * The people, their roles, completions and the organisations above them in one statement (four
+ * kinds of row): a page of people asks for them on every view, and on PostgreSQL each statement
+ * is a round trip and a write to the socket.
+ */
+function factsStatement(list: string): string {
+  return `SELECT kind, staff_id, ref_id, depth, employee_ref, first_name, last_name, on_date, end_date, code, name FROM (
+      SELECT 1 AS kind, s.id AS staff_id, s.organisation_id AS ref_id, ${NO_NUMBER} AS depth, s.employee_ref, s.first_name, s.last_name,
+             s.start_date AS on_date, s.end_date, o.code, o.name
+        FROM staff s JOIN organisations o ON o.id = s.organisation_id WHERE s.id IN (${list})
+      UNION ALL SELECT 2, staff_id, role_id, ${NO_NUMBER}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}
+        FROM staff_roles WHERE staff_id IN (${list})
+      UNION ALL SELECT 3, staff_id, level_id, ${NO_NUMBER}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, completed_on, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}
+        FROM completions WHERE staff_id IN (${list})
+      UNION ALL SELECT 4, staff_id, ancestor, depth, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}, ${NO_TEXT}
+        FROM (${organisationPathRowsOfStaff(list)}) paths
+    ) facts ORDER BY kind, staff_id, depth DESC`;
+}
 
 /**
  * These people's facts and names, by id (roles and organisation as they are now, every
@@ -55,48 +93,36 @@ export async function recordsOf(m: EntityManager, framework: Framework, staffIds
   for (let from = 0; from < staffIds.length; from += CHUNK) {
     // Padded to a few lengths of IN list (sql.ts, "Statement shapes").
     const ids = paddedList(staffIds.slice(from, from + CHUNK));
-    const list = ids.map((_, i) => `$${i + 1}`).join(', ');
-    const people = await sql<{
-      id: number;
-      employee_ref: string;
-      first_name: string;
-      last_name: string;
-      start_date: IsoDate;
-      end_date: IsoDate | null;
-      organisation_id: number;
-      code: string;
-      name: string;
-    }>(
-      m,
-      `SELECT s.id, s.employee_ref, s.first_name, s.last_name, s.start_date, s.end_date, s.organisation_id, o.code, o.name
-       FROM staff s JOIN organisations o ON o.id = s.organisation_id WHERE s.id IN (${list})`,
-      ids,
-    );
-    const roles = await sql<{ staff_id: number; role_id: number }>(m, `SELECT staff_id, role_id FROM staff_roles WHERE staff_id IN (${list})`, ids);
-    const completions = await sql<{ staff_id: number; level_id: number; completed_on: IsoDate }>(
-      m,
-      `SELECT staff_id, level_id, completed_on FROM completions WHERE staff_id IN (${list})`,
-      ids,
-    );
-    const paths = await organisationPathsOfStaff(m, ids);
-    for (const p of people) {
-      const id = Number(p.id);
-      const organisationId = Number(p.organisation_id);
-      result.set(id, {
-        id,
-        organisationId,
-        employeeRef: p.employee_ref,
-        firstName: p.first_name,
-        lastName: p.last_name,
-        organisation: { id: organisationId, code: p.code, name: p.name },
-        fact: { startDate: p.start_date, endDate: p.end_date, roleCodes: [], organisationPath: paths.get(id) ?? [organisationId] },
-        completions: [],
-      });
+    const rows = await sql<FactRow>(m, factsStatement(ids.map((_, i) => `$${i + 1}`).join(', ')), ids);
+    // In kind order: each person comes before their roles, completions and path (top of the tree first).
+    for (const r of rows) {
+      const kind = Number(r.kind);
+      const id = Number(r.staff_id);
+      const ref = Number(r.ref_id);
+      if (kind === 1) {
+        result.set(id, {
+          id,
+          organisationId: ref,
+          employeeRef: r.employee_ref!,
+          firstName: r.first_name!,
+          lastName: r.last_name!,
+          organisation: { id: ref, code: r.code!, name: r.name! },
+          fact: { startDate: r.on_date!, endDate: r.end_date, roleCodes: [], organisationPath: [] },
+          completions: [],
+        });
+        continue;
+      }
+      const person = result.get(id);
+      if (!person) continue;
+      if (kind === 2) person.fact.roleCodes.push(roleCode.get(ref) ?? `#${ref}`);
+      else if (kind === 3) {
+        const rank = rankOf.get(ref);
+        if (rank !== undefined) person.completions.push({ levelRank: rank, completedOn: r.on_date! });
+      } else person.fact.organisationPath.push(ref);
     }
-    for (const r of roles) result.get(Number(r.staff_id))?.fact.roleCodes.push(roleCode.get(Number(r.role_id)) ?? `#${r.role_id}`);
-    for (const c of completions) {
-      const rank = rankOf.get(Number(c.level_id));
-      if (rank !== undefined) result.get(Number(c.staff_id))?.completions.push({ levelRank: rank, completedOn: c.completed_on });
+    for (const id of ids) {
+      const person = result.get(id);
+      if (person && person.fact.organisationPath.length === 0) person.fact.organisationPath = [person.organisationId];
     }
   }
   return result;
