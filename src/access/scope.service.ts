@@ -328,6 +328,14 @@ export class ScopeService {
     return answer;
   }
 
+  /** Records, for the rest of the request, that the scope sees the person: a statement that read them with staffPredicate found them. */
+  noteStaffVisible(scope: Scope, staffId: number): void {
+    if (scope.isSystem) return;
+    let answers = this.staffAnswers.get(scope);
+    if (!answers) this.staffAnswers.set(scope, (answers = new Map()));
+    answers.set(staffId, Promise.resolve(true));
+  }
+
   private async askStaffVisible(scope: Scope, staffId: number, manager: EntityManager): Promise<boolean> {
     const predicate = this.staffPredicate(scope, 's');
     const found = await manager

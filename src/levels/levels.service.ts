@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { notFound, unknownCode } from '../common/http-errors';
-import { readOncePerRequest } from '../database/flow-context';
+import { loadFramework } from '../compliance/framework';
 import { LevelView, UpdateLevelDto } from './dto/level.dto';
 import { Level } from './level.entity';
 
@@ -10,10 +10,13 @@ import { Level } from './level.entity';
 export class LevelsService {
   constructor(@InjectRepository(Level) private readonly levels: Repository<Level>) {}
 
-  /** The levels by rank: read once for a whole page (readOncePerRequest), each caller given its own copies. */
+  /**
+   * The levels by rank, from the framework the page reads once anyway (loadFramework), each caller
+   * given its own copies.
+   */
   async list(): Promise<Level[]> {
-    const levels = await readOncePerRequest('levels', () => this.levels.find({ order: { rank: 'ASC' } }));
-    return levels.map((l) => Object.assign(new Level(), l));
+    const { levels } = await loadFramework(this.levels.manager);
+    return levels.map(({ id, code, name, rank, validityMonths }) => Object.assign(new Level(), { id, code, name, rank, validityMonths }));
   }
 
   async getByCode(code: string): Promise<Level> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { conflict, notFound, unknownCode } from '../common/http-errors';
+import { loadFramework } from '../compliance/framework';
 import { sql } from '../database/sql';
 import { CreateRoleDto, RoleView, UpdateRoleDto } from './dto/role.dto';
 import { Role } from './role.entity';
@@ -16,6 +17,12 @@ export class RolesService {
 
   list(): Promise<Role[]> {
     return this.roles.find({ order: { name: 'ASC' } });
+  }
+
+  /** Each role's code and name in name order, for a page's choices: from the framework the page reads once anyway. */
+  async choices(): Promise<{ code: string; name: string }[]> {
+    const { roles } = await loadFramework(this.dataSource);
+    return roles.map(({ code, name }) => ({ code, name })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   async getByCode(code: string): Promise<Role> {

@@ -38,9 +38,14 @@ export class BookingOffers {
   /**
    * For each person (their level statuses as My team shows them): their upcoming places, and an
    * offer for each level they lack and are not already booked or waiting on a session of.
+   * `known`: their upcoming places, when the caller has read them already.
    */
-  async forPeople(scope: Scope, people: { id: number; levels: LevelStatus[] }[]): Promise<Map<number, { upcoming: PersonBookingView[]; offers: TrainingOffer[] }>> {
-    const [upcoming, levels] = await Promise.all([this.bookings.upcomingFor(scope, people.map((p) => p.id)), this.levels.list()]);
+  async forPeople(
+    scope: Scope,
+    people: { id: number; levels: LevelStatus[] }[],
+    known?: Map<number, PersonBookingView[]>,
+  ): Promise<Map<number, { upcoming: PersonBookingView[]; offers: TrainingOffer[] }>> {
+    const [upcoming, levels] = await Promise.all([known ?? this.bookings.upcomingFor(scope, people.map((p) => p.id)), this.levels.list()]);
     const byCode = new Map(levels.map((l) => [l.code, l]));
     const out = new Map<number, { upcoming: PersonBookingView[]; offers: TrainingOffer[] }>();
     for (const person of people) {
@@ -61,7 +66,9 @@ export class BookingOffers {
   /** The "Bookings" section of a person's record: upcoming and past places, and what to book. */
   async forRecord(scope: Scope, staffId: number, levels: LevelStatus[]) {
     const all = await this.bookings.ofPerson(scope, staffId);
-    const { offers } = (await this.forPeople(scope, [{ id: staffId, levels }])).get(staffId) ?? { offers: [] };
+    // Their places still to come, soonest first, as upcomingFor would read them again.
+    const places = all.filter((b) => b.upcoming && (b.status === 'booked' || b.status === 'waiting')).reverse();
+    const { offers } = (await this.forPeople(scope, [{ id: staffId, levels }], new Map([[staffId, places]]))).get(staffId) ?? { offers: [] };
     return {
       upcoming: [...all.filter((b) => b.upcoming)].reverse(),
       past: all.filter((b) => !b.upcoming),

@@ -70,7 +70,7 @@ export class StaffPagesController {
       // A training status is had by people in post today only: the gap analysis's people behind that figure.
       training ? this.status.list(scope, { ...query, level, training }) : this.staff.list(scope, query),
       this.visibleOrganisations(scope),
-      this.roles.list(),
+      this.roles.choices(),
     ]);
     const statuses = await this.status.statusesOf(result.items.map((p) => p.id));
     // Whether a name was searched for is kept, never the words.
