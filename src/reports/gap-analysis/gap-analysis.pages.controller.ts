@@ -62,8 +62,14 @@ export class GapAnalysisPagesController {
     const [choices, levelNames] = await Promise.all([this.organisations.choices(scope, report.organisation), this.gapAnalysis.levelNames()]);
     const base = { organisation: report.organisation.code, asOf: report.asOf, window: report.windowDays };
     const canSeePeople = scope.canSeePeople;
-    const peopleHref = (extra: Record<string, string | undefined>, level: string, statuses: Status[]) =>
-      `/reports/gap-analysis/people${query({ ...base, level, status: statuses.join(','), ...extra })}`;
+    // The address of the people behind a figure, as query({ ...base, level, status, ...extra }) writes
+    // it; put together from parts encoded once, as the page has a link in nearly every cell.
+    const baseTail = `&asOf=${encodeURIComponent(report.asOf)}&window=${report.windowDays}`;
+    const peopleHref = (extra: Record<string, string | undefined>, level: string, statuses: Status[]) => {
+      let href = `/reports/gap-analysis/people?organisation=${encodeURIComponent(extra.organisation ?? base.organisation)}${baseTail}&level=${encodeURIComponent(level)}&status=${statuses.join('%2C')}`;
+      for (const [key, value] of Object.entries(extra)) if (key !== 'organisation' && value) href += `&${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
+      return href;
+    };
     // A row of a level table: counts, each linking to the people behind it, and the compliance bar.
     const row = (label: string, href: string | null, l: LevelFiguresView, scopeParams: Record<string, string | undefined>, target: LevelTargetView | undefined) => ({
       label,
