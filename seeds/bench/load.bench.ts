@@ -16,6 +16,7 @@
  *   npm run bench -- load                          50,000 people, 10 and 50 users, SQLite and PostgreSQL
  *   npm run bench -- load --people 500000          (or --people 50000,500000)
  *   npm run bench -- load --users 10,50,100 --duration 30 --no-postgres
+ *   npm run bench -- load --no-sqlite              PostgreSQL only (no import either: it is timed on SQLite)
  *   npm run bench -- load --quick                  SQLite only, 5 s a level, a 20,000-row import
  */
 import 'reflect-metadata';
@@ -317,7 +318,9 @@ export const loadBench: Bench = {
     const levels = list(ctx.options.get('--users'), [10, 50]);
     const seconds = Number(ctx.options.get('--duration') ?? (quick ? 5 : 20));
     const importRows = Number(ctx.options.get('--import-rows') ?? (quick ? 20_000 : 100_000));
-    const databases = (['sqlite', 'postgres'] as const).filter((d) => d === 'sqlite' || !(quick || ctx.flags.has('--no-postgres')));
+    const databases = (['sqlite', 'postgres'] as const).filter((d) =>
+      d === 'sqlite' ? !ctx.flags.has('--no-sqlite') || quick : !(quick || ctx.flags.has('--no-postgres')),
+    );
     const rows: (string | number)[][] = [];
     const notes: string[] = [];
     let pass = true;
