@@ -251,6 +251,28 @@ describeEachDatabase('gap analysis API and pages', (kind) => {
     const unlinked = await t.as('manager', 'WCC');
     expect((await unlinked.get('/my-team').expect(200)).text).toContain('not linked to a staff record');
   });
+  /** The first table's (L1) figures for the whole organisation: required, then each status. */
+  const pageFigures = (html: string) => {
+    const at = html.indexOf('All of ');
+    const row = html.slice(at, html.indexOf('</tr>', at));
+    return [...row.matchAll(/<td class="govuk-table__cell govuk-table__cell--numeric">(?:<a [^>]*>)?([\d,]+)/g)].map((m) => Number(m[1].replace(/,/g, '')));
+  };
+  const PAGE = `/reports/gap-analysis?organisation=WPP&asOf-day=15&asOf-month=1&asOf-year=2026&window=90`;
+
+  // The page keeps its tables drawn for what they show (GapAnalysisPagesController): never one
+  // account's for another's, nor the figures from before a change.
+  it("draws each account's tables as that account may see them, though it keeps them drawn", async () => {
+    const admin = (await t.http().get(PAGE).expect(200)).text;
+    const viewer = await t.as('viewer', 'WPP');
+    const seen = (await viewer.get(PAGE).expect(200)).text;
+    const again = (await t.http().get(PAGE).expect(200)).text;
+    expect(pageFigures(seen)).toEqual(pageFigures(admin));
+    expect(pageFigures(admin).length).toBe(6);
+    expect(admin).toContain('/reports/gap-analysis/people');
+    expect(seen).not.toContain('/reports/gap-analysis/people');
+    expect(again).toContain('/reports/gap-analysis/people');
+  });
+
   // Figures are kept between views while nothing they read changes (GapAnalysisService): these
   // change one thing at a time and look again. Last, as they add to the partnership.
   it('works the figures out afresh after a change, and a trainer\'s after a booking onto their session', async () => {
@@ -258,8 +280,12 @@ describeEachDatabase('gap analysis API and pages', (kind) => {
     const figures = async (client = t.http()) => l1((await client.get(`/api/reports/gap-analysis?${Q}`).expect(200)).body.levels) as L1;
     const before = await figures();
     expect(await figures()).toEqual(before);
+    const pageBefore = pageFigures((await t.http().get(PAGE).expect(200)).text);
     await t.http().post('/api/completions').send({ employeeRef: 'a5', organisationCode: 'SCH', levelCode: 'L1', completedOn: '2026-01-10', source: 'manual' }).expect(201);
     expect(await figures()).toMatchObject({ compliant: before.compliant + 1, missing: before.missing - 1 });
+    // The page too, though it had drawn its tables for the figures before.
+    const [required, compliant, , , , missing] = pageFigures((await t.http().get(PAGE).expect(200)).text);
+    expect({ required, compliant, missing }).toEqual({ required: pageBefore[0], compliant: pageBefore[1] + 1, missing: pageBefore[5] - 1 });
 
     // a1 trains an L2 session (so holds a valid L3); booking a3 onto it lets the trainer see a3.
     await t.http().post('/api/completions').send({ employeeRef: 'a1', organisationCode: 'WCC', levelCode: 'L3', completedOn: addDays(todayIso(), -30), source: 'manual' }).expect(201);

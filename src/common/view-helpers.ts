@@ -7,11 +7,26 @@ const hbs = require('hbs') as {
   registerHelper: (name: string, fn: (...args: unknown[]) => unknown) => void;
   registerPartials: (dir: string, options?: { rename?: (name: string) => string }, done?: () => void) => void;
   registerPartial: (name: string, text: string) => void;
-  handlebars: { Utils: { escapeExpression: (s: string) => string } };
+  handlebars: { Utils: { escapeExpression: (s: string) => string }; compile: (text: string) => (context: unknown) => string };
 };
 import { readFileSync } from 'node:fs';
 
 let registered = false;
+
+const partialTemplates = new Map<string, (context: unknown) => string>();
+
+/**
+ * One of views/partials drawn on its own (escaped as every page is), for a page that keeps a part
+ * of itself drawn: with `context` as its root.
+ */
+export function renderPartial(name: string, context: unknown): string {
+  let template = partialTemplates.get(name);
+  if (!template) {
+    template = hbs.handlebars.compile(`{{> ${name}}}`);
+    partialTemplates.set(name, template);
+  }
+  return template(context);
+}
 
 /** Handlebars helpers used across the views. Output stays escaped: no helper returns SafeString. */
 export function registerViewHelpers(partialsDir: string): void {

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Response } from 'express';
+import { createHash } from 'node:crypto';
 import { Allow, AnySignedIn } from '../../auth/allow.decorator';
 import { NamedAccessLog } from '../../data-protection/named-access-log.service';
 import { CurrentScope } from '../../auth/current-scope.decorator';
@@ -19,11 +20,14 @@ import { sendCsv } from './gap-analysis.controller';
 import { csvFileName, gapAnalysisCsv, hasTargets } from './gap-analysis.csv';
 import { targetCell } from '../targets/rag-cells';
 import type { LevelTargetView } from '../targets/targets.dto';
-import { GapAnalysisQueryDto, GapPeopleQueryDto, LevelFiguresView, MAX_WINDOW_DAYS } from './gap-analysis.dto';
+import { GapAnalysisQueryDto, GapAnalysisView, GapPeopleQueryDto, LevelFiguresView, MAX_WINDOW_DAYS } from './gap-analysis.dto';
+import { renderPartial } from '../../common/view-helpers';
 import { GapAnalysisService, OVERDUE } from './gap-analysis.service';
 import { gapPeopleFilter } from './gap-analysis.controller';
 
 const FIGURE_STATUSES: Status[] = ['compliant', 'expiring', 'pending', 'expired', 'missing'];
+/** Drawn tables kept (each some 120 KB for a partnership of 50 organisations a level). */
+const TABLES_KEPT = 20;
 
 /** The report form's fields in page order, and what each says when it is filled in wrongly. */
 const FILTERS: Record<string, FilterField> = {
@@ -39,6 +43,70 @@ function query(params: Record<string, string | number | undefined | null>): stri
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
+/** The rows of the page's tables: counts, each linking to the people behind it, and the compliance bars. */
+function tableRows(report: GapAnalysisView, levelNames: Map<string, string>, canSeePeople: boolean) {
+  const base = { organisation: report.organisation.code, asOf: report.asOf, window: report.windowDays };
+  // The address of the people behind a figure, as query({ ...base, level, status, ...extra }) writes
+  // it; put together from parts encoded once, as the page has a link in nearly every cell.
+  const baseTail = `&asOf=${encodeURIComponent(report.asOf)}&window=${report.windowDays}`;
+  const peopleHref = (extra: Record<string, string | undefined>, level: string, statuses: Status[]) => {
+    let href = `/reports/gap-analysis/people?organisation=${encodeURIComponent(extra.organisation ?? base.organisation)}${baseTail}&level=${encodeURIComponent(level)}&status=${statuses.join('%2C')}`;
+    for (const [key, value] of Object.entries(extra)) if (key !== 'organisation' && value) href += `&${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
+    return href;
+  };
+  // A row of a level table: counts, each linking to the people behind it, and the compliance bar.
+  const row = (label: string, href: string | null, l: LevelFiguresView, scopeParams: Record<string, string | undefined>, target: LevelTargetView | undefined) => ({
+    label,
+    target: targetCell(target),
+    href,
+    required: l.required,
+    met: l.met,
+    overdue: l.overdue,
+    pct: l.compliancePct,
+    barWidth: l.compliancePct === null ? 0 : Math.round(l.compliancePct),
+    cells: FIGURE_STATUSES.map((status) => ({
+      status,
+      count: l[status],
+      href: canSeePeople && l[status] > 0 ? peopleHref(scopeParams, l.level, [status]) : null,
+    })),
+    overdueHref: canSeePeople && l.overdue > 0 ? peopleHref(scopeParams, l.level, OVERDUE) : null,
+  });
+  const levels = report.levels.map((total, i) => ({
+    code: total.level,
+    name: levelNames.get(total.level) ?? total.level,
+    rows: [
+      row(`All of ${report.organisation.name}`, null, total, {}, report.targets?.[i]),
+      ...report.byOrganisation.map((g) =>
+        row(
+          g.organisation.name,
+          `/reports/gap-analysis${query({ ...base, organisation: g.organisation.code })}`,
+          g.levels[i],
+          { organisation: g.organisation.code },
+          g.targets?.[i],
+        ),
+      ),
+    ],
+  }));
+  const summaryTable = (groups: { label: string; levels: LevelFiguresView[]; targets?: LevelTargetView[]; params: Record<string, string> }[]) =>
+    groups
+      .filter((g) => g.levels.some((l) => l.required > 0))
+      .map((g) => ({
+        label: g.label,
+        levels: g.levels.map((l, i) => ({
+          target: targetCell(g.targets?.[i]),
+          pct: l.compliancePct,
+          required: l.required,
+          overdue: l.overdue,
+          overdueHref: canSeePeople && l.overdue > 0 ? peopleHref(g.params, l.level, OVERDUE) : null,
+        })),
+      }));
+  return {
+    levels,
+    sectors: summaryTable(report.bySector.map((s) => ({ label: s.name, levels: s.levels, targets: s.targets, params: { sector: s.sector } }))),
+    roles: summaryTable(report.byRole.map((r) => ({ label: r.role.name, levels: r.levels, targets: r.targets, params: { role: r.role.code } }))),
+  };
+}
+
 @ApiExcludeController()
 @Controller('reports/gap-analysis')
 export class GapAnalysisPagesController {
@@ -48,6 +116,14 @@ export class GapAnalysisPagesController {
     private readonly accessLog: NamedAccessLog,
     private readonly organisations: OrganisationsService,
   ) {}
+
+  /** The tables of recent views, drawn (gap-analysis-tables.hbs), by what they show; the last TABLES_KEPT. */
+  private readonly recentTables = new Map<string, string>();
+
+  private keepTables(key: string, html: string): void {
+    this.recentTables.set(key, html);
+    while (this.recentTables.size > TABLES_KEPT) this.recentTables.delete(this.recentTables.keys().next().value!);
+  }
 
   @Get()
   @AnySignedIn()
@@ -60,62 +136,17 @@ export class GapAnalysisPagesController {
       return;
     }
     const [choices, levelNames] = await Promise.all([this.organisations.choices(scope, report.organisation), this.gapAnalysis.levelNames()]);
-    const base = { organisation: report.organisation.code, asOf: report.asOf, window: report.windowDays };
     const canSeePeople = scope.canSeePeople;
-    // The address of the people behind a figure, as query({ ...base, level, status, ...extra }) writes
-    // it; put together from parts encoded once, as the page has a link in nearly every cell.
-    const baseTail = `&asOf=${encodeURIComponent(report.asOf)}&window=${report.windowDays}`;
-    const peopleHref = (extra: Record<string, string | undefined>, level: string, statuses: Status[]) => {
-      let href = `/reports/gap-analysis/people?organisation=${encodeURIComponent(extra.organisation ?? base.organisation)}${baseTail}&level=${encodeURIComponent(level)}&status=${statuses.join('%2C')}`;
-      for (const [key, value] of Object.entries(extra)) if (key !== 'organisation' && value) href += `&${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
-      return href;
-    };
-    // A row of a level table: counts, each linking to the people behind it, and the compliance bar.
-    const row = (label: string, href: string | null, l: LevelFiguresView, scopeParams: Record<string, string | undefined>, target: LevelTargetView | undefined) => ({
-      label,
-      target: targetCell(target),
-      href,
-      required: l.required,
-      met: l.met,
-      overdue: l.overdue,
-      pct: l.compliancePct,
-      barWidth: l.compliancePct === null ? 0 : Math.round(l.compliancePct),
-      cells: FIGURE_STATUSES.map((status) => ({
-        status,
-        count: l[status],
-        href: canSeePeople && l[status] > 0 ? peopleHref(scopeParams, l.level, [status]) : null,
-      })),
-      overdueHref: canSeePeople && l.overdue > 0 ? peopleHref(scopeParams, l.level, OVERDUE) : null,
-    });
-    const levels = report.levels.map((total, i) => ({
-      code: total.level,
-      name: levelNames.get(total.level) ?? total.level,
-      rows: [
-        row(`All of ${report.organisation.name}`, null, total, {}, report.targets?.[i]),
-        ...report.byOrganisation.map((g) =>
-          row(
-            g.organisation.name,
-            `/reports/gap-analysis${query({ ...base, organisation: g.organisation.code })}`,
-            g.levels[i],
-            { organisation: g.organisation.code },
-            g.targets?.[i],
-          ),
-        ),
-      ],
-    }));
-    const summaryTable = (groups: { label: string; levels: LevelFiguresView[]; targets?: LevelTargetView[]; params: Record<string, string> }[]) =>
-      groups
-        .filter((g) => g.levels.some((l) => l.required > 0))
-        .map((g) => ({
-          label: g.label,
-          levels: g.levels.map((l, i) => ({
-            target: targetCell(g.targets?.[i]),
-            pct: l.compliancePct,
-            required: l.required,
-            overdue: l.overdue,
-            overdueHref: canSeePeople && l.overdue > 0 ? peopleHref(g.params, l.level, OVERDUE) : null,
-          })),
-        }));
+    const withTargets = hasTargets(report);
+    const levelHeadings = report.levels.map((l) => levelLabel(l.level, levelNames));
+    // The tables are what the page shows of the figures; drawn once for the same figures, names,
+    // targets and links (the key is all of them), as people look at the same report again and again.
+    const key = createHash('sha256').update(JSON.stringify([report, [...levelNames], canSeePeople])).digest('base64');
+    let tablesHtml = this.recentTables.get(key);
+    if (tablesHtml === undefined) {
+      tablesHtml = renderPartial('gap-analysis-tables', { ...tableRows(report, levelNames, canSeePeople), levelHeadings, withTargets, canSeePeople, statusNames: FIGURE_STATUSES.map((s) => STATUS_WORDS[s]) });
+      this.keepTables(key, tablesHtml);
+    }
     res.status(pageStatus(form.errors)).render('reports/gap-analysis', {
       title: 'Gap analysis',
       breadcrumbs: [{ text: 'Home', href: '/' }, { text: 'Reports', href: '/reports' }, { text: 'Gap analysis' }],
@@ -125,13 +156,7 @@ export class GapAnalysisPagesController {
       // The top of the scope and two levels below, as on the other reports (a deeper one is reached from the table's links).
       organisationOptions: choices.map((c) => ({ value: c.code, text: c.label, selected: c.code === report.organisation.code })),
       report,
-      levelHeadings: report.levels.map((l) => levelLabel(l.level, levelNames)),
-      levels,
-      sectors: summaryTable(report.bySector.map((s) => ({ label: s.name, levels: s.levels, targets: s.targets, params: { sector: s.sector } }))),
-      roles: summaryTable(report.byRole.map((r) => ({ label: r.role.name, levels: r.levels, targets: r.targets, params: { role: r.role.code } }))),
-      withTargets: hasTargets(report),
-      canSeePeople,
-      statusNames: FIGURE_STATUSES.map((s) => STATUS_WORDS[s]),
+      tablesHtml,
     });
   }
 
