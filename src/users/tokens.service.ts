@@ -44,7 +44,13 @@ export class TokensService {
   /** The active user a bearer token belongs to, or null. */
   async authenticate(token: string): Promise<User | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
-    const record = await this.tokens.findOne({ where: { tokenHash: sha256(token), revokedAt: IsNull() }, relations: { user: true } });
+    // One statement: findOne with a relation first finds the distinct ids, then reads them, on every API call.
+    const record = await this.tokens
+      .createQueryBuilder('t')
+      .innerJoinAndSelect('t.user', 'u')
+      .where('t.tokenHash = :hash', { hash: sha256(token) })
+      .andWhere('t.revokedAt IS NULL')
+      .getOne();
     if (!record?.user || record.user.disabled) return null;
     const now = new Date();
     if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
