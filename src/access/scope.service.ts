@@ -317,8 +317,7 @@ export class ScopeService {
   async staffVisible(scope: Scope, staffId: number, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
     if (scope.isSystem) return true;
     if (manager !== this.dataSource.manager) return this.askStaffVisible(scope, staffId, manager);
-    let answers = this.staffAnswers.get(scope);
-    if (!answers) this.staffAnswers.set(scope, (answers = new Map()));
+    const answers = this.answersFor(scope);
     let answer = answers.get(staffId);
     if (!answer) {
       answer = this.askStaffVisible(scope, staffId, manager);
@@ -330,10 +329,14 @@ export class ScopeService {
 
   /** Records, for the rest of the request, that the scope sees the person: a statement that read them with staffPredicate found them. */
   noteStaffVisible(scope: Scope, staffId: number): void {
-    if (scope.isSystem) return;
+    if (!scope.isSystem) this.answersFor(scope).set(staffId, Promise.resolve(true));
+  }
+
+  /** The staffVisible answers kept for this request's scope. */
+  private answersFor(scope: Scope): Map<number, Promise<boolean>> {
     let answers = this.staffAnswers.get(scope);
     if (!answers) this.staffAnswers.set(scope, (answers = new Map()));
-    answers.set(staffId, Promise.resolve(true));
+    return answers;
   }
 
   private async askStaffVisible(scope: Scope, staffId: number, manager: EntityManager): Promise<boolean> {

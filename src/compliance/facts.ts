@@ -11,7 +11,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { organisationPathRowsOfStaff, organisationPathsUnder } from '../access/organisation-tree';
 import { subtreeIds } from '../access/subtree';
 import type { IsoDate } from '../common/dates';
-import { paddedList, sql } from '../database/sql';
+import { NO_NUMBER, NO_TEXT, paddedList, sql } from '../database/sql';
 import { type Framework, levelFacts, loadFramework, requirementFacts } from './framework';
 import type { CompletionFact, LevelFact, PersonFact, RequirementFact } from './rules';
 
@@ -42,8 +42,6 @@ export async function loadRequirementFacts(db: DataSource | EntityManager): Prom
 }
 
 const CHUNK = 500;
-const NO_NUMBER = 'CAST(NULL AS integer)';
-const NO_TEXT = 'CAST(NULL AS varchar)';
 
 /** One row of recordsOf's statement: a person (1), a role (2), a completion (3) or an organisation above them (4). */
 interface FactRow {

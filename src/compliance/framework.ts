@@ -4,7 +4,7 @@
  */
 import { DataSource, EntityManager } from 'typeorm';
 import { readOncePerRequest } from '../database/flow-context';
-import { sql } from '../database/sql';
+import { NO_NUMBER, NO_TEXT, sql } from '../database/sql';
 import type { LevelFact, RequirementFact } from './rules';
 
 export interface FrameworkLevel {
@@ -48,8 +48,6 @@ type FrameworkRow = {
   grace_days: number | null;
 };
 
-const NO_NUMBER = 'CAST(NULL AS integer)';
-const NO_TEXT = 'CAST(NULL AS varchar)';
 
 /**
  * The levels (1), roles (2) and requirements (3) in one statement: nearly every page needs them,

@@ -21,6 +21,10 @@ export function sqlitePlaceholders(text: string, params: unknown[]): { rewritten
   return { rewritten, ordered };
 }
 
+/** Typed NULLs for the columns a UNION ALL branch does not fill: PostgreSQL needs each column's type. */
+export const NO_NUMBER = 'CAST(NULL AS integer)';
+export const NO_TEXT = 'CAST(NULL AS varchar)';
+
 export function isPostgres(db: EntityManager | DataSource): boolean {
   const connection = 'connection' in db ? db.connection : db;
   return connection.options.type === 'postgres';

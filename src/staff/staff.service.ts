@@ -97,11 +97,10 @@ export class StaffService {
     return ids.flatMap((id) => (byId.has(id) ? [staffView(byId.get(id)!)] : []));
   }
 
-  /** A person the scope may see; 404 when unknown or out of scope alike. Viewers are refused (403). */
   /**
-   * The person, if the scope may see them (one who does not exist and one out of sight look the
-   * same): read with the scope's predicate in the one statement, and the answer kept for the rest
-   * of the request (ScopeService.staffVisible), which a record page asks again.
+   * A person the scope may see; 404 when unknown or out of scope alike. Viewers are refused (403).
+   * Read with the scope's predicate in one statement, and the answer kept for the rest of the
+   * request (ScopeService.staffVisible), which a record page asks again.
    */
   async visible(scope: Scope, id: number): Promise<Staff> {
     this.scopes.assertCanSeePeople(scope);

@@ -22,6 +22,7 @@ import { targetCell } from '../targets/rag-cells';
 import type { LevelTargetView } from '../targets/targets.dto';
 import { GapAnalysisQueryDto, GapAnalysisView, GapPeopleQueryDto, LevelFiguresView, MAX_WINDOW_DAYS } from './gap-analysis.dto';
 import { renderPartial } from '../../common/view-helpers';
+import { FIGURES_TTL_MS, RecentResults } from '../shared/recent-results';
 import { GapAnalysisService, OVERDUE } from './gap-analysis.service';
 import { gapPeopleFilter } from './gap-analysis.controller';
 
@@ -46,14 +47,8 @@ function query(params: Record<string, string | number | undefined | null>): stri
 /** The rows of the page's tables: counts, each linking to the people behind it, and the compliance bars. */
 function tableRows(report: GapAnalysisView, levelNames: Map<string, string>, canSeePeople: boolean) {
   const base = { organisation: report.organisation.code, asOf: report.asOf, window: report.windowDays };
-  // The address of the people behind a figure, as query({ ...base, level, status, ...extra }) writes
-  // it; put together from parts encoded once, as the page has a link in nearly every cell.
-  const baseTail = `&asOf=${encodeURIComponent(report.asOf)}&window=${report.windowDays}`;
-  const peopleHref = (extra: Record<string, string | undefined>, level: string, statuses: Status[]) => {
-    let href = `/reports/gap-analysis/people?organisation=${encodeURIComponent(extra.organisation ?? base.organisation)}${baseTail}&level=${encodeURIComponent(level)}&status=${statuses.join('%2C')}`;
-    for (const [key, value] of Object.entries(extra)) if (key !== 'organisation' && value) href += `&${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
-    return href;
-  };
+  const peopleHref = (extra: Record<string, string | undefined>, level: string, statuses: Status[]) =>
+    `/reports/gap-analysis/people${query({ ...base, level, status: statuses.join(','), ...extra })}`;
   // A row of a level table: counts, each linking to the people behind it, and the compliance bar.
   const row = (label: string, href: string | null, l: LevelFiguresView, scopeParams: Record<string, string | undefined>, target: LevelTargetView | undefined) => ({
     label,
@@ -117,13 +112,8 @@ export class GapAnalysisPagesController {
     private readonly organisations: OrganisationsService,
   ) {}
 
-  /** The tables of recent views, drawn (gap-analysis-tables.hbs), by what they show; the last TABLES_KEPT. */
-  private readonly recentTables = new Map<string, string>();
-
-  private keepTables(key: string, html: string): void {
-    this.recentTables.set(key, html);
-    while (this.recentTables.size > TABLES_KEPT) this.recentTables.delete(this.recentTables.keys().next().value!);
-  }
+  /** The tables of recent views, drawn (gap-analysis-tables.hbs), by what they show. */
+  private readonly recentTables = new RecentResults<string>(FIGURES_TTL_MS, TABLES_KEPT);
 
   @Get()
   @AnySignedIn()
@@ -145,7 +135,7 @@ export class GapAnalysisPagesController {
     let tablesHtml = this.recentTables.get(key);
     if (tablesHtml === undefined) {
       tablesHtml = renderPartial('gap-analysis-tables', { ...tableRows(report, levelNames, canSeePeople), levelHeadings, withTargets, canSeePeople, statusNames: FIGURE_STATUSES.map((s) => STATUS_WORDS[s]) });
-      this.keepTables(key, tablesHtml);
+      this.recentTables.set(key, tablesHtml);
     }
     res.status(pageStatus(form.errors)).render('reports/gap-analysis', {
       title: 'Gap analysis',
